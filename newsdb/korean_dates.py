@@ -1,0 +1,285 @@
+"""Resolve Korean relative date wordings against an article's publication date.
+
+resolve_event_date('오는 17일부터 사흘간', date(2014, 12, 17))
+    -> DateSpan(2014-12-17, 2014-12-19, None)
+resolve_period('올 하반기', date(2014, 12, 17)) -> '2014-S2'
+
+Only the local calendar date of the publication timestamp matters; an aware
+datetime is reduced to its own (local) date, never converted to UTC.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+__all__ = ["DateSpan", "resolve_event_date", "resolve_period"]
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    start: datetime.date
+    end: datetime.date  # == start for a single day
+    time_of_day: str | None  # 'morning' | 'afternoon' | 'evening' | None
+
+
+TIME_OF_DAY = {
+    "오전": "morning",
+    "아침": "morning",
+    "새벽": "morning",
+    "오후": "afternoon",
+    "저녁": "evening",
+    "밤": "evening",
+}
+DURATION_WORDS = {
+    "하루": 1, "이틀": 2, "사흘": 3, "나흘": 4, "닷새": 5,
+    "엿새": 6, "이레": 7, "여드레": 8, "아흐레": 9, "열흘": 10,
+}
+# Words naming a day relative to the publication date.
+RELATIVE_DAYS = {"그저께": -2, "그제": -2, "어제": -1, "오늘": 0, "내일": 1, "모레": 2}
+SAME_DAY_WORDS = ("이날", "당일", "같은 날", "같은날")
+
+TIME_RE = re.compile("|".join(TIME_OF_DAY))
+DURATION_RE = re.compile(
+    rf"(?:(?P<word>{'|'.join(DURATION_WORDS)})|(?<!\d)(?P<days>\d+)\s*일)\s*(?:간|동안)"
+)
+# '17~19일' is rewritten to '17일 19일' so only one day pattern is needed.
+DAY_RANGE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[~∼〜-]\s*(\d{1,2})\s*일")
+DAY_RE = re.compile(
+    r"(?<!\d)(?:(?P<year>\d{4})\s*년\s*)?(?:(?P<month>\d{1,2})\s*월\s*)?(?P<day>\d{1,2})\s*일"
+)
+DIRECTIONS = {"오는": "future", "지난": "past"}
+DIRECTION_RE = re.compile(r"(?P<direction>오는|지난)\s*(?=\d)")
+
+
+def resolve_event_date(
+    text: str, published: datetime.date, same_day: datetime.date | None = None
+) -> DateSpan:
+    """Resolve an event date wording such as '18일 오전' or '18일과 19일 이틀간'.
+
+    same_day is the date that '이날' (or a bare '오후') refers to, usually
+    the date of the previous sentence.
+    """
+    published = _local_date(published)
+    time_match = TIME_RE.search(text)
+    time_of_day = TIME_OF_DAY[time_match.group()] if time_match else None
+    duration, rest = _take_duration(text)
+    direction_match = DIRECTION_RE.search(rest)
+    direction = DIRECTIONS[direction_match["direction"]] if direction_match else "nearest"
+    days = _resolve_days(DAY_RANGE_RE.sub(r"\1일 \2일", rest), published, direction, text)
+    if not days:
+        days = [_anchor_day(text, rest, published, same_day, time_match is not None or duration is not None)]
+    start, end = days[0], days[-1]
+    if duration is not None:
+        end = _apply_duration(start, end, duration, len(days), text)
+    return DateSpan(start, end, time_of_day)
+
+
+def _local_date(published: datetime.date) -> datetime.date:
+    # datetime is a subclass of date; .date() keeps the local wall-clock date.
+    if isinstance(published, datetime.datetime):
+        return published.date()
+    return published
+
+
+def _take_duration(text: str) -> tuple[int | None, str]:
+    """Return the number of days in '사흘간' / '3일간' and the text without it."""
+    match = DURATION_RE.search(text)
+    if match is None:
+        return None, text
+    days = DURATION_WORDS[match["word"]] if match["word"] else int(match["days"])
+    if days < 1:
+        raise ValueError(f"cannot read {text!r}: a duration must be at least one day")
+    return days, text[: match.start()] + " " + text[match.end():]
+
+
+def _resolve_days(text: str, published: datetime.date, direction: str, original: str) -> list[datetime.date]:
+    # Later days in '18일과 19일' or '30일부터 2일까지' are the next match after the previous one.
+    resolved: list[datetime.date] = []
+    for match in DAY_RE.finditer(text):
+        year = int(match["year"]) if match["year"] else None
+        month = int(match["month"]) if match["month"] else None
+        day = int(match["day"])
+        anchor, rule = (resolved[-1], "after") if resolved else (published, direction)
+        candidates = _candidate_dates(year, month, day, anchor, original)
+        # A written-out year leaves nothing to choose; 오는/지난 cannot move it.
+        resolved.append(candidates[0] if year and month else _choose(candidates, anchor, rule, original))
+    if any(later < earlier for earlier, later in zip(resolved, resolved[1:])):
+        raise ValueError(f"cannot read {original!r}: the days are not in order")
+    return resolved
+
+
+def _candidate_dates(
+    year: int | None, month: int | None, day: int, anchor: datetime.date, text: str
+) -> list[datetime.date]:
+    """All real dates with this day (and month/year, if given) near the anchor."""
+    if not 1 <= day <= 31:
+        raise ValueError(f"cannot read {text!r}: day {day}일 is not between 1 and 31")
+    if month is not None:
+        _check_month_day(month, day, text)
+    if year is not None and month is not None:
+        return [_make_date(year, month, day, text)]
+    if month is not None:
+        options = [(anchor.year + offset, month) for offset in (-1, 0, 1)]
+    else:
+        options = [_shift_month(anchor.year, anchor.month, offset) for offset in (-1, 0, 1)]
+    return [d for y, m in options if (d := _try_date(y, m, day)) is not None]
+
+
+def _check_month_day(month: int, day: int, text: str) -> None:
+    if not 1 <= month <= 12:
+        raise ValueError(f"cannot read {text!r}: month {month}월 is not between 1 and 12")
+    # 2000 is a leap year, so this only rejects days no year has (2월 30일).
+    if _try_date(2000, month, day) is None:
+        raise ValueError(f"cannot read {text!r}: {month}월 {day}일 does not exist")
+
+
+def _make_date(year: int, month: int, day: int, text: str) -> datetime.date:
+    made = _try_date(year, month, day)
+    if made is None:
+        raise ValueError(f"cannot read {text!r}: {year}년 {month}월 {day}일 does not exist")
+    return made
+
+
+def _try_date(year: int, month: int, day: int) -> datetime.date | None:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _shift_month(year: int, month: int, offset: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + offset
+    return index // 12, index % 12 + 1
+
+
+def _choose(candidates: list[datetime.date], anchor: datetime.date, direction: str, text: str) -> datetime.date:
+    """Pick the candidate matching 오는 (future), 지난 (past), a follow-on day (after) or the nearest."""
+    rules = {
+        "future": lambda d: d >= anchor,
+        "past": lambda d: d < anchor,
+        "after": lambda d: d > anchor,
+        "nearest": lambda d: True,
+    }
+    fitting = [d for d in candidates if rules[direction](d)]
+    if not fitting:
+        raise ValueError(f"cannot read {text!r}: no such date {direction} {anchor.isoformat()}")
+    return min(fitting, key=lambda d: abs((d - anchor).days))
+
+
+def _anchor_day(
+    text: str, rest: str, published: datetime.date, same_day: datetime.date | None, has_time_or_duration: bool
+) -> datetime.date:
+    """The day for wordings with no day number: 이날, 오늘, or a bare '오후'."""
+    if re.search(r"\d", rest):
+        raise ValueError(f"cannot read {text!r} as an event date: expected a day such as '18일' or '12월 18일'")
+    for word, offset in RELATIVE_DAYS.items():
+        if word in text:
+            return published + datetime.timedelta(days=offset)
+    mentions_same_day = any(word in text for word in SAME_DAY_WORDS)
+    if not (mentions_same_day or has_time_or_duration):
+        raise ValueError(
+            f"cannot read {text!r} as an event date: expected a day such as '18일', "
+            "'이날' or a time of day such as '오후'"
+        )
+    if same_day is None:
+        word = next((w for w in SAME_DAY_WORDS if w in text), text.strip())
+        raise ValueError(f"{word!r} needs the date of the day it refers to (pass same_day)")
+    return _local_date(same_day)
+
+
+def _apply_duration(start: datetime.date, end: datetime.date, duration: int, day_count: int, text: str) -> datetime.date:
+    # '17일부터 사흘간' gives the end; '18일과 19일 이틀간' must agree with it.
+    stated_end = start + datetime.timedelta(days=duration - 1)
+    if day_count > 1 and stated_end != end:
+        covered = (end - start).days + 1
+        raise ValueError(
+            f"cannot read {text!r}: the days given cover {covered} days but the duration says {duration}"
+        )
+    return stated_end
+
+
+# ---------------------------------------------------------------- periods
+
+RELATIVE_YEARS = {
+    "재작년": -2, "지난해": -1, "작년": -1, "전년": -1,
+    "올해": 0, "금년": 0, "올": 0, "내년": 1, "내후년": 2,
+}
+RELATIVE_MONTHS = {"지난달": -1, "전월": -1, "이달": 0, "이번 달": 0, "이번달": 0, "다음 달": 1, "다음달": 1, "내달": 1}
+HALVES = {"상반기": "S1", "하반기": "S2"}
+_YEAR_WORDS = "|".join(sorted(RELATIVE_YEARS, key=len, reverse=True))
+_MONTH_WORDS = "|".join(sorted(RELATIVE_MONTHS, key=len, reverse=True))
+# Particles that do not change the period's meaning; anything else is rejected.
+_PARTICLES = r"(?:\s|기준|에는|에서|에|의|은|는|엔|중|을|를|로|으로|과|와|까지는|부터는)*"
+
+PERIOD_RE = re.compile(
+    rf"(?:(?P<year>\d{{4}})\s*년|(?P<year_word>{_YEAR_WORDS}))?\s*"
+    rf"(?:(?P<half>상반기|하반기)|(?P<quarter>\d)\s*분기|(?P<month>\d{{1,2}})\s*월|(?P<month_word>{_MONTH_WORDS}))?\s*"
+    r"(?:(?P<since>이후|부터|이래)|(?P<until>까지))?"
+    rf"{_PARTICLES}"
+)
+LAST_YEARS_RE = re.compile(rf"(?:지난|최근)\s*(?P<years>\d+)\s*년\s*(?:간|동안){_PARTICLES}")
+
+
+def resolve_period(text: str, published: datetime.date) -> str:
+    """Resolve '지난해', '올 하반기', '2013년 3분기', '2006년부터' to an ISO 8601-style period.
+
+    Formats: '2013', '2014-S2' (half), '2013-Q3', '2014-12', open ranges
+    '2006/..' and '../2011', and closed ranges '1994/2014'.
+    """
+    published = _local_date(published)
+    cleaned = text.strip()
+    last_years = LAST_YEARS_RE.fullmatch(cleaned)
+    if last_years:
+        return f"{published.year - int(last_years['years'])}/{published.year}"
+    match = PERIOD_RE.fullmatch(cleaned)
+    if match is None or not (match["year"] or match["year_word"] or match["month"] or match["month_word"]):
+        raise ValueError(
+            f"cannot read {text!r} as a period: expected a year such as '2013년', '지난해' or '올해', "
+            "optionally with 상반기/하반기, N분기 or N월, and 부터/이후/까지"
+        )
+    period = _period_label(match, published, text)
+    if match["since"]:
+        return f"{period}/.."
+    if match["until"]:
+        return f"../{period}"
+    return period
+
+
+def _period_label(match: re.Match[str], published: datetime.date, text: str) -> str:
+    if match["month_word"]:
+        if match["year"] or match["year_word"]:
+            raise ValueError(f"cannot read {text!r} as a period: a year cannot precede {match['month_word']!r}")
+        year, month = _shift_month(published.year, published.month, RELATIVE_MONTHS[match["month_word"]])
+        return f"{year}-{month:02d}"
+    year = _period_year(match, published)
+    if match["half"]:
+        return f"{year}-{HALVES[match['half']]}"
+    if match["quarter"]:
+        quarter = int(match["quarter"])
+        if not 1 <= quarter <= 4:
+            raise ValueError(f"cannot read {text!r} as a period: quarter {quarter}분기 is not between 1 and 4")
+        return f"{year}-Q{quarter}"
+    if match["month"]:
+        month = int(match["month"])
+        if not 1 <= month <= 12:
+            raise ValueError(f"cannot read {text!r} as a period: month {month}월 is not between 1 and 12")
+        if year is None:
+            year = _nearest_year_for_month(month, published)
+        return f"{year}-{month:02d}"
+    return str(year)
+
+
+def _period_year(match: re.Match[str], published: datetime.date) -> int | None:
+    if match["year"]:
+        return int(match["year"])
+    if match["year_word"]:
+        return published.year + RELATIVE_YEARS[match["year_word"]]
+    return None
+
+
+def _nearest_year_for_month(month: int, published: datetime.date) -> int:
+    # A bare '11월' in a January article means last November, not next.
+    here = published.year * 12 + published.month - 1
+    return min((published.year - 1, published.year, published.year + 1), key=lambda y: abs(y * 12 + month - 1 - here))

@@ -1,0 +1,257 @@
+"""Parse Korean number wordings found in news text.
+
+Examples: '324만7천명', '8천279억달러로', '1천500여개', '4조달러를 넘어',
+'25.8%', '4.7배', '3분의 1', '세계 1위'.
+
+Values are computed with Decimal and converted to float only at the end,
+so large amounts such as 8천279억 come out exactly (827900000000.0).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+__all__ = [
+    "ParsedNumber",
+    "ParsedRank",
+    "parse_korean_number",
+    "parse_rank",
+    "recompute_ratio",
+]
+
+
+@dataclass(frozen=True)
+class ParsedNumber:
+    value: float  # in base units: 324만7천명 -> 3247000.0, 25.8% -> 25.8
+    unit: str  # persons | count | percent | ratio | fraction | USD | KRW | CNY
+    qualifier: str  # exact | approx | more_than | less_than
+
+
+@dataclass(frozen=True)
+class ParsedRank:
+    rank: int
+    scope: str | None  # 'world' | 'country' | None
+
+
+UNITS = {
+    "명": "persons",
+    "개사": "count",
+    "개": "count",
+    "건": "count",
+    "곳": "count",
+    "달러": "USD",
+    "원": "KRW",
+    "위안": "CNY",
+    "%": "percent",
+    "퍼센트": "percent",
+    "배": "ratio",
+}
+
+# Group multipliers close a group of up to four digits (8천279억 = 8279 * 억).
+BIG_MULTIPLIERS = {"조": Decimal(10) ** 12, "억": Decimal(10) ** 8, "만": Decimal(10) ** 4}
+SMALL_MULTIPLIERS = {"천": Decimal(1000), "백": Decimal(100), "십": Decimal(10)}
+
+# Checked in order: a bound beats 'approx', so '100여개 이상' is more_than.
+QUALIFIER_WORDS = [
+    ("less_than", ("미만", "이하", "못 미치", "못미치", "밑도", "밑돌")),
+    ("more_than", ("넘어", "넘는", "넘게", "넘었", "넘긴", "초과", "이상", "웃도", "웃돌", "상회")),
+    ("approx", ("가량", "정도", "안팎", "내외", "남짓")),
+]
+
+NUMBER_EXPECTED = (
+    "expected digits with 조/억/만/천 units followed by a unit such as "
+    "명, 개, 달러, 원, %, 배"
+)
+
+_UNIT_ALTERNATION = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
+_NUMBER_CHARS = r"[\d.,\s조억만천백십]"
+
+NUMBER_RE = re.compile(
+    rf"(?P<prefix>(?:약|대략)\s*)?"
+    rf"(?P<number>{_NUMBER_CHARS}+?)\s*"
+    rf"(?P<about>여)?\s*"
+    rf"(?P<unit>{_UNIT_ALTERNATION})"
+    rf"(?P<rest>\D*)"
+)
+# '1/3' and '3분의 1' (the Korean form names the denominator first).
+SLASH_FRACTION_RE = re.compile(r"(?P<prefix>(?:약|대략)\s*)?(?P<num>\d+)\s*/\s*(?P<den>\d+)(?P<rest>\D*)")
+KOREAN_FRACTION_RE = re.compile(r"(?P<prefix>(?:약|대략)\s*)?(?P<den>\d+)\s*분의\s*(?P<num>\d+)(?P<rest>\D*)")
+
+TOKEN_RE = re.compile(r"(?P<digits>\d[\d,.]*)|(?P<mult>[조억만천백십])|(?P<space>\s+)|(?P<bad>.)")
+DIGITS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+
+
+def parse_korean_number(text: str) -> ParsedNumber:
+    """Parse a Korean amount such as '8천279억달러로' into value, unit and qualifier.
+
+    A unit word is required: a bare '12조' raises ValueError, because the
+    caller could not tell dollars from won. Particles and verbs after the
+    unit are ignored except for bound words (넘어, 이상, 미만, ...).
+    """
+    cleaned = text.strip()
+    if not cleaned:
+        raise ValueError(f"cannot read an empty string as a Korean number: {NUMBER_EXPECTED}")
+    fraction = _parse_fraction(cleaned)
+    if fraction is not None:
+        return fraction
+    match = NUMBER_RE.fullmatch(cleaned)
+    if match is None:
+        raise ValueError(_unreadable_message(cleaned))
+    value = _number_value(match["number"], text)
+    approx = bool(match["prefix"] or match["about"])
+    return ParsedNumber(float(value), UNITS[match["unit"]], _qualifier(match["rest"], approx))
+
+
+def _parse_fraction(text: str) -> ParsedNumber | None:
+    match = SLASH_FRACTION_RE.fullmatch(text) or KOREAN_FRACTION_RE.fullmatch(text)
+    if match is None:
+        return None
+    numerator, denominator = int(match["num"]), int(match["den"])
+    if denominator == 0:
+        raise ValueError(f"cannot read {text!r} as a fraction: the denominator must not be 0")
+    qualifier = _qualifier(match["rest"], approx=bool(match["prefix"]))
+    return ParsedNumber(numerator / denominator, "fraction", qualifier)
+
+
+def _unreadable_message(text: str) -> str:
+    if re.fullmatch(rf"(?:약|대략)?\s*{_NUMBER_CHARS}+\s*여?", text):
+        return (
+            f"cannot read {text!r} as a Korean number: a unit is required "
+            "(명, 개, 건, 곳, 개사, 달러, 원, 위안, %, 퍼센트, 배)"
+        )
+    return f"cannot read {text!r} as a Korean number: {NUMBER_EXPECTED}"
+
+
+def _number_value(number: str, text: str) -> Decimal:
+    """Combine digit runs and 조/억/만/천/백/십 multipliers into one exact value."""
+    total = Decimal(0)
+    group = Decimal(0)  # the part of the current 조/억/만 group seen so far
+    pending: Decimal | None = None  # digits not yet attached to a multiplier
+    last_big = last_small = None
+    for token in TOKEN_RE.finditer(number):
+        kind, piece = token.lastgroup, token.group()
+        if kind == "space":
+            continue
+        if kind == "bad" or (kind == "digits" and pending is not None):
+            raise ValueError(f"cannot read {text!r} as a Korean number: unexpected {piece!r}; {NUMBER_EXPECTED}")
+        if kind == "digits":
+            pending = _digits_value(piece, text)
+            continue
+        # '5천억' is fine: 억 closes the group 5천 even with no digits right before it.
+        if pending is None and (piece in SMALL_MULTIPLIERS or group == 0):
+            raise ValueError(f"cannot read {text!r} as a Korean number: {piece!r} must follow digits (e.g. 5{piece})")
+        if piece in SMALL_MULTIPLIERS:
+            last_small = _check_descending(piece, last_small, SMALL_MULTIPLIERS, text)
+            group += pending * SMALL_MULTIPLIERS[piece]
+        else:
+            last_big = _check_descending(piece, last_big, BIG_MULTIPLIERS, text)
+            total += (group + (pending or 0)) * BIG_MULTIPLIERS[piece]
+            group, last_small = Decimal(0), None
+        pending = None
+    if pending is None and total == 0 and group == 0:
+        raise ValueError(f"cannot read {text!r} as a Korean number: no digits found; {NUMBER_EXPECTED}")
+    return total + group + (pending or 0)
+
+
+def _check_descending(piece: str, previous: str | None, scale: dict[str, Decimal], text: str) -> str:
+    # '5만3억' is not a number: multipliers must shrink from left to right.
+    if previous is not None and scale[piece] >= scale[previous]:
+        raise ValueError(f"cannot read {text!r} as a Korean number: {piece!r} after {previous!r} is out of order")
+    return piece
+
+
+def _digits_value(piece: str, text: str) -> Decimal:
+    if not DIGITS_RE.fullmatch(piece):
+        raise ValueError(
+            f"cannot read {text!r} as a Korean number: malformed digits {piece!r} "
+            "(expected e.g. 12, 12.5 or 3,247,000)"
+        )
+    return Decimal(piece.replace(",", ""))
+
+
+def _qualifier(rest: str, approx: bool) -> str:
+    for qualifier, words in QUALIFIER_WORDS:
+        if any(word in rest for word in words):
+            return qualifier
+    return "approx" if approx else "exact"
+
+
+# ---------------------------------------------------------------- ranks
+
+WORLD_WORDS = {"세계", "전세계", "전 세계", "글로벌", "지구촌"}
+COUNTRY_WORDS = {
+    "국내", "중국", "한국", "미국", "일본", "인도", "대만", "독일", "영국",
+    "프랑스", "러시아", "베트남", "브라질", "아시아", "유럽",
+}
+TOP_WORDS = ("최대", "최고", "최다")
+
+RANK_RE = re.compile(
+    r"(?P<scope>\D*?)\s*"
+    rf"(?:(?P<rank>\d+)\s*위|(?P<top>{'|'.join(TOP_WORDS)}))"
+    r"(?P<rest>\D*)"
+)
+
+
+def parse_rank(text: str) -> ParsedRank:
+    """Parse '세계 1위', '중국 최대', '국내 1위', '1위' into a rank and scope.
+
+    The first word before the rank sets the scope ('세계' -> world, '국내'
+    or a country name -> country); later words such as '스마트폰' name the
+    market and are ignored. An unknown first word raises ValueError rather
+    than guessing a scope.
+    """
+    match = RANK_RE.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"cannot read {text!r} as a rank: expected e.g. '세계 1위', '1위' or '중국 최대'")
+    rank = int(match["rank"]) if match["rank"] else 1
+    if rank < 1:
+        raise ValueError(f"cannot read {text!r} as a rank: ranks start at 1위")
+    return ParsedRank(rank, _rank_scope(match["scope"].strip(), text))
+
+
+def _rank_scope(scope_text: str, text: str) -> str | None:
+    if not scope_text:
+        return None
+    if scope_text.startswith("전 세계"):
+        return "world"
+    first_word = scope_text.split()[0]
+    if first_word in WORLD_WORDS:
+        return "world"
+    if first_word in COUNTRY_WORDS:
+        return "country"
+    raise ValueError(
+        f"cannot read {text!r} as a rank: unknown scope {first_word!r} "
+        "(expected 세계, 국내 or a country name before the rank)"
+    )
+
+
+# ---------------------------------------------------------------- ratios
+
+
+def recompute_ratio(numerator: float, denominator: float, stated: float | str) -> tuple[float, bool]:
+    """Recompute numerator/denominator and check it against a stated ratio.
+
+    The check rounds (half up) to the stated number's decimal places.
+    `stated` may be the article text ('4.7배', '4배', '4.0') or a float;
+    pass text when trailing zeros matter, since float 4.0 cannot tell
+    '4배' (0 places) from '4.0배' (1 place) and is read as written by repr.
+    """
+    if denominator == 0:
+        raise ValueError("cannot recompute a ratio with a denominator of 0")
+    stated_value, places = _stated_value_and_places(stated)
+    exact = Decimal(repr(float(numerator))) / Decimal(repr(float(denominator)))
+    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return numerator / denominator, rounded == stated_value
+
+
+def _stated_value_and_places(stated: float | str) -> tuple[Decimal, int]:
+    if isinstance(stated, str):
+        match = re.fullmatch(r"\s*(?P<digits>\d+(?:\.\d+)?)\s*(?:배|%|퍼센트)?\D*", stated)
+        if match is None:
+            raise ValueError(f"cannot read {stated!r} as a stated ratio: expected e.g. '4.7배' or '4.7'")
+        value = Decimal(match["digits"])
+    else:
+        value = Decimal(repr(float(stated)))
+    return value, max(0, -value.as_tuple().exponent)

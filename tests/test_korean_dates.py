@@ -1,0 +1,188 @@
+import dataclasses
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from newsdb.korean_dates import DateSpan, resolve_event_date, resolve_period
+
+PUBLISHED = date(2014, 12, 17)
+KST = timezone(timedelta(hours=9))
+
+
+def span(start, end=None, time_of_day=None):
+    start = date.fromisoformat(start)
+    end = date.fromisoformat(end) if end else start
+    return DateSpan(start, end, time_of_day)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the article's own wordings
+        ("오는 17일부터 사흘간", span("2014-12-17", "2014-12-19")),
+        ("18일과 19일 이틀간", span("2014-12-18", "2014-12-19")),
+        ("18일 오전", span("2014-12-18", time_of_day="morning")),
+        ("20일", span("2014-12-20")),
+        ("20일에는", span("2014-12-20")),
+        # durations
+        ("17일부터 3일간", span("2014-12-17", "2014-12-19")),
+        ("18일부터 이틀 동안", span("2014-12-18", "2014-12-19")),
+        ("18일부터 나흘간", span("2014-12-18", "2014-12-21")),
+        ("18일부터 닷새간", span("2014-12-18", "2014-12-22")),
+        ("30일부터 사흘간", span("2014-12-30", "2015-01-01")),
+        ("18일과 20일 사흘간", span("2014-12-18", "2014-12-20")),
+        # ranges and lists
+        ("18일부터 20일까지", span("2014-12-18", "2014-12-20")),
+        ("18~20일", span("2014-12-18", "2014-12-20")),
+        ("오는 30일부터 2일까지", span("2014-12-30", "2015-01-02")),
+        ("12월 30일과 31일", span("2014-12-30", "2014-12-31")),
+        # times of day
+        ("18일 오후", span("2014-12-18", time_of_day="afternoon")),
+        ("18일 저녁", span("2014-12-18", time_of_day="evening")),
+        ("18일 밤", span("2014-12-18", time_of_day="evening")),
+        ("오는 18일 오전에", span("2014-12-18", time_of_day="morning")),
+        # 오는 / 지난 / plain
+        ("오는 17일", span("2014-12-17")),
+        ("오는 3일", span("2015-01-03")),
+        ("지난 15일", span("2014-12-15")),
+        ("지난 17일", span("2014-11-17")),
+        ("지난 20일", span("2014-11-20")),
+        ("3일", span("2014-12-03")),
+        ("31일", span("2014-12-31")),
+        # full dates
+        ("2014년 12월 18일", span("2014-12-18")),
+        ("2015년 1월 2일에", span("2015-01-02")),
+        ("12월 18일", span("2014-12-18")),
+        ("1월 5일", span("2015-01-05")),  # nearer than 2014-01-05
+        ("6월 1일", span("2015-06-01")),  # 2015-06-01 is 166 days away, 2014-06-01 is 199
+        ("5월 1일", span("2015-05-01")),  # 2014-05-01 is 230 days back, 2015-05-01 is 135 ahead
+        ("7월 1일", span("2014-07-01")),  # 169 days back beats 196 ahead
+        ("지난 1월 5일", span("2014-01-05")),
+        # words relative to publication
+        ("오늘", span("2014-12-17")),
+        ("내일 오전", span("2014-12-18", time_of_day="morning")),
+        ("어제", span("2014-12-16")),
+    ],
+)
+def test_resolve_event_date(text, expected):
+    assert resolve_event_date(text, PUBLISHED) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("이날 오후", span("2014-12-18", time_of_day="afternoon")),
+        ("이날", span("2014-12-18")),
+        ("오후", span("2014-12-18", time_of_day="afternoon")),
+        ("오후에는", span("2014-12-18", time_of_day="afternoon")),
+        ("당일 저녁", span("2014-12-18", time_of_day="evening")),
+        ("20일", span("2014-12-20")),  # an explicit day wins over same_day
+    ],
+)
+def test_resolve_event_date_same_day(text, expected):
+    assert resolve_event_date(text, PUBLISHED, same_day=date(2014, 12, 18)) == expected
+
+
+def test_month_boundaries_from_late_publication():
+    late = date(2014, 12, 28)
+    assert resolve_event_date("오는 3일", late) == span("2015-01-03")
+    assert resolve_event_date("2일", late) == span("2015-01-02")  # nearest 2일
+    assert resolve_event_date("지난 30일", date(2015, 1, 2)) == span("2014-12-30")
+
+
+def test_aware_datetime_uses_its_local_date():
+    published = datetime(2014, 12, 17, 12, 59, tzinfo=KST)
+    assert resolve_event_date("오는 17일부터 사흘간", published) == span("2014-12-17", "2014-12-19")
+    # 00:30 KST on the 18th is still the 17th in UTC; the local date must win.
+    just_after_midnight = datetime(2014, 12, 18, 0, 30, tzinfo=KST)
+    assert resolve_event_date("오늘", just_after_midnight) == span("2014-12-18")
+    assert resolve_period("올해", datetime(2015, 1, 1, 0, 5, tzinfo=KST)) == "2015"
+
+
+def test_date_span_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        resolve_event_date("20일", PUBLISHED).start = PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("18일과 20일 이틀간", "cover 3 days but the duration says 2"),
+        ("이날", "'이날' needs the date of the day it refers to"),
+        ("이날 오후", "'이날' needs the date of the day it refers to"),
+        ("오후", "'오후' needs the date of the day it refers to"),
+        ("32일", "day 32일 is not between 1 and 31"),
+        ("0일", "day 0일 is not between 1 and 31"),
+        ("2월 30일", "2월 30일 does not exist"),
+        ("13월 1일", "month 13월 is not between 1 and 12"),
+        ("2014년 2월 29일", "2014년 2월 29일 does not exist"),
+        ("언젠가", "expected a day such as '18일'"),
+        ("", "expected a day such as '18일'"),
+        ("2014년 12월", "expected a day such as '18일'"),
+        ("2015년 1월 2일과 2014년 12월 30일", "not in order"),
+    ],
+)
+def test_resolve_event_date_rejects(text, message):
+    with pytest.raises(ValueError, match=message):
+        resolve_event_date(text, PUBLISHED)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the article's own wordings
+        ("지난해", "2013"),
+        ("작년", "2013"),
+        ("올해", "2014"),
+        ("올", "2014"),
+        ("내년", "2015"),
+        ("올 하반기", "2014-S2"),
+        ("올 상반기", "2014-S1"),
+        ("지난해 하반기", "2013-S2"),
+        ("2013년 3분기", "2013-Q3"),
+        ("2012년 기준", "2012"),
+        ("2012년", "2012"),
+        ("2004년 1월 이후", "2004-01/.."),
+        ("2006년부터", "2006/.."),
+        ("2011년까지", "../2011"),
+        ("지난 20년간", "1994/2014"),
+        ("2014년 12월", "2014-12"),
+        # more forms
+        ("지난해에는", "2013"),
+        ("올해 1분기", "2014-Q1"),
+        ("재작년", "2012"),
+        ("2014년 상반기에", "2014-S1"),
+        ("지난해 하반기부터", "2013-S2/.."),
+        ("2010년 이래", "2010/.."),
+        ("최근 5년 동안", "2009/2014"),
+        ("2013년 12월까지", "../2013-12"),
+        ("지난달", "2014-11"),
+        ("다음 달", "2015-01"),
+        ("11월", "2014-11"),
+        ("올해 기준", "2014"),
+    ],
+)
+def test_resolve_period(text, expected):
+    assert resolve_period(text, PUBLISHED) == expected
+
+
+def test_bare_month_takes_the_nearest_year():
+    assert resolve_period("11월", date(2015, 1, 10)) == "2014-11"
+    assert resolve_period("2월", date(2014, 12, 17)) == "2015-02"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("언젠가", "expected a year such as '2013년'"),
+        ("", "expected a year such as '2013년'"),
+        ("2014년 13월", "month 13월 is not between 1 and 12"),
+        ("2014년 5분기", "quarter 5분기 is not between 1 and 4"),
+        ("하반기", "expected a year"),
+        ("2014년 말", "expected a year"),
+        ("올해 지난달", "a year cannot precede"),
+    ],
+)
+def test_resolve_period_rejects(text, message):
+    with pytest.raises(ValueError, match=message):
+        resolve_period(text, PUBLISHED)

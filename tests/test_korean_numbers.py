@@ -1,0 +1,198 @@
+import dataclasses
+
+import pytest
+
+from newsdb.korean_numbers import (
+    ParsedNumber,
+    ParsedRank,
+    parse_korean_number,
+    parse_rank,
+    recompute_ratio,
+)
+
+
+@pytest.mark.parametrize(
+    "text, value, unit, qualifier",
+    [
+        # the article's own wordings
+        ("324만7천명", 3247000.0, "persons", "exact"),
+        ("324만7천명으로", 3247000.0, "persons", "exact"),
+        ("8천279억달러", 827900000000.0, "USD", "exact"),
+        ("8천279억달러로", 827900000000.0, "USD", "exact"),
+        ("1천767억달러", 176700000000.0, "USD", "exact"),
+        ("2천610억달러", 261000000000.0, "USD", "exact"),
+        ("897억달러", 89700000000.0, "USD", "exact"),
+        ("6조5천억원", 6500000000000.0, "KRW", "exact"),
+        ("1천500여개", 1500.0, "count", "approx"),
+        ("4조달러를 넘어", 4e12, "USD", "more_than"),
+        ("4조달러를 넘어섰으며", 4e12, "USD", "more_than"),
+        ("25.8%", 25.8, "percent", "exact"),
+        ("25.8%로", 25.8, "percent", "exact"),
+        ("4.7배", 4.7, "ratio", "exact"),
+        ("4.7배에", 4.7, "ratio", "exact"),
+        ("2.9배", 2.9, "ratio", "exact"),
+        # approximations
+        ("약 100개", 100.0, "count", "approx"),
+        ("약100개", 100.0, "count", "approx"),
+        ("100여 개", 100.0, "count", "approx"),
+        ("대략 30곳", 30.0, "count", "approx"),
+        ("500명가량", 500.0, "persons", "approx"),
+        # bounds
+        ("100개 이상", 100.0, "count", "more_than"),
+        ("100여개 이상", 100.0, "count", "more_than"),
+        ("1만명을 넘는", 10000.0, "persons", "more_than"),
+        ("10% 초과", 10.0, "percent", "more_than"),
+        ("10명 미만", 10.0, "persons", "less_than"),
+        ("5% 이하", 5.0, "percent", "less_than"),
+        ("1조원에 못 미치는", 1e12, "KRW", "less_than"),
+        # Arabic numerals, spaces and mixed forms
+        ("3,247,000명", 3247000.0, "persons", "exact"),
+        ("1억 2천만 원", 120000000.0, "KRW", "exact"),
+        ("1억2천만원", 120000000.0, "KRW", "exact"),
+        ("5천억원", 500000000000.0, "KRW", "exact"),
+        ("1.5조원", 1500000000000.0, "KRW", "exact"),
+        ("3백명", 300.0, "persons", "exact"),
+        ("2십개", 20.0, "count", "exact"),
+        ("12조3천4백5십6억원", 12345600000000.0, "KRW", "exact"),
+        ("1,500억달러", 150000000000.0, "USD", "exact"),
+        # every unit word
+        ("3건", 3.0, "count", "exact"),
+        ("7개사", 7.0, "count", "exact"),
+        ("20곳", 20.0, "count", "exact"),
+        ("300위안", 300.0, "CNY", "exact"),
+        ("30퍼센트", 30.0, "percent", "exact"),
+        ("  12명  ", 12.0, "persons", "exact"),
+    ],
+)
+def test_parse_korean_number(text, value, unit, qualifier):
+    assert parse_korean_number(text) == ParsedNumber(value, unit, qualifier)
+
+
+@pytest.mark.parametrize(
+    "text, qualifier",
+    [
+        ("1/3", "exact"),
+        ("1 / 3", "exact"),
+        ("3분의 1", "exact"),
+        ("3분의1로", "exact"),
+        ("약 3분의 1", "approx"),
+        ("3분의 1 이상", "more_than"),
+    ],
+)
+def test_parse_fraction(text, qualifier):
+    assert parse_korean_number(text) == ParsedNumber(1 / 3, "fraction", qualifier)
+    assert parse_korean_number(text).value == 0.3333333333333333
+
+
+def test_large_values_are_exact_integers():
+    assert parse_korean_number("8천279억달러").value == 827900000000.0
+    assert parse_korean_number("6조5천억원").value == 6500000000000.0
+    assert parse_korean_number("9999조9999억9999만9999원").value == 9999999999999999.0
+
+
+def test_parsed_number_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        parse_korean_number("3건").value = 4.0
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "empty string"),
+        ("   ", "empty string"),
+        ("억달러", "'억' must follow digits"),
+        ("만천명", "'만' must follow digits"),
+        ("4조딸러", "expected digits with 조/억/만/천 units followed by a unit such as 명, 개, 달러, 원, %, 배"),
+        ("12.5.3%", "malformed digits '12.5.3'"),
+        ("12조", "a unit is required"),
+        ("1,23명", "malformed digits"),
+        ("5만3억원", "out of order"),
+        ("1천2천원", "out of order"),
+        ("1 2명", "unexpected '2'"),
+        ("100개3", "expected digits"),
+        ("1/0", "denominator must not be 0"),
+        ("명", "expected digits"),
+        ("abc", "expected digits"),
+    ],
+)
+def test_parse_korean_number_rejects(text, message):
+    with pytest.raises(ValueError, match=message) as error:
+        parse_korean_number(text)
+    assert "cannot read" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "text, rank, scope",
+    [
+        ("세계 1위", 1, "world"),
+        ("세계1위", 1, "world"),
+        ("세계2위", 2, "world"),
+        ("세계 4위", 4, "world"),
+        ("세계 최대", 1, "world"),
+        ("세계 최대의", 1, "world"),
+        ("전 세계 1위", 1, "world"),
+        ("글로벌 3위", 3, "world"),
+        ("중국 최대", 1, "country"),
+        ("국내 1위", 1, "country"),
+        ("중국 스마트폰 1위", 1, "country"),
+        ("중국 스마트폰 1위인", 1, "country"),
+        ("1위", 1, None),
+        ("12위로", 12, None),
+        ("최대", 1, None),
+    ],
+)
+def test_parse_rank(text, rank, scope):
+    assert parse_rank(text) == ParsedRank(rank, scope)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("세계", "expected e.g. '세계 1위'"),
+        ("", "expected e.g."),
+        ("세계 0위", "ranks start at 1위"),
+        ("업계 1위", "unknown scope '업계'"),
+    ],
+)
+def test_parse_rank_rejects(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_rank(text)
+
+
+@pytest.mark.parametrize(
+    "numerator, denominator, stated, agrees",
+    [
+        (8279, 1767, 4.7, True),
+        (8279, 1767, "4.7배", True),
+        (8279, 1767, 4.8, False),
+        (8279, 1767, "4.8배", False),
+        (2610, 897, 2.9, True),
+        (2610, 897, "2.9배", True),
+        (2610, 897, "3배", True),  # whole-number statement: 2.909 rounds to 3
+        (2610, 897, "3.0배", False),  # stated to one place: 2.9 != 3.0
+        (1, 8, "0.13", True),  # half-up rounding, not banker's (0.125 -> 0.13)
+        (827900000000.0, 176700000000.0, 4.7, True),
+    ],
+)
+def test_recompute_ratio(numerator, denominator, stated, agrees):
+    ratio, ok = recompute_ratio(numerator, denominator, stated)
+    assert ratio == numerator / denominator
+    assert ok is agrees
+
+
+def test_recompute_ratio_values():
+    assert recompute_ratio(8279, 1767, 4.7)[0] == pytest.approx(4.68534238822)
+    assert recompute_ratio(2610, 897, "2.9배")[0] == pytest.approx(2.90969899665)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((1, 0, 4.7), "denominator of 0"),
+        ((1, 2, "배"), "expected e.g. '4.7배'"),
+        ((1, 2, "약 반"), "expected e.g. '4.7배'"),
+    ],
+)
+def test_recompute_ratio_rejects(args, message):
+    with pytest.raises(ValueError, match=message):
+        recompute_ratio(*args)
