@@ -1,0 +1,61 @@
+"""Write validated rows into a new SQLite file and move it into place atomically."""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from .schema import TABLES, vocabulary_rows
+
+
+def temporary_path(output: Path) -> Path:
+    # A fixed name beside the output: the rename stays on one file system, and a build
+    # killed mid-way leaves a file the next build recognises and removes.
+    return output.with_name(f".{output.name}.building")
+
+
+def remove_leftovers(output: Path) -> None:
+    temp = temporary_path(output)
+    for path in (temp, temp.with_name(temp.name + "-journal")):
+        path.unlink(missing_ok=True)
+
+
+def write_database(output: Path, tables: dict[str, list[dict]], finishers=()) -> dict[str, int]:
+    """Create every table in a temporary file, run the finishers (views, search), then
+    rename the file over `output`. Returns the row count of each table."""
+    remove_leftovers(output)
+    temp = temporary_path(output)
+    try:
+        db = sqlite_utils.Database(sqlite3.connect(temp))
+        with db.conn:
+            create_tables(db)
+            for table in TABLES:
+                rows = vocabulary_rows() if table.name == "vocabulary" else tables[table.name]
+                db[table.name].insert_all(rows)
+            for finish in finishers:
+                finish(db)
+        counts = {table.name: db[table.name].count for table in TABLES}
+        problems = list(db.conn.execute("PRAGMA foreign_key_check"))
+        if problems:
+            raise RuntimeError(f"foreign key check failed: {problems[:5]}")
+        db.conn.execute("VACUUM")
+        db.close()
+        os.replace(temp, output)
+    except BaseException:
+        remove_leftovers(output)
+        raise
+    return counts
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    for table in TABLES:
+        db[table.name].create(
+            table.columns,
+            pk=table.pk,
+            foreign_keys=list(table.foreign_keys),
+            not_null=set(table.not_null),
+        )
+        for column in table.indexed_columns:
+            db[table.name].create_index([column], find_unique_name=True)

@@ -1,0 +1,586 @@
+"""Check curated records against the article and each other, and compute table rows.
+
+Every value that the article words (dates, numbers, periods, ranks) is computed here by
+the tested parsers; a curated value that disagrees with its wording is a problem.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from .korean_dates import resolve_event_date, resolve_period
+from .korean_numbers import parse_korean_number, parse_rank, recompute_ratio
+from .problems import Problems
+from .sources import Article, Curated, Sources
+
+# Rough bounding boxes (south, west, north, east) that catch swapped or mistyped
+# coordinates; they are not borders.
+COUNTRY_BOUNDS = {
+    "CN": (18.0, 73.0, 54.0, 135.5),
+    "KR": (33.0, 124.5, 38.7, 132.0),
+}
+FACT_TABLES = ("events", "statistics", "policies", "mous", "notes")
+
+
+def build_rows(sources: Sources, problems: Problems) -> dict[str, list[dict]]:
+    """All table rows, in a stable order, or partial rows when problems were found."""
+    registries = sources.registries
+    ids = {name: set(records) for name, records in registries.items()}
+    tables: dict[str, list[dict]] = {
+        "organizations": [_organization_row(c.record) for c in _sorted(registries["organizations"])],
+        "people": [_person_row(c, ids, problems) for c in _sorted(registries["people"])],
+        "places": [_place_row(c, ids, problems) for c in _sorted(registries["places"])],
+    }
+    _check_place_cycles(registries["places"], problems)
+    for name in ("articles", "sentences", *FACT_TABLES, "event_participants", "mou_parties"):
+        tables[name] = []
+    fact_ids = {name: {} for name in FACT_TABLES}
+    for article in sources.articles:
+        _check_unique_across_articles(article, fact_ids, problems)
+    all_ids = {**ids, **{name: set(found) for name, found in fact_ids.items()}}
+    for article in sources.articles:
+        _add_article(article, tables, all_ids, problems)
+    all_ids["articles"] = {row["id"] for row in tables["articles"]}
+    all_ids["sentences"] = {row["id"] for row in tables["sentences"]}
+    for article in sources.articles:
+        _check_notes(article, all_ids, problems)
+        _check_inferences_noted(article, problems)
+    for rows in tables.values():
+        rows.sort(key=lambda row: row["id"] if "id" in row else tuple(row.values()))
+    return tables
+
+
+def _sorted(records: dict[str, Curated]) -> list[Curated]:
+    return [records[key] for key in sorted(records)]
+
+
+def _label(english: str | None, korean: str) -> str:
+    return f"{english} ({korean})" if english else korean
+
+
+def _json_list(values: list[str]) -> str | None:
+    return json.dumps(values, ensure_ascii=False) if values else None
+
+
+def _reference(curated: Curated, field: str, value, table: str, ids, problems: Problems):
+    """Return value if it names a known row of `table`, else record a problem."""
+    if value is not None and value not in ids[table]:
+        problems.add(curated.file, curated.line_of(field), curated.record.id, field,
+                     f"unknown {table[:-1] if table != 'people' else 'person'} '{value}': "
+                     f"expected an id from {table}")
+    return value
+
+
+# Registries -------------------------------------------------------------------------
+
+def _organization_row(org) -> dict:
+    return {
+        "id": org.id, "name": _label(org.name_en, org.name_ko), "name_ko": org.name_ko,
+        "name_en": org.name_en, "name_zh": org.name_zh, "country": org.country,
+        "kind": org.kind, "aliases_ko": _json_list(org.aliases_ko),
+        "description_en": org.description_en,
+    }
+
+
+def _person_row(curated: Curated, ids, problems: Problems) -> dict:
+    person = curated.record
+    return {
+        "id": person.id, "name": _label(person.name_en, person.name_ko),
+        "name_ko": person.name_ko, "name_en": person.name_en, "name_zh": person.name_zh,
+        "title_ko": person.title_ko, "title_en": person.title_en,
+        "organization_id": _reference(curated, "organization", person.organization,
+                                      "organizations", ids, problems),
+    }
+
+
+def _place_row(curated: Curated, ids, problems: Problems) -> dict:
+    place = curated.record
+    south, west, north, east = COUNTRY_BOUNDS[place.country]
+    if not (south <= place.latitude <= north and west <= place.longitude <= east):
+        problems.add(curated.file, curated.line_of("latitude"), place.id, "latitude",
+                     f"coordinates ({place.latitude}, {place.longitude}) are outside "
+                     f"{place.country} (expected latitude {south}..{north}, "
+                     f"longitude {west}..{east}); are latitude and longitude swapped?")
+    return {
+        "id": place.id, "name": _label(place.name_en, place.name_ko),
+        "name_ko": place.name_ko, "name_en": place.name_en, "name_zh": place.name_zh,
+        "kind": place.kind, "country": place.country,
+        "parent_id": _reference(curated, "parent", place.parent, "places", ids, problems),
+        "latitude": place.latitude, "longitude": place.longitude,
+        "coordinates_precision": place.coordinates_precision,
+        "organization_id": _reference(curated, "organization", place.organization,
+                                      "organizations", ids, problems),
+        "aliases_ko": _json_list(place.aliases_ko),
+    }
+
+
+def _check_place_cycles(places: dict[str, Curated], problems: Problems) -> None:
+    for place_id, curated in places.items():
+        seen, current = {place_id}, curated.record.parent
+        while current in places:
+            if current in seen:
+                problems.add(curated.file, curated.line_of("parent"), place_id, "parent",
+                             "parent places form a cycle: expected a chain ending at a "
+                             "place without a parent")
+                break
+            seen.add(current)
+            current = places[current].record.parent
+
+
+# Articles ---------------------------------------------------------------------------
+
+def _check_unique_across_articles(article: Article, fact_ids, problems: Problems) -> None:
+    for table in FACT_TABLES:
+        for curated in article.sections[table]:
+            first = fact_ids[table].get(curated.record.id)
+            if first:
+                problems.add(curated.file, curated.line_of("id"), curated.record.id, "id",
+                             f"duplicate id: already used in {first}")
+            else:
+                fact_ids[table][curated.record.id] = curated.file
+
+
+def _add_article(article: Article, tables, ids, problems: Problems) -> None:
+    meta, text = article.meta, article.text
+    tables["articles"].append({
+        "id": meta.id, "title": _label(meta.title_en, text.title_ko),
+        "title_ko": text.title_ko, "title_en": meta.title_en,
+        "subtitle_ko": text.subtitle_ko, "subtitle_en": meta.subtitle_en,
+        "published_at": text.published_at, "updated_at": text.updated_at,
+        "publisher": meta.publisher, "url": meta.url, "language": meta.language,
+        "source_file": meta.source_file, "body_ko": text.body_ko,
+    })
+    for sentence in article.sentences.values():
+        tables["sentences"].append({
+            "id": f"{meta.id}-{sentence.key}", "article_id": meta.id,
+            "paragraph": sentence.paragraph, "position": sentence.position,
+            "text_ko": sentence.text, "char_start": sentence.char_start,
+            "char_end": sentence.char_end,
+        })
+    published = dt.date.fromisoformat(text.published_at[:10])
+    event_dates = _resolve_event_dates(article, published, problems)
+    statistics = {c.record.id: c for c in article.sections["statistics"]}
+    for curated in article.sections["events"]:
+        tables["events"].append(_event_row(article, curated, event_dates, ids, problems))
+        tables["event_participants"].extend(_participant_rows(curated, ids, problems))
+    for curated in article.sections["statistics"]:
+        tables["statistics"].append(
+            _statistic_row(article, curated, published, statistics, ids, problems))
+    for curated in article.sections["policies"]:
+        tables["policies"].append(_policy_row(article, curated, problems))
+    for curated in article.sections["mous"]:
+        row = _mou_row(article, curated, event_dates, ids, problems)
+        tables["mous"].append(row)
+        tables["mou_parties"].extend(
+            {"mou_id": row["id"],
+             "organization_id": _reference(curated, "parties", party, "organizations", ids,
+                                           problems)}
+            for party in dict.fromkeys(curated.record.parties))
+    for curated in article.sections["notes"]:
+        tables["notes"].append(_note_row(article, curated, problems))
+
+
+def _evidence(article: Article, curated: Curated, problems: Problems,
+              sentence_field: str = "sentence", quote_field: str = "quote") -> dict:
+    """Check that the quote occurs, character for character, in the named sentence."""
+    record = curated.record
+    key, quote = getattr(record, sentence_field), getattr(record, quote_field)
+    if key is None:
+        if quote is not None and quote not in article.text.body_ko:
+            problems.add(curated.file, curated.line_of(quote_field), record.id, quote_field,
+                         "quote does not occur in the article body: expected a verbatim "
+                         "excerpt")
+        return {"sentence_id": None, "quote": quote}
+    sentence = _sentence(article, curated, sentence_field, key, problems)
+    if sentence is not None and quote is not None and quote not in sentence.text:
+        elsewhere = [k for k, s in article.sentences.items() if quote in s.text]
+        hint = (f"; it occurs in {', '.join(elsewhere)}" if elsewhere
+                else "; it does not occur anywhere in the article body")
+        problems.add(curated.file, curated.line_of(quote_field), record.id, quote_field,
+                     f"quote is not in sentence {key}: expected a verbatim excerpt of that "
+                     f"sentence{hint}")
+    return {"sentence_id": f"{article.meta.id}-{key}", "quote": quote}
+
+
+def _sentence(article: Article, curated: Curated, field: str, key: str, problems: Problems):
+    sentence = article.sentences.get(key)
+    if sentence is None:
+        last = list(article.sentences)[-1]
+        problems.add(curated.file, curated.line_of(field), curated.record.id, field,
+                     f"unknown sentence '{key}': expected a key from p1-s1 to {last}")
+    return sentence
+
+
+def _wording_in(article: Article, curated: Curated, field: str, wording: str | None,
+                key: str, problems: Problems) -> bool:
+    """The article's wording must occur in the sentence it is read from."""
+    if wording is None:
+        return False
+    sentence = article.sentences.get(key)
+    if sentence is None:
+        return False
+    if wording not in sentence.text:
+        problems.add(curated.file, curated.line_of(field), curated.record.id, field,
+                     f"'{wording}' does not occur in sentence {key}: expected the article's "
+                     "own wording")
+        return False
+    return True
+
+
+def _check_computed(curated: Curated, field: str, computed, source_field: str,
+                    problems: Problems) -> None:
+    curated_value = getattr(curated.record, field)
+    if curated_value is None or curated_value == computed:
+        return
+    problems.add(curated.file, curated.line_of(field), curated.record.id, field,
+                 f"curated value {curated_value!r} disagrees with {computed!r} computed from "
+                 f"{source_field} {getattr(curated.record, source_field)!r}")
+
+
+# Events -----------------------------------------------------------------------------
+
+def _resolve_event_dates(article: Article, published: dt.date, problems: Problems) -> dict:
+    """Dates of every event, resolving '이날' (that day) through same_day_as."""
+    events = {c.record.id: c for c in article.sections["events"]}
+    resolved: dict[str, tuple | None] = {}
+
+    def resolve(event_id: str, chain: tuple = ()) -> tuple | None:
+        if event_id in resolved:
+            return resolved[event_id]
+        curated = events[event_id]
+        event = curated.record
+        anchor = None
+        if event.same_day_as is not None:
+            if event.same_day_as not in events or event.same_day_as in chain:
+                problems.add(curated.file, curated.line_of("same_day_as"), event.id,
+                             "same_day_as", f"expected an earlier event of this article, "
+                             f"got '{event.same_day_as}'")
+                resolved[event_id] = None
+                return None
+            anchor_dates = resolve(event.same_day_as, chain + (event_id,))
+            anchor = dt.date.fromisoformat(anchor_dates[0]) if anchor_dates else None
+        resolved[event_id] = _event_dates(article, curated, published, anchor, problems)
+        return resolved[event_id]
+
+    for event_id in events:
+        resolve(event_id)
+    return resolved
+
+
+def _event_dates(article, curated: Curated, published, anchor, problems: Problems):
+    event = curated.record
+    when_key = event.when_sentence or event.sentence
+    if event.when_sentence:
+        _sentence(article, curated, "when_sentence", event.when_sentence, problems)
+    if not _wording_in(article, curated, "when_ko", event.when_ko, when_key, problems):
+        return None
+    try:
+        span = resolve_event_date(event.when_ko, published, same_day=anchor)
+        time_of_day = span.time_of_day
+        if event.time_ko is not None:
+            if not _wording_in(article, curated, "time_ko", event.time_ko, event.sentence,
+                               problems):
+                return None
+            time_of_day = resolve_event_date(event.time_ko, published,
+                                             same_day=span.start).time_of_day
+    except ValueError as error:
+        problems.add(curated.file, curated.line_of("when_ko"), event.id, "when_ko",
+                     f"cannot resolve the date: {error}")
+        return None
+    start, end = span.start.isoformat(), span.end.isoformat()
+    _check_computed(curated, "start_date", start, "when_ko", problems)
+    _check_computed(curated, "end_date", end, "when_ko", problems)
+    _check_computed(curated, "time_of_day", time_of_day, "time_ko", problems)
+    _check_iso_dates(curated, ("start_date", "end_date"), problems)
+    if event.date_basis == "stated" and event.when_sentence not in (None, event.sentence):
+        problems.add(curated.file, curated.line_of("date_basis"), event.id, "date_basis",
+                     "a date read from another sentence (when_sentence) is 'inferred', "
+                     "not 'stated'")
+    return start, end, time_of_day
+
+
+def _check_iso_dates(curated: Curated, fields, problems: Problems) -> None:
+    for field in fields:
+        value = getattr(curated.record, field)
+        if value is None:
+            continue
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            problems.add(curated.file, curated.line_of(field), curated.record.id, field,
+                         f"impossible date {value!r}: expected a real calendar date "
+                         "YYYY-MM-DD")
+
+
+def _event_row(article, curated: Curated, event_dates, ids, problems: Problems) -> dict:
+    event = curated.record
+    start, end, time_of_day = event_dates.get(event.id) or (None, None, None)
+    if event.parent_event == event.id:
+        problems.add(curated.file, curated.line_of("parent_event"), event.id,
+                     "parent_event", "an event cannot be its own parent")
+    return {
+        "id": event.id, "article_id": article.meta.id,
+        "title": _label(event.title_en, event.title_ko),
+        "title_ko": event.title_ko, "title_en": event.title_en, "kind": event.kind,
+        "start_date": start, "end_date": end, "date_basis": event.date_basis,
+        "time_of_day": time_of_day, "when_ko": event.when_ko, "time_ko": event.time_ko,
+        "place_id": _reference(curated, "place", event.place, "places", ids, problems),
+        "organizer_id": _reference(curated, "organizer", event.organizer, "organizations",
+                                   ids, problems),
+        "status": event.status,
+        "parent_event_id": _reference(curated, "parent_event", event.parent_event, "events",
+                                      ids, problems),
+        "description_en": event.description_en,
+        **_evidence(article, curated, problems),
+    }
+
+
+def _participant_rows(curated: Curated, ids, problems: Problems) -> list[dict]:
+    event = curated.record
+    rows = []
+    for index, participant in enumerate(event.participants):
+        field = f"participants[{index}]"
+        line = curated.raw["participants"][index].line
+        if (participant.person is None) == (participant.organization is None):
+            problems.add(curated.file, line, event.id, field,
+                         "expected exactly one of 'person' or 'organization'")
+            continue
+        table = "people" if participant.person else "organizations"
+        who = participant.person or participant.organization
+        if who not in ids[table]:
+            problems.add(curated.file, line, event.id, field,
+                         f"unknown {'person' if participant.person else 'organization'} "
+                         f"'{who}': expected an id from {table}")
+        rows.append({
+            "id": f"{event.id}--{who}", "event_id": event.id,
+            "person_id": participant.person, "organization_id": participant.organization,
+            "role": participant.role,
+        })
+    seen = set()
+    for row in rows:
+        if row["id"] in seen:
+            problems.add(curated.file, curated.line_of("participants"), event.id,
+                         "participants", f"'{row['id'].split('--')[1]}' is listed twice")
+        seen.add(row["id"])
+    return rows
+
+
+# Statistics -------------------------------------------------------------------------
+
+def _statistic_row(article, curated: Curated, published, statistics, ids,
+                   problems: Problems) -> dict:
+    stat = curated.record
+    number = _statistic_number(article, curated, problems)
+    rank, scope = _statistic_rank(article, curated, problems)
+    period = _statistic_period(article, curated, published, problems)
+    recomputed, agrees = _recomputed_ratio(curated, number, statistics, problems)
+    label_period = f", {period}" if period else ""
+    return {
+        "id": stat.id, "article_id": article.meta.id,
+        "title": f"{stat.country}: {stat.indicator_en or stat.indicator_ko}{label_period}",
+        "indicator_ko": stat.indicator_ko, "indicator_en": stat.indicator_en,
+        "category": stat.category, "country": stat.country,
+        "organization_id": _reference(curated, "organization", stat.organization,
+                                      "organizations", ids, problems),
+        "place_id": _reference(curated, "place", stat.place, "places", ids, problems),
+        "value": number.value if number else None,
+        "unit": number.unit if number else None,
+        "value_text_ko": stat.value_text_ko,
+        "qualifier": number.qualifier if number else None,
+        "period": period, "period_ko": stat.period_ko,
+        "rank": rank, "rank_scope": scope, "rank_ko": stat.rank_ko,
+        "ratio_of_id": _reference(curated, "ratio_of", stat.ratio_of, "statistics", ids,
+                                  problems),
+        "compared_to_id": _reference(curated, "compared_to", stat.compared_to, "statistics",
+                                     ids, problems),
+        "recomputed_value": recomputed, "recomputed_agrees": agrees,
+        **_evidence(article, curated, problems),
+    }
+
+
+def _statistic_number(article, curated: Curated, problems: Problems):
+    stat = curated.record
+    if stat.value_text_ko is None:
+        for field in ("value", "unit", "qualifier"):
+            if getattr(stat, field) is not None:
+                problems.add(curated.file, curated.line_of(field), stat.id, field,
+                             "a value needs the article's wording in value_text_ko")
+        if stat.rank_ko is None:
+            problems.add(curated.file, curated.line, stat.id, "value_text_ko",
+                         "expected value_text_ko, rank_ko or both")
+        return None
+    if stat.value_text_ko not in stat.quote:
+        problems.add(curated.file, curated.line_of("value_text_ko"), stat.id, "value_text_ko",
+                     f"'{stat.value_text_ko}' does not occur in the quote: expected the "
+                     "article's own wording of the number")
+        return None
+    try:
+        number = parse_korean_number(stat.value_text_ko)
+    except ValueError as error:
+        problems.add(curated.file, curated.line_of("value_text_ko"), stat.id, "value_text_ko",
+                     str(error))
+        return None
+    if stat.value is not None and not _same_number(stat.value, number.value):
+        problems.add(curated.file, curated.line_of("value"), stat.id, "value",
+                     f"curated value {stat.value:g} disagrees with {number.value:g} "
+                     f"computed from value_text_ko '{stat.value_text_ko}'")
+    _check_computed(curated, "unit", number.unit, "value_text_ko", problems)
+    _check_computed(curated, "qualifier", number.qualifier, "value_text_ko", problems)
+    return number
+
+
+def _same_number(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
+
+
+def _statistic_rank(article, curated: Curated, problems: Problems):
+    stat = curated.record
+    if stat.rank_ko is None:
+        for field in ("rank", "rank_scope"):
+            if getattr(stat, field) is not None:
+                problems.add(curated.file, curated.line_of(field), stat.id, field,
+                             "a rank needs the article's wording in rank_ko")
+        return None, None
+    if stat.rank_ko not in stat.quote:
+        problems.add(curated.file, curated.line_of("rank_ko"), stat.id, "rank_ko",
+                     f"'{stat.rank_ko}' does not occur in the quote")
+        return None, None
+    try:
+        parsed = parse_rank(stat.rank_ko)
+    except ValueError as error:
+        problems.add(curated.file, curated.line_of("rank_ko"), stat.id, "rank_ko", str(error))
+        return None, None
+    _check_computed(curated, "rank", parsed.rank, "rank_ko", problems)
+    if parsed.scope is None:
+        if stat.rank_scope is None:
+            problems.add(curated.file, curated.line_of("rank_ko"), stat.id, "rank_scope",
+                         f"'{stat.rank_ko}' does not say world or country: expected "
+                         "rank_scope and a note explaining it")
+        return parsed.rank, stat.rank_scope
+    _check_computed(curated, "rank_scope", parsed.scope, "rank_ko", problems)
+    return parsed.rank, parsed.scope
+
+
+def _statistic_period(article, curated: Curated, published, problems: Problems):
+    stat = curated.record
+    if stat.period_ko is None:
+        if stat.period is not None:
+            problems.add(curated.file, curated.line_of("period"), stat.id, "period",
+                         "a period needs the article's wording in period_ko")
+        return None
+    key = stat.period_sentence or stat.sentence
+    if not _wording_in(article, curated, "period_ko", stat.period_ko, key, problems):
+        return None
+    try:
+        period = resolve_period(stat.period_ko, published)
+    except ValueError as error:
+        problems.add(curated.file, curated.line_of("period_ko"), stat.id, "period_ko",
+                     str(error))
+        return None
+    _check_computed(curated, "period", period, "period_ko", problems)
+    return period
+
+
+def _recomputed_ratio(curated: Curated, number, statistics, problems: Problems):
+    stat = curated.record
+    if (stat.ratio_of is None) != (stat.compared_to is None):
+        problems.add(curated.file, curated.line, stat.id, "ratio_of",
+                     "a ratio needs both ratio_of (the figure) and compared_to (the base)")
+        return None, None
+    if stat.ratio_of is None or number is None:
+        return None, None
+    if number.unit != "ratio":
+        problems.add(curated.file, curated.line_of("ratio_of"), stat.id, "ratio_of",
+                     f"ratio_of and compared_to belong to a ratio (unit 'ratio'), "
+                     f"got unit '{number.unit}'")
+        return None, None
+    parts = [statistics.get(stat.ratio_of), statistics.get(stat.compared_to)]
+    if None in parts:
+        return None, None  # unknown ids are reported as references
+    values = [_parsed_value(part) for part in parts]
+    if None in values:
+        return None, None
+    (top, top_unit), (base, base_unit) = values
+    if top_unit != base_unit:
+        problems.add(curated.file, curated.line_of("compared_to"), stat.id, "compared_to",
+                     f"cannot compare {top_unit} with {base_unit}")
+        return None, None
+    recomputed, agrees = recompute_ratio(top, base, stat.value_text_ko)
+    return round(recomputed, 6), int(agrees)
+
+
+def _parsed_value(curated: Curated):
+    text = curated.record.value_text_ko
+    try:
+        number = parse_korean_number(text) if text else None
+    except ValueError:
+        return None
+    return (number.value, number.unit) if number else None
+
+
+# Policies, MOUs, notes --------------------------------------------------------------
+
+def _policy_row(article, curated: Curated, problems: Problems) -> dict:
+    policy = curated.record
+    if policy.period_ko is not None:
+        _wording_in(article, curated, "period_ko", policy.period_ko, policy.sentence, problems)
+    return {
+        "id": policy.id, "article_id": article.meta.id,
+        "name": _label(policy.name_en, policy.name_ko),
+        "name_ko": policy.name_ko, "name_as_written": policy.name_as_written,
+        "name_zh": policy.name_zh, "name_en": policy.name_en, "country": policy.country,
+        "stance": policy.stance, "period_ko": policy.period_ko,
+        "description_en": policy.description_en,
+        **_evidence(article, curated, problems),
+    }
+
+
+def _mou_row(article, curated: Curated, event_dates, ids, problems: Problems) -> dict:
+    mou = curated.record
+    event_id = _reference(curated, "event", mou.event, "events", ids, problems)
+    planned = None
+    dates = event_dates.get(event_id) if event_id else None
+    if mou.status == "planned" and dates and dates[0] == dates[1]:
+        planned = dates[0]
+        _check_computed(curated, "planned_date", planned, "event", problems)
+    elif mou.planned_date is not None:
+        planned = mou.planned_date
+        _check_iso_dates(curated, ("planned_date",), problems)
+    _check_iso_dates(curated, ("signed_date",), problems)
+    if mou.status == "signed" and mou.signed_date is None:
+        problems.add(curated.file, curated.line_of("status"), mou.id, "signed_date",
+                     "a signed MOU needs its signed_date")
+    return {
+        "id": mou.id, "article_id": article.meta.id,
+        "title": _label(mou.title_en, mou.title_ko),
+        "title_ko": mou.title_ko, "title_en": mou.title_en, "status": mou.status,
+        "planned_date": planned, "signed_date": mou.signed_date, "event_id": event_id,
+        **_evidence(article, curated, problems),
+    }
+
+
+def _note_row(article, curated: Curated, problems: Problems) -> dict:
+    note = curated.record
+    return {
+        "id": note.id, "article_id": article.meta.id, "kind": note.kind,
+        "about_table": note.about_table, "about_id": note.about_id, "note_en": note.note_en,
+        **_evidence(article, curated, problems),
+    }
+
+
+def _check_notes(article: Article, ids, problems: Problems) -> None:
+    for curated in article.sections["notes"]:
+        note = curated.record
+        if note.about_id not in ids[note.about_table]:
+            problems.add(curated.file, curated.line_of("about_id"), note.id, "about_id",
+                         f"unknown id '{note.about_id}' in {note.about_table}")
+
+
+def _check_inferences_noted(article: Article, problems: Problems) -> None:
+    noted = {(c.record.about_table, c.record.about_id) for c in article.sections["notes"]}
+    for curated in article.sections["events"]:
+        event = curated.record
+        if event.date_basis == "inferred" and ("events", event.id) not in noted:
+            problems.add(curated.file, curated.line_of("date_basis"), event.id, "date_basis",
+                         "an inferred date needs a note (about_table: events, about_id: "
+                         f"{event.id}) saying how it was inferred")

@@ -1,0 +1,177 @@
+"""Read the curated sources folder into validated records.
+
+Layout (adding an article means adding two files, never changing code):
+
+    sources/registry/organizations.yml   shared by all articles
+    sources/registry/people.yml
+    sources/registry/places.yml
+    sources/articles/<article-id>.txt    the captured article, verbatim
+    sources/articles/<article-id>.yml    its curated events, statistics, MOUs, notes
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import models
+from .article_text import (
+    ArticleFormatError,
+    ArticleText,
+    Sentence,
+    parse_article,
+    read_source_text,
+    split_sentences,
+)
+from .problems import Problems
+from .validation import validate_record
+from .yaml_source import YamlError, load_yaml
+
+REGISTRIES = {
+    "organizations": models.Organization,
+    "people": models.Person,
+    "places": models.Place,
+}
+ARTICLE_SECTIONS = {
+    "events": models.Event,
+    "statistics": models.Statistic,
+    "policies": models.Policy,
+    "mous": models.Mou,
+    "notes": models.Note,
+}
+
+
+@dataclass
+class Curated:
+    """One validated record with where it was written."""
+
+    record: object
+    file: str
+    line: int | None
+    raw: dict
+
+    def line_of(self, name: str) -> int | None:
+        return self.raw.line_of(name) if hasattr(self.raw, "line_of") else self.line
+
+
+@dataclass
+class Article:
+    meta: models.ArticleMeta
+    text: ArticleText
+    sentences: dict[str, Sentence]
+    file: str
+    source_file: Path
+    sections: dict[str, list[Curated]] = field(default_factory=dict)
+
+
+@dataclass
+class Sources:
+    registries: dict[str, dict[str, Curated]]
+    articles: list[Article]
+
+
+def read_sources(root: Path, problems: Problems) -> Sources:
+    registries = {name: _read_registry(root, name, model, problems)
+                  for name, model in REGISTRIES.items()}
+    articles_dir = root / "articles"
+    article_files = sorted(articles_dir.glob("*.yml")) if articles_dir.is_dir() else []
+    if not article_files:
+        problems.add(_display(articles_dir, root), None, None, None,
+                     "expected at least one article file <article-id>.yml")
+    articles = [a for a in (_read_article(root, path, problems) for path in article_files) if a]
+    return Sources(registries, articles)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _read_list(path: Path, root: Path, problems: Problems, what: str) -> list | None:
+    file = _display(path, root)
+    if not path.is_file():
+        problems.add(file, None, None, None, f"file is missing: expected the {what}")
+        return None
+    try:
+        data = load_yaml(path)
+    except YamlError as error:
+        problems.add(file, error.line, None, None, str(error))
+        return None
+    return data
+
+
+def _read_registry(root: Path, name: str, model, problems: Problems) -> dict[str, Curated]:
+    path = root / "registry" / f"{name}.yml"
+    file = _display(path, root)
+    data = _read_list(path, root, problems, f"{name} registry (a YAML list of records)")
+    if data is None:
+        return {}
+    if not isinstance(data, list):
+        problems.add(file, getattr(data, "line", 1), None, None,
+                     f"expected a YAML list of {name} records, got {type(data).__name__}")
+        return {}
+    return _collect(data, model, file, problems, name)
+
+
+def _collect(items: list, model, file: str, problems: Problems, what: str) -> dict[str, Curated]:
+    records: dict[str, Curated] = {}
+    for raw in items:
+        record = validate_record(model, raw, file, problems, what)
+        if record is None:
+            continue
+        if record.id in records:
+            first = records[record.id].line
+            problems.add(file, raw.line_of("id"), record.id, "id",
+                         f"duplicate id: already used at line {first}")
+            continue
+        records[record.id] = Curated(record, file, raw.line, raw)
+    return records
+
+
+def _read_article(root: Path, path: Path, problems: Problems) -> Article | None:
+    file = _display(path, root)
+    data = _read_list(path, root, problems, "article file")
+    if data is None:
+        return None
+    shell = validate_record(models.ArticleFile, data, file, problems, "an article file")
+    if shell is None:
+        return None
+    meta = validate_record(models.ArticleMeta, data["article"], file, problems, "article")
+    if meta is None:
+        return None
+    if meta.id != path.stem:
+        problems.add(file, data["article"].line_of("id"), meta.id, "id",
+                     f"expected the article id to equal the file name '{path.stem}'")
+    text_path = path.parent / meta.source_file
+    text = _read_article_text(text_path, root, meta, problems)
+    if text is None:
+        return None
+    sentences = {s.key: s for s in split_sentences(text.paragraphs)}
+    article = Article(meta, text, sentences, file, text_path)
+    for section, model in ARTICLE_SECTIONS.items():
+        items = data.get(section) or []
+        article.sections[section] = list(_collect(items, model, file, problems, section).values())
+    return article
+
+
+def _read_article_text(path: Path, root: Path, meta, problems: Problems) -> ArticleText | None:
+    file = _display(path, root)
+    if not path.is_file():
+        problems.add(file, None, meta.id, "source_file",
+                     "article text file is missing: expected the verbatim article")
+        return None
+    try:
+        text = read_source_text(path.read_bytes())
+    except UnicodeDecodeError as error:
+        problems.add(file, None, meta.id, None,
+                     f"article text is not valid UTF-8 ({error.reason} at byte {error.start})")
+        return None
+    if not text.strip():
+        problems.add(file, None, meta.id, None, "article text file is empty")
+        return None
+    try:
+        return parse_article(text, meta.utc_offset.replace(":", ""), meta.drop_paragraphs)
+    except ArticleFormatError as error:
+        problems.add(file, error.line, meta.id, None, str(error))
+        return None

@@ -1,0 +1,90 @@
+"""Turn pydantic's validation errors into Problems a curator can act on."""
+from __future__ import annotations
+
+import difflib
+
+from pydantic import BaseModel, ValidationError
+
+from .problems import Problems
+from .yaml_source import Located
+
+PATTERN_HINTS = {
+    "^[a-z0-9]+(-[a-z0-9]+)*$": "a lowercase id of a-z, 0-9 and single hyphens",
+    "^p[1-9][0-9]*-s[1-9][0-9]*$": "a sentence key such as p3-s2 (paragraph 3, sentence 2)",
+    r"^\d{4}-\d{2}-\d{2}$": "a date written YYYY-MM-DD",
+    r"^[+-]\d{2}:\d{2}$": "a UTC offset such as +09:00",
+}
+
+
+def validate_record(model: type[BaseModel], raw, file, problems: Problems, what: str):
+    """Validate one YAML mapping; return the model, or None after recording problems."""
+    if not isinstance(raw, dict):
+        problems.add(file, getattr(raw, "line", None), None, None,
+                     f"expected a mapping of fields for {what}, got {type(raw).__name__}")
+        return None
+    record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+    try:
+        return model.model_validate(dict(raw))
+    except ValidationError as error:
+        for detail in error.errors():
+            field, line = _locate(raw, detail["loc"])
+            problems.add(file, line, record_id, field, _message(model, detail))
+        return None
+
+
+def _locate(raw: Located, loc: tuple) -> tuple[str | None, int | None]:
+    """The dotted field name and the best line for a pydantic error location."""
+    node, line, names = raw, getattr(raw, "line", None), []
+    for part in loc:
+        names.append(f"[{part}]" if isinstance(part, int) else str(part))
+        if isinstance(node, Located) and part in node:
+            line = node.line_of(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            line = getattr(node, "line", line)
+    field = ".".join(names).replace(".[", "[") or None
+    return field, line
+
+
+def _message(model: type[BaseModel], detail: dict) -> str:
+    kind = detail["type"]
+    given = detail.get("input")
+    context = detail.get("ctx") or {}
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        name = str(detail["loc"][-1])
+        allowed = _allowed_fields(model, detail["loc"])
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown field{hint}; expected one of: {', '.join(allowed)}"
+    if kind == "literal_error":
+        return f"expected one of {context.get('expected')}, got {given!r}"
+    if kind == "string_pattern_mismatch":
+        hint = PATTERN_HINTS.get(context.get("pattern"), f"text matching {context.get('pattern')}")
+        return f"expected {hint}, got {given!r}"
+    if kind in ("string_type", "int_type", "float_type", "list_type", "dict_type",
+                "int_parsing", "float_parsing", "int_from_float", "bool_type"):
+        expected = kind.split("_")[0].replace("str", "text").replace("string", "text")
+        names = {"int": "a whole number", "float": "a number", "list": "a list",
+                 "dict": "a mapping", "text": "text", "bool": "true or false"}
+        return f"expected {names.get(expected, expected)}, got {given!r}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"{detail['msg'].lower()}, got {given!r}"
+    if kind == "string_too_short":
+        return "expected non-empty text"
+    return f"{detail['msg']}, got {given!r}"
+
+
+def _allowed_fields(model: type[BaseModel], loc: tuple) -> list[str]:
+    current = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        annotation = current.model_fields[part].annotation
+        args = getattr(annotation, "__args__", ())
+        nested = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        if nested:
+            current = nested[0]
+    return list(current.model_fields)
