@@ -21,7 +21,7 @@ news.db: $(INSTALLED) $(SOURCES)
 build: news.db
 
 serve: news.db
-	$(VENV)/bin/datasette serve news.db -m metadata.yml -h 127.0.0.1 -p 8001
+	$(PY) -m newsdb.serving --db news.db --port 8001
 
 test: $(INSTALLED)
 	$(PY) -m pytest

@@ -1,0 +1,67 @@
+"""How news.db is served: one source of truth for the Makefile, the tests and benchmarks.
+
+    python -m newsdb.serving [--port 8001]    # inspect, then exec datasette
+
+The file is served immutable (-i): read-only, with row counts taken from an inspect
+file so table pages do not count rows on every request.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SETTINGS = {
+    # A runaway query is stopped rather than holding a worker.
+    "sql_time_limit_ms": 1000,
+    # The largest table has a few dozen rows per article: one page shows a day's events.
+    "default_page_size": 50,
+    "max_returned_rows": 5000,
+    "facet_time_limit_ms": 500,
+    # Open data: the whole file may be downloaded.
+    "allow_download": True,
+}
+
+
+def datasette_bin() -> str:
+    return str(Path(sys.executable).with_name("datasette"))
+
+
+def inspect_file(db: Path) -> Path:
+    return db.with_name("inspect-data.json")
+
+
+def write_inspect(db: Path) -> Path:
+    target = inspect_file(db)
+    subprocess.run([datasette_bin(), "inspect", str(db), "--inspect-file", str(target)],
+                   check=True)
+    return target
+
+
+def serve_args(db: Path, host: str = "127.0.0.1", port: int = 8001,
+               metadata: Path = ROOT / "metadata.yml") -> list[str]:
+    args = [datasette_bin(), "serve", "-i", str(db), "--inspect-file", str(inspect_file(db)),
+            "-m", str(metadata), "-h", host, "-p", str(port)]
+    for name, value in SETTINGS.items():
+        args += ["--setting", name, str(value).lower() if isinstance(value, bool) else str(value)]
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve news.db with Datasette")
+    parser.add_argument("--db", type=Path, default=ROOT / "news.db")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    args = parser.parse_args(argv)
+    write_inspect(args.db)
+    command = serve_args(args.db, args.host, args.port)
+    print(" ".join(command), flush=True)
+    os.execv(command[0], command)
+
+
+if __name__ == "__main__":
+    main()
