@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 SOURCES := $(shell find sources newsdb -type f -not -name '*.pyc') build_db.py
 
-.PHONY: install build serve test clean
+.PHONY: install build serve test clean bench-scale
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ serve: news.db
 
 test: $(INSTALLED)
 	$(PY) -m pytest
+
+# Build figures at 100, 1,000 and 10,000 synthetic articles (benchmarks/README.md).
+bench-scale: $(INSTALLED)
+	$(PY) benchmarks/build_benchmark.py
 
 clean:
 	rm -rf $(VENV) news.db .news.db.building inspect-data.json .pytest_cache test-output export

@@ -1,0 +1,75 @@
+"""The synthetic corpus used by the scale benchmarks passes the real build."""
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from generate_corpus import generate, variant_count  # noqa: E402
+from newsdb.build import build  # noqa: E402
+
+SINGLE_ARTICLE_TABLES = ("articles", "sentences", "events", "event_participants",
+                         "statistics", "policies", "mous", "mou_parties", "notes")
+
+
+def table_counts(db: Path) -> dict[str, int]:
+    conn = sqlite3.connect(db)
+    try:
+        return {table: conn.execute(f"select count(*) from [{table}]").fetchone()[0]
+                for table in (*SINGLE_ARTICLE_TABLES, "organizations", "people", "places")}
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The real sources and a generated corpus of three articles, each built."""
+    folder = tmp_path_factory.mktemp("corpus")
+    real_counts, problems = build(ROOT / "sources", folder / "real.db")
+    assert real_counts is not None, problems.sorted()
+    sources = generate(folder / "sources", 3, seed=1)
+    counts, problems = build(sources, folder / "synthetic.db")
+    assert counts is not None, [str(p) for p in problems.sorted()]
+    return folder, real_counts, counts
+
+
+def test_generated_corpus_builds_with_rows_in_proportion(built):
+    _, real, synthetic = built
+    for table in SINGLE_ARTICLE_TABLES:
+        assert synthetic[table] == 3 * real[table], table
+
+
+def test_registries_grow_with_the_square_root_of_the_corpus(built):
+    _, real, synthetic = built
+    for table in ("organizations", "people", "places"):
+        assert synthetic[table] == variant_count(3) * real[table], table
+    assert variant_count(10_000) == 100
+
+
+def test_articles_share_registry_entries_and_differ_in_month(built):
+    folder, _, _ = built
+    conn = sqlite3.connect(folder / "synthetic.db")
+    # Every article names the same number of organizations; shared entries mean fewer
+    # distinct ones than mentions.
+    mentions, distinct = conn.execute(
+        "select count(*), count(distinct organization_id) from event_participants "
+        "where organization_id is not null").fetchone()
+    months = conn.execute("select count(distinct substr(published_at, 1, 7)) from articles"
+                          ).fetchone()[0]
+    conn.close()
+    assert distinct < mentions
+    assert months > 1
+
+
+def test_same_seed_same_corpus(tmp_path):
+    first = generate(tmp_path / "a", 2, seed=7)
+    second = generate(tmp_path / "b", 2, seed=7)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
