@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""Latency of the site at 10,000 articles: Datasette pages against the same SQL in SQLite.
+
+    python benchmarks/serve_benchmark.py [--db DIR/news.db] [--articles 10000]
+
+Without --db, a corpus is generated and built in a temporary folder first (or reuse the
+one `build_benchmark.py --keep DIR` left in DIR/10000/news.db). The server is the real
+one: `newsdb.serving.serve_args` on 127.0.0.1 (plus trace_debug, so that each page's
+SQL can be read once with ?_trace=1). Every page is requested --requests times; then the
+SQL the page ran is run as many times directly against the file, so the difference is
+Datasette's own overhead. Pages: the events and statistics tables with their default
+facets (metadata.yml), a filtered events page, an event's row page, every canned query
+in metadata.yml, ?_search= on every table with full-text search, and a full CSV export
+of the events table.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from generate_corpus import generate  # noqa: E402
+from newsdb.build import build  # noqa: E402
+from newsdb.finishers import FINISHERS  # noqa: E402
+from newsdb.serving import serve_args, write_inspect  # noqa: E402
+
+METADATA = ROOT / "metadata.yml"
+TRACE = re.compile(r"<pre>(\{.*?)</pre>", re.S)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(db: Path, port: int) -> subprocess.Popen:
+    write_inspect(db)
+    args = serve_args(db, port=port, metadata=METADATA) + ["--setting", "trace_debug", "1"]
+    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2)
+            return server
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit(f"datasette exited: {server.stderr.read().decode()}")
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("datasette did not start within 60 s")
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def page_sql(base: str, path: str) -> list[tuple[str, dict]]:
+    """The SQL a page runs on the database, read from its ?_trace=1 output."""
+    separator = "&" if "?" in path else "?"
+    _, body = fetch(f"{base}{path}{separator}_trace=1")
+    found = TRACE.findall(body.decode("utf-8", "replace"))
+    if not found:
+        return []
+    trace = json.loads(html.unescape(found[-1]))
+    return [(item["sql"], item.get("params") or {}) for item in trace.get("traces", [])
+            if item.get("database") == "news" and item.get("sql")]
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(samples, n=20, method="inclusive")
+    return statistics.median(samples), cuts[18]
+
+
+def time_page(base: str, path: str, requests: int) -> tuple[int, list[float], int]:
+    fetch(base + path)  # warm the page's code paths and SQLite's page cache
+    samples, status, size = [], 200, 0
+    for _ in range(requests):
+        start = time.perf_counter()
+        status, body = fetch(base + path)
+        samples.append(time.perf_counter() - start)
+        size = len(body)
+    return status, samples, size
+
+
+def time_sql(conn: sqlite3.Connection, queries: list[tuple[str, dict]],
+             requests: int) -> list[float]:
+    samples = []
+    for _ in range(requests + 1):
+        start = time.perf_counter()
+        for sql, params in queries:
+            try:
+                conn.execute(sql, params).fetchall()
+            except sqlite3.Error:
+                pass  # Datasette reports the same error; the time spent still counts
+        samples.append(time.perf_counter() - start)
+    return samples[1:]
+
+
+def metadata_for(db_name: str) -> dict:
+    data = yaml.safe_load(METADATA.read_text(encoding="utf-8")) if METADATA.exists() else {}
+    return ((data or {}).get("databases") or {}).get(db_name) or {}
+
+
+def sample_values(conn: sqlite3.Connection, search: str) -> dict[str, str]:
+    """Values for canned-query parameters: the commonest date, category and organization
+    of the corpus; any other parameter gets the search term."""
+    def top(sql: str) -> str:
+        row = conn.execute(sql).fetchone()
+        return str(row[0]) if row and row[0] is not None else ""
+    date = top("select start_date from events where start_date is not null "
+               "group by 1 order by count(*) desc limit 1")
+    return {"day": date, "date": date,
+            "category": top("select category from statistics group by 1 "
+                            "order by count(*) desc limit 1"),
+            "who": top("select name_ko from organizations order by rowid limit 1"),
+            "q": search}
+
+
+def pages(conn: sqlite3.Connection, db_name: str, search: str,
+          params: dict[str, str]) -> list[tuple[str, str]]:
+    """(label, path) of every page to time."""
+    kind, event_id = conn.execute(
+        "select kind, id from events order by rowid limit 1 offset "
+        "(select count(*) / 2 from events)").fetchone()
+    result = [("events table", f"/{db_name}/events"),
+              ("statistics table", f"/{db_name}/statistics"),
+              ("events filtered", f"/{db_name}/events?kind={urllib.parse.quote(kind)}"
+                                  "&status=planned"),
+              ("event row", f"/{db_name}/events/{urllib.parse.quote(event_id)}")]
+    for name, query in (metadata_for(db_name).get("queries") or {}).items():
+        sql = query["sql"] if isinstance(query, dict) else query
+        names = dict.fromkeys(re.findall(r"(?<!:):(\w+)", sql))
+        values = {key: params.get(key, search) for key in names}
+        result.append((f"query {name}", f"/{db_name}/{name}?"
+                       + urllib.parse.urlencode(values)))
+    fts = [row[0] for row in conn.execute(
+        "select name from sqlite_master where type = 'table' and name like '%\\_fts' "
+        "escape '\\' and sql like 'CREATE VIRTUAL TABLE%'")]
+    for table in fts:
+        content = table[:-len("_fts")]
+        result.append((f"_search {content}",
+                       f"/{db_name}/{content}?_search={urllib.parse.quote(search)}"))
+    return result
+
+
+def build_corpus(articles: int, folder: Path) -> Path:
+    sources = generate(folder / "sources", articles)
+    output = folder / "news.db"
+    counts, problems = build(sources, output, FINISHERS)
+    if counts is None:
+        raise SystemExit(f"generated corpus failed validation: {problems.sorted()[:5]}")
+    return output
+
+
+def measure(db: Path, requests: int, search: str) -> list[dict]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    conn = sqlite3.connect(f"file:{db}?immutable=1", uri=True)
+    params = sample_values(conn, search)
+    server = start_server(db, port)
+    results = []
+    try:
+        for label, path in pages(conn, db.stem, search, params):
+            queries = page_sql(base, path)
+            status, served, size = time_page(base, path, requests)
+            direct = time_sql(conn, queries, requests)
+            results.append({"page": label, "path": path, "status": status,
+                            "served": percentiles(served), "sql": percentiles(direct),
+                            "queries": len(queries), "bytes": size})
+        results.append(export(base, conn, db.stem))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        conn.close()
+    return results
+
+
+def export(base: str, conn: sqlite3.Connection, db_name: str, requests: int = 3) -> dict:
+    """The whole events table as CSV through Datasette, against reading every row."""
+    path = f"/{db_name}/events.csv?_stream=on&_size=max"
+    status, served, size = time_page(base, path, requests)
+    direct = time_sql(conn, [("select * from events order by id", {})], requests)
+    return {"page": "events CSV export", "path": path, "status": status,
+            "served": percentiles(served), "sql": percentiles(direct), "queries": 1,
+            "bytes": size}
+
+
+def table(results: list[dict]) -> str:
+    header = ["page", "status", "p50 ms", "p95 ms", "sql p50", "sql p95", "overhead p50",
+              "queries", "KiB"]
+    lines = [header]
+    for r in results:
+        (p50, p95), (s50, s95) = r["served"], r["sql"]
+        lines.append([r["page"], str(r["status"]), f"{p50 * 1000:.0f}", f"{p95 * 1000:.0f}",
+                      f"{s50 * 1000:.1f}", f"{s95 * 1000:.1f}", f"{(p50 - s50) * 1000:.0f}",
+                      str(r["queries"]), f"{r['bytes'] / 1024:,.0f}"])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    rows = [" | ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                       for i, (cell, w) in enumerate(zip(line, widths))) for line in lines]
+    rows.insert(1, "-|-".join("-" * w for w in widths))
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="a built news.db (else one is built)")
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=20, help="requests per page")
+    parser.add_argument("--search", default="협력", help="the word searched for")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="newsdb-serve-") as folder:
+        db = args.db or build_corpus(args.articles, Path(folder))
+        results = measure(db, args.requests, args.search)
+    print(table(results))
+    slow = [r["page"] for r in results[:-1] if r["served"][1] >= 0.2 or r["status"] != 200]
+    print(f"\npages with p95 >= 200 ms or an error: {', '.join(slow) or 'none'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
