@@ -32,7 +32,7 @@ from generate_corpus import generate  # noqa: E402
 from newsdb.build import collect  # noqa: E402
 from newsdb.database import create_tables, insert_statement, write_database  # noqa: E402
 from newsdb.finishers import FINISHERS  # noqa: E402
-from newsdb.schema import TABLES, vocabulary_rows  # noqa: E402
+from newsdb.schema import TABLES_BY_NAME  # noqa: E402
 
 SIZES = (100, 1000, 10000)
 FTS_SHADOWS = ("_data", "_idx", "_docsize", "_config", "_content", "_segments",
@@ -75,59 +75,79 @@ def measure(n: int, work: Path) -> dict:
     counts = write_database(output, tables, [timed(f, finishers) for f in FINISHERS])
     writing = clock.lap()
     sqlite = tuple(w - sum(f[i] for f in finishers.values()) for i, w in enumerate(writing))
-    floor_tables, floor_fts = insert_floor(tables, output, work / "floor.db")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    del tables
+    floor_tables, floor_fts = insert_floor(output, work / "floor.db")
     return {
         "n": n, "rows": sum(counts.values()), "generate": generated,
         "validation": validation, "sqlite": sqlite, "finishers": finishers,
         "floor_tables": floor_tables, "floor_fts": floor_fts,
-        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mib": peak,
         "db_mib": output.stat().st_size / 2**20,
     }
 
 
-def insert_floor(tables: dict[str, list[dict]], built: Path, path: Path):
-    """Seconds to insert the same rows with plain executemany in one transaction: the
-    schema's tables and indexes, then the finishers' extra tables and full-text indexes
-    copied from the built database (their content, not the analysis that made it)."""
+def insert_floor(built: Path, path: Path):
+    """CPU and wall seconds to insert the built database's rows with plain executemany:
+    first the schema's tables (created by newsdb.database.create_tables, with any column
+    a finisher added) in one transaction, then in a second one the tables and full-text
+    indexes the finishers created, from their content (not the analysis that made it).
+    Rows are read from the built file beforehand, outside the timing."""
     path.unlink(missing_ok=True)
+    source = sqlite3.connect(built)
     conn = sqlite3.connect(path)
     create_tables(sqlite_utils.Database(conn))
+    schema = [(name, added_columns(source, conn, name)) for name in TABLES_BY_NAME]
+    extra, virtual = finisher_tables(source)
+    loaded = {name: read_rows(source, name, columns)
+              for name, columns in schema + [(n, None) for n, _ in extra if n not in virtual]}
     clock = Clock()
     with conn:
-        for table in TABLES:
-            rows = vocabulary_rows() if table.name == "vocabulary" else tables[table.name]
-            columns = list(table.columns)
-            conn.executemany(insert_statement(table.name, columns),
-                             (tuple(row.get(c) for c in columns) for row in rows))
+        for name, columns in schema:
+            conn.executemany(insert_statement(name, columns), loaded[name])
     floor_tables = clock.lap()
-    copy_finisher_tables(built, conn)
+    with conn:
+        for name, sql in extra:
+            conn.execute(sql)
+            if name in virtual:
+                conn.execute(f"INSERT INTO [{name}]([{name}]) VALUES ('rebuild')")
+            else:
+                conn.executemany(insert_statement(name, columns_of(source, name)), loaded[name])
     floor_fts = clock.lap()
+    source.close()
     conn.close()
     return floor_tables, floor_fts
 
 
-def copy_finisher_tables(built: Path, conn: sqlite3.Connection) -> None:
-    """Recreate what the finishers added beyond the schema's tables, in one transaction."""
-    source = sqlite3.connect(built)
-    known = {table.name for table in TABLES}
+def columns_of(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f"PRAGMA table_info([{table}])")]
+
+
+def added_columns(source: sqlite3.Connection, floor: sqlite3.Connection, table: str):
+    """The built table's columns; those a finisher added are added to the floor too."""
+    columns = columns_of(source, table)
+    for column in columns[len(TABLES_BY_NAME[table].columns):]:
+        floor.execute(f"ALTER TABLE [{table}] ADD COLUMN [{column}]")
+    return columns
+
+
+def read_rows(conn: sqlite3.Connection, table: str, columns: list[str] | None) -> list:
+    columns = columns or columns_of(conn, table)
+    listed = ", ".join(f"[{c}]" for c in columns)
+    return conn.execute(f"SELECT {listed} FROM [{table}] ORDER BY rowid").fetchall()
+
+
+def finisher_tables(source: sqlite3.Connection):
+    """The tables finishers created, in creation order, and which of them are full-text
+    (virtual) tables: those are rebuilt from their content table in the floor."""
     entries = source.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL "
-        "ORDER BY sql LIKE 'CREATE VIRTUAL%', rowid").fetchall()
-    virtual = [name for name, sql in entries if sql.upper().startswith("CREATE VIRTUAL")]
+        "AND name NOT LIKE 'sqlite_%' ORDER BY rowid").fetchall()
+    virtual = {name for name, sql in entries if sql.upper().startswith("CREATE VIRTUAL")}
     shadows = {name + suffix for name in virtual for suffix in FTS_SHADOWS}
-    with conn:
-        for name, sql in entries:
-            if name in known or name in shadows or name.startswith("sqlite_"):
-                continue
-            conn.execute(sql)
-            if name in virtual and "content=" in sql.replace(" ", "").lower():
-                conn.execute(f"INSERT INTO [{name}]([{name}]) VALUES ('rebuild')")
-                continue
-            columns = [row[1] for row in source.execute(f"PRAGMA table_info([{name}])")]
-            listed = ", ".join(f"[{c}]" for c in columns)
-            conn.executemany(insert_statement(name, columns),
-                             source.execute(f"SELECT {listed} FROM [{name}]"))
-    source.close()
+    extra = [(name, sql) for name, sql in entries
+             if name not in TABLES_BY_NAME and name not in shadows]
+    return extra, virtual
 
 
 def run_child(n: int, keep: Path | None) -> dict:
@@ -136,7 +156,7 @@ def run_child(n: int, keep: Path | None) -> dict:
         work.mkdir(parents=True, exist_ok=True)
         result = subprocess.run(
             [sys.executable, __file__, "--child", str(n), "--work", str(work)],
-            check=True, capture_output=True, text=True)
+            check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(result.stdout.splitlines()[-1])
 
 
