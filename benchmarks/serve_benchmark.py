@@ -28,6 +28,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -174,7 +175,8 @@ def build_corpus(articles: int, folder: Path) -> Path:
     return output
 
 
-def measure(db: Path, requests: int, search: str) -> list[dict]:
+def measure(db: Path, requests: int, search: str, clients: int = 4,
+            seconds: float = 20) -> tuple[list[dict], dict]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     conn = sqlite3.connect(f"file:{db}?immutable=1", uri=True)
@@ -190,11 +192,33 @@ def measure(db: Path, requests: int, search: str) -> list[dict]:
                             "served": percentiles(served), "sql": percentiles(direct),
                             "queries": len(queries), "bytes": size})
         results.append(export(base, conn, db.stem))
+        pages_only = [r["path"] for r in results[:-1]]
+        load = throughput(base, pages_only, clients, seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
         conn.close()
-    return results
+    return results, load
+
+
+def throughput(base: str, paths: list[str], clients: int, seconds: float) -> dict:
+    """Requests per second with `clients` concurrent users cycling through the pages:
+    the rate one Datasette process sustains, and its p95 while doing so."""
+    deadline = time.monotonic() + seconds
+
+    def user(offset: int) -> list[float]:
+        samples, index = [], offset
+        while time.monotonic() < deadline:
+            start = time.perf_counter()
+            fetch(base + paths[index % len(paths)])
+            samples.append(time.perf_counter() - start)
+            index += 1
+        return samples
+
+    with ThreadPoolExecutor(clients) as pool:
+        samples = [t for found in pool.map(user, range(clients)) for t in found]
+    return {"clients": clients, "rate": len(samples) / seconds,
+            "latency": percentiles(samples)}
 
 
 def export(base: str, conn: sqlite3.Connection, db_name: str, requests: int = 3) -> dict:
@@ -229,11 +253,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=20, help="requests per page")
     parser.add_argument("--search", default="협력", help="the word searched for")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent clients")
+    parser.add_argument("--seconds", type=float, default=20, help="of the throughput run")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="newsdb-serve-") as folder:
         db = args.db or build_corpus(args.articles, Path(folder))
-        results = measure(db, args.requests, args.search)
+        results, load = measure(db, args.requests, args.search, args.clients, args.seconds)
     print(table(results))
+    p50, p95 = load["latency"]
+    print(f"\nthroughput: {load['rate']:.1f} pages/s with {load['clients']} concurrent "
+          f"clients cycling through the pages above (no export); p50 {p50 * 1000:.0f} ms, "
+          f"p95 {p95 * 1000:.0f} ms")
     slow = [r["page"] for r in results[:-1] if r["served"][1] >= 0.2 or r["status"] != 200]
     print(f"\npages with p95 >= 200 ms or an error: {', '.join(slow) or 'none'}")
     return 0
