@@ -357,8 +357,8 @@ def summary(out_dir: Path, resources: list[Resource]) -> str:
 def run(db_path: Path, out_dir: Path, metadata_path: Path = ROOT / "metadata.yml") -> int:
     resources, problems = export_package(db_path, out_dir, metadata_path)
     if resources is None:
-        report_problems(problems, outcome=f"export failed: {{count}} problem(s) found; "
-                                          f"{out_dir} was not changed")
+        outcome = f"export failed: {{count}} problem(s) found; {out_dir} was not changed"
+        report_problems(problems, sys.stderr, outcome=outcome)
         return 1
     print(summary(out_dir, resources))
     return 0
