@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import frictionless
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import sqlite_utils
@@ -368,3 +369,36 @@ def test_build_db_builds_then_exports(tmp_path, capsys):
     assert build_db.main(["--output", str(db_path), "--export", str(out_dir)]) == 0
     assert f"exported {out_dir}" in capsys.readouterr().out
     assert frictionless.validate(out_dir / "datapackage.json").valid
+
+
+# README examples
+
+def readme_python_examples() -> str:
+    """The Python code blocks of README's Exports section."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Exports\n", 1)[1].split("\n## ", 1)[0]
+    blocks = [block.split("```", 1)[0] for block in section.split("```python\n")[1:]]
+    assert blocks, "README's Exports section has no Python example"
+    return "\n".join(blocks)
+
+
+def test_readme_python_examples_run_on_the_export(built_db, exported, monkeypatch):
+    monkeypatch.chdir(exported.parent)
+    names: dict = {}
+    exec(readme_python_examples(), names)
+    with sqlite_utils.Database(built_db) as db:
+        events = list(db.query("SELECT * FROM events ORDER BY id"))
+        statistics = list(db.query("SELECT * FROM statistics ORDER BY id"))
+        per_kind = dict(db.execute("SELECT kind, count(*) FROM events GROUP BY kind"))
+        places = db["places"].count
+        organizations = [row["id"] for row in db.query("SELECT id FROM organizations ORDER BY id")]
+    assert names["events"]["title_ko"].tolist() == [row["title_ko"] for row in events]
+    assert names["events"]["time_of_day"].isna().tolist() == [
+        row["time_of_day"] is None for row in events]
+    assert str(names["statistics"]["rank"].dtype) == "Int64"
+    assert [None if pd.isna(rank) else rank for rank in names["statistics"]["rank"]] == [
+        row["rank"] for row in statistics]
+    assert dict(names["events_per_kind"]) == per_kind
+    assert len(names["places"]) == places
+    assert [row["id"] for row in names["organizations"]] == organizations
+    assert names["report"].valid
