@@ -46,6 +46,9 @@ LICENSES = [{
     "title": "Creative Commons Attribution 4.0 International, for the curation: the "
              "structure, translations, normalised values, coordinates and notes",
 }]
+COPIES_NOTICE = (
+    "Every CSV also has a copy with a UTF-8 byte-order mark for spreadsheets in "
+    "spreadsheet/ and a Parquet copy in parquet/.")
 QUOTED_TEXT_NOTICE = (
     "The article text (articles.body_ko, sentences.text_ko and every quote column) is "
     "quoted verbatim from the article's publisher, who keeps its rights; it is included "
@@ -280,9 +283,18 @@ def write_parquet(path: Path, resource: Resource, metadata: dict) -> None:
                  if field["name"] in descriptions else None)
         for field in resource.fields])
     columns = list(zip(*resource.rows)) or [[] for _ in resource.fields]
-    table = pa.table([pa.array(list(values), type=schema.field(i).type)
+    table = pa.table([pa.array(parquet_values(values, schema.field(i).type),
+                               type=schema.field(i).type)
                       for i, values in enumerate(columns)], schema=schema)
     pq.write_table(table, path)
+
+
+def parquet_values(values, arrow_type) -> list:
+    # A text column of a view may mix numbers in; they are written as the CSV shows them.
+    if arrow_type == pa.string():
+        return [value if value is None or isinstance(value, str) else str(value)
+                for value in values]
+    return list(values)
 
 
 def field_descriptions(table: str, metadata: dict) -> dict[str, str]:
@@ -324,7 +336,7 @@ def resource_descriptor(resource: Resource, path: Path, metadata: dict) -> dict:
 
 def package_descriptor(resources: list[dict], articles: list[dict], metadata: dict) -> dict:
     description = " ".join(filter(None, [str(metadata.get("description") or "").strip(),
-                                         QUOTED_TEXT_NOTICE]))
+                                         QUOTED_TEXT_NOTICE, COPIES_NOTICE]))
     return {
         "$schema": PACKAGE_SCHEMA,
         "name": "news-db",

@@ -303,13 +303,15 @@ def test_views_are_exported_and_search_tables_are_not(built_db, tmp_path):
         db.create_view("events_per_kind",
                        "SELECT kind, count(*) AS events, avg(length(quote)) AS quote_length"
                        " FROM events GROUP BY kind ORDER BY kind")
+        db.create_view("rank_or_indicator",
+                       "SELECT id, coalesce(rank, indicator_ko) AS label FROM statistics")
         db["sentences"].enable_fts(["text_ko"])
     out_dir = tmp_path / "export"
     resources, problems = export.export_package(db_path, out_dir)
     assert resources is not None, problems.sorted()
     package = json.loads((out_dir / "datapackage.json").read_text(encoding="utf-8"))
     names = [r["name"] for r in package["resources"]]
-    assert names[-1] == "events_per_kind"
+    assert names[-2:] == ["events_per_kind", "rank_or_indicator"]
     assert not [name for name in names if name.startswith("sentences_fts")]
     view = resource_of(package, "events_per_kind")
     assert [(f["name"], f["type"]) for f in view["schema"]["fields"]] == [
@@ -320,6 +322,12 @@ def test_views_are_exported_and_search_tables_are_not(built_db, tmp_path):
     read = frictionless.Package(out_dir / "datapackage.json").get_resource("events_per_kind")
     assert typed([[as_sqlite(v) for v in row.to_list()] for row in read.read_rows()]) == \
         typed(db_rows(db_path, "events_per_kind"))
+    # A view column mixing numbers and text is text, in the CSV and in Parquet alike.
+    mixed = resource_of(package, "rank_or_indicator")["schema"]["fields"][1]
+    assert mixed["type"] == "string"
+    parquet = pq.read_table(out_dir / "parquet" / "rank_or_indicator.parquet").to_pylist()
+    assert [[row["id"], row["label"]] for row in parquet] == \
+        read_csv(out_dir / "rank_or_indicator.csv", "utf-8")[1:]
 
 
 # Refusals and replacement
