@@ -25,6 +25,7 @@ import shutil
 import sqlite3
 import sys
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pyarrow as pa
@@ -85,9 +86,11 @@ def export_package(db_path: Path, out_dir: Path,
                      "database not found; build it first with python build_db.py")
         return None, problems
     check_target(out_dir, problems)
+    metadata = read_metadata(metadata_path)
     conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
     try:
-        resources = read_resources(conn)
+        resources = [read_resource(conn, name, kind) for name, kind in exported_names(conn)
+                     if not table_metadata(metadata, name).get("hidden")]
         articles = [dict(zip(r.column_names, row)) for r in resources if r.name == "articles"
                     for row in r.rows]
     finally:
@@ -96,7 +99,6 @@ def export_package(db_path: Path, out_dir: Path,
         check_no_empty_strings(db_path, resource, problems)
     if problems:
         return None, problems
-    metadata = read_metadata(metadata_path)
     temp = out_dir.with_name(f".{out_dir.name}.exporting")
     shutil.rmtree(temp, ignore_errors=True)
     try:
@@ -137,6 +139,42 @@ def read_metadata(path: Path) -> dict:
         return yaml.safe_load(handle) or {}
 
 
+def description(about: dict) -> str | None:
+    """The plain-text description of a Datasette metadata block: `description`, else the
+    first paragraph of `description_html` (later ones are site navigation)."""
+    if about.get("description"):
+        return one_line(str(about["description"]))
+    if about.get("description_html"):
+        parser = Paragraphs()
+        parser.feed(str(about["description_html"]))
+        return next(filter(None, map(one_line, parser.paragraphs)), None)
+    return None
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class Paragraphs(HTMLParser):
+    """The text of an HTML fragment, split at paragraph and list boundaries."""
+    BLOCKS = {"p", "div", "ul", "ol", "li", "br", "h1", "h2", "h3", "h4", "blockquote"}
+
+    def __init__(self):
+        super().__init__()
+        self.paragraphs = [""]
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.paragraphs.append("")
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.paragraphs.append("")
+
+    def handle_data(self, data):
+        self.paragraphs[-1] += data
+
+
 def table_metadata(metadata: dict, name: str) -> dict:
     databases = metadata.get("databases") or {}
     tables = (databases.get(DATABASE_NAME) or {}).get("tables") or {}
@@ -152,10 +190,6 @@ def exported_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     names = [(name, kind) for _, name, kind, *_ in listed
              if kind in ("table", "view") and not name.startswith("sqlite_")]
     return sorted(names, key=lambda item: (item[1] != "table", item[0]))
-
-
-def read_resources(conn: sqlite3.Connection) -> list[Resource]:
-    return [read_resource(conn, name, kind) for name, kind in exported_names(conn)]
 
 
 def read_resource(conn: sqlite3.Connection, name: str, kind: str) -> Resource:
@@ -299,7 +333,7 @@ def parquet_values(values, arrow_type) -> list:
 
 def field_descriptions(table: str, metadata: dict) -> dict[str, str]:
     columns = table_metadata(metadata, table).get("columns") or {}
-    return {name: str(text).strip() for name, text in columns.items() if text}
+    return {name: one_line(str(text)) for name, text in columns.items() if text}
 
 
 def resource_descriptor(resource: Resource, path: Path, metadata: dict) -> dict:
@@ -325,23 +359,19 @@ def resource_descriptor(resource: Resource, path: Path, metadata: dict) -> dict:
     }
     if about.get("title"):
         descriptor["title"] = str(about["title"])
-    description = about.get("description")
-    if resource.kind == "view":
-        description = " ".join(filter(None, ["An SQL view of news.db.", description]))
-    if description:
-        descriptor["description"] = str(description).strip()
+    if description(about):
+        descriptor["description"] = description(about)
     descriptor["schema"] = schema
     return descriptor
 
 
 def package_descriptor(resources: list[dict], articles: list[dict], metadata: dict) -> dict:
-    description = " ".join(filter(None, [str(metadata.get("description") or "").strip(),
-                                         QUOTED_TEXT_NOTICE, COPIES_NOTICE]))
+    notices = [description(metadata), QUOTED_TEXT_NOTICE, COPIES_NOTICE]
     return {
         "$schema": PACKAGE_SCHEMA,
         "name": "news-db",
         "title": str(metadata.get("title") or DEFAULT_TITLE),
-        "description": description,
+        "description": " ".join(filter(None, notices)),
         "licenses": LICENSES,
         "sources": [article_source(article) for article in articles],
         "contributors": CONTRIBUTORS,

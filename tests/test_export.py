@@ -249,19 +249,26 @@ def test_descriptions_come_from_metadata(built_db, tmp_path):
     metadata = tmp_path / "metadata.yml"
     metadata.write_text(yaml.safe_dump({
         "title": "Fixture title",
-        "description": "Fixture description.",
-        "databases": {"news": {"tables": {"events": {
-            "title": "Fixture events",
-            "description": "Fixture table description.",
-            "columns": {"kind": "Fixture kind description.", "quote": "Fixture quote."},
-        }}}},
+        "description_html": "<p>Fixture\n  <b>description</b>.</p><ul><li><a href='/'>Nav</a>"
+                            "</li></ul>",
+        "databases": {"news": {"tables": {
+            "events": {
+                "title": "Fixture events",
+                "description": "Fixture table\ndescription.",
+                "columns": {"kind": "Fixture kind description.", "quote": "Fixture quote."},
+            },
+            "vocabulary": {"hidden": True},
+        }}},
     }), encoding="utf-8")
     out_dir = tmp_path / "export"
     resources, problems = export.export_package(built_db, out_dir, metadata)
     assert resources is not None, problems.sorted()
     package = json.loads((out_dir / "datapackage.json").read_text(encoding="utf-8"))
     assert package["title"] == "Fixture title"
-    assert package["description"].startswith("Fixture description.")
+    assert package["description"].startswith("Fixture description. ")
+    assert "Nav" not in package["description"]
+    assert "vocabulary" not in [r["name"] for r in package["resources"]]
+    assert not (out_dir / "vocabulary.csv").exists()
     events = resource_of(package, "events")
     assert events["title"] == "Fixture events"
     assert events["description"] == "Fixture table description."
@@ -278,13 +285,13 @@ def test_repository_metadata_descriptions_are_used(package):
     metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8")) or {}
     assert package["title"] == metadata.get("title", export.DEFAULT_TITLE)
     tables = ((metadata.get("databases") or {}).get("news") or {}).get("tables") or {}
-    for name, about in tables.items():
-        resource = resource_of(package, name)
+    for resource in package["resources"]:
+        about = tables.get(resource["name"]) or {}
         if about.get("description"):
-            assert resource["description"].endswith(str(about["description"]).strip())
+            assert resource["description"] == " ".join(str(about["description"]).split())
         fields = {f["name"]: f for f in resource["schema"]["fields"]}
         for column, text in (about.get("columns") or {}).items():
-            assert fields[column]["description"] == str(text).strip()
+            assert fields[column]["description"] == " ".join(str(text).split())
 
 
 def test_missing_metadata_gives_a_valid_package(built_db, tmp_path):
