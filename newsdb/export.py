@@ -76,8 +76,8 @@ class Resource:
         return [field["name"] for field in self.fields]
 
 
-def export_package(db_path: Path, out_dir: Path,
-                   metadata_path: Path = ROOT / "metadata.yml") -> tuple[list[Resource] | None, Problems]:
+def export_package(db_path: Path, out_dir: Path, metadata_path: Path = ROOT / "metadata.yml",
+                   ) -> tuple[list[Resource] | None, Problems]:
     """Write every export of `db_path` into `out_dir`. Returns the exported resources, or
     None and the problems when nothing was written."""
     problems = Problems()
@@ -86,26 +86,22 @@ def export_package(db_path: Path, out_dir: Path,
                      "database not found; build it first with python build_db.py")
         return None, problems
     check_target(out_dir, problems)
-    metadata = read_metadata(metadata_path)
-    conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
-    try:
-        resources = [read_resource(conn, name, kind) for name, kind in exported_names(conn)
-                     if not table_metadata(metadata, name).get("hidden")]
-        articles = [dict(zip(r.column_names, row)) for r in resources if r.name == "articles"
-                    for row in r.rows]
-    finally:
-        conn.close()
+    metadata = read_metadata(metadata_path, problems)
+    resources = read_database(db_path, metadata, problems)
     for resource in resources:
         check_no_empty_strings(db_path, resource, problems)
     if problems:
         return None, problems
-    temp = out_dir.with_name(f".{out_dir.name}.exporting")
+    articles = [dict(zip(r.column_names, row)) for r in resources if r.name == "articles"
+                for row in r.rows]
+    target = out_dir.resolve()
+    temp = target.with_name(f".{target.name}.exporting")
     shutil.rmtree(temp, ignore_errors=True)
     try:
         write_exports(temp, resources, articles, metadata)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        os.replace(temp, out_dir)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(temp, target)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
     return resources, problems
@@ -118,6 +114,9 @@ def check_target(out_dir: Path, problems: Problems) -> None:
                              and not (out_dir / "datapackage.json").is_file()):
         problems.add(out_dir, None, None, None,
                      "exists and is not an earlier export; choose a new or empty folder")
+    elif Path.cwd().is_relative_to(out_dir.resolve()):
+        problems.add(out_dir, None, None, None,
+                     "is or contains the current folder; choose a subfolder such as export")
 
 
 def check_no_empty_strings(db_path: Path, resource: Resource, problems: Problems) -> None:
@@ -132,11 +131,33 @@ def check_no_empty_strings(db_path: Path, resource: Resource, problems: Problems
                              "empty string; NULL is the only way to say 'not stated'")
 
 
-def read_metadata(path: Path) -> dict:
+def read_database(db_path: Path, metadata: dict, problems: Problems) -> list[Resource]:
+    """Every table and view not hidden by metadata.yml, read from a read-only connection."""
+    try:
+        conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            return [read_resource(conn, name, kind) for name, kind in exported_names(conn)
+                    if not table_metadata(metadata, name).get("hidden")]
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        problems.add(db_path, None, None, None, f"cannot read the database: {error}")
+        return []
+
+
+def read_metadata(path: Path, problems: Problems) -> dict:
     if not path.is_file():
         return {}
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+    try:
+        with path.open(encoding="utf-8") as handle:
+            metadata = yaml.safe_load(handle) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        problems.add(path, None, None, None, f"cannot read the metadata: {error}")
+        return {}
+    if not isinstance(metadata, dict):
+        problems.add(path, None, None, None, "the metadata is not a mapping")
+        return {}
+    return metadata
 
 
 def description(about: dict) -> str | None:

@@ -362,6 +362,14 @@ def test_a_folder_that_is_not_an_export_is_left_alone(built_db, tmp_path):
     assert keep.read_text(encoding="utf-8") == "mine"
 
 
+def test_the_current_folder_is_not_replaced(built_db, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    resources, problems = export.export_package(built_db, Path("."))
+    assert resources is None
+    assert "current folder" in problems.sorted()[0].message
+    assert Path.cwd() == tmp_path and not list(tmp_path.iterdir())
+
+
 def test_a_new_export_replaces_the_old_one_entirely(built_db, tmp_path):
     out_dir = tmp_path / "export"
     export.export_package(built_db, out_dir)
@@ -377,6 +385,20 @@ def test_a_missing_database_is_a_problem(tmp_path, capsys):
     assert export.main(["--db", str(tmp_path / "absent.db"), str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "database not found" in err and "export failed" in err
+
+
+def test_unreadable_inputs_are_problems(built_db, tmp_path):
+    not_a_db = tmp_path / "news.db"
+    not_a_db.write_text("not SQLite", encoding="utf-8")
+    resources, problems = export.export_package(not_a_db, tmp_path / "a")
+    assert resources is None
+    assert "cannot read the database" in problems.sorted()[0].message
+    bad_yaml = tmp_path / "metadata.yml"
+    bad_yaml.write_text("title: [unclosed", encoding="utf-8")
+    resources, problems = export.export_package(built_db, tmp_path / "b", bad_yaml)
+    assert resources is None
+    assert "cannot read the metadata" in problems.sorted()[0].message
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 
 def test_build_db_builds_then_exports(tmp_path, capsys):
