@@ -235,3 +235,24 @@ def test_summary_line(tmp_path, capsys):
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1
     assert re.search(r"events 14, event_participants \d+, statistics 23", out[0])
+
+
+def test_registry_entities_point_to_the_sentences_naming_them(db):
+    unmentioned = rows(db, "select 'places' t, id from places where id not in "
+                           "(select place_id from mentions where place_id is not null) union all "
+                           "select 'organizations', id from organizations where id not in "
+                           "(select organization_id from mentions where organization_id is not null) "
+                           "union all select 'people', id from people where id not in "
+                           "(select person_id from mentions where person_id is not null)")
+    # Parent places added from the registry; the article never names them.
+    assert unmentioned == [{"t": "places", "id": "haidian-district"},
+                           {"t": "places", "id": "pudong-new-area"}]
+    for mention in rows(db, "select m.quote, s.text_ko from mentions m "
+                            "join sentences s on s.id = m.sentence_id"):
+        assert mention["quote"] in mention["text_ko"]
+
+
+def test_longest_name_wins_in_mentions(db):
+    quotes = {r["quote"] for r in rows(db, "select quote from mentions where place_id = 'ssrf'")}
+    assert quotes == {"상해 3세대 싱크로트론 방사광원"}
+    assert rows(db, "select count(*) n from mentions where person_id = 'choi-yang-hee'")[0]["n"] == 4
