@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import sqlite_utils
 
-# Morning before afternoon before evening; events without a time of day come first,
-# since they are usually the day's umbrella (a leg of the trip).
-TIME_OF_DAY_ORDER = """CASE e.time_of_day WHEN 'morning' THEN 1 WHEN 'afternoon' THEN 2
-        WHEN 'evening' THEN 3 ELSE 0 END"""
+# Within a day: the umbrella of the day (a leg of the trip) first, then events known to
+# fall on that very day before those only known to fall within a range of days, then
+# morning, afternoon, evening, and finally the order in which the article tells them.
+ITINERARY_ORDER = """e.start_date,
+        EXISTS (SELECT 1 FROM events child WHERE child.parent_event_id = e.id) DESC,
+        e.end_date,
+        CASE e.time_of_day WHEN 'morning' THEN 1 WHEN 'afternoon' THEN 2
+            WHEN 'evening' THEN 3 ELSE 0 END,
+        s.char_start,
+        e.id"""
 
 ITINERARY = f"""
 SELECT
+    row_number() OVER (ORDER BY {ITINERARY_ORDER}) AS sequence,
     e.start_date,
     e.end_date,
     e.time_of_day,
@@ -46,7 +53,8 @@ SELECT
     e.quote
 FROM events e
 LEFT JOIN places p ON p.id = e.place_id
-ORDER BY e.start_date, {TIME_OF_DAY_ORDER}, e.end_date DESC, e.id
+LEFT JOIN sentences s ON s.id = e.sentence_id
+ORDER BY sequence
 """
 
 # A ratio row (unit 'ratio') names its figure (ratio_of_id) and its base (compared_to_id);
