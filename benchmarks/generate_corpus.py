@@ -103,6 +103,9 @@ def registry_variant(name: str, entry: dict, slot: int) -> dict:
     if record.get("name_en"):
         record["name_en"] = f"{entry['name_en']} {slot}"
     record.pop("name_zh", None)
+    # Aliases are an entity's own: a shared alias would name every variant at once.
+    if record.get("aliases_ko"):
+        record["aliases_ko"] = [alias + variant_suffix(slot) for alias in entry["aliases_ko"]]
     for field in ("organization", "parent"):
         if record.get(field):
             record[field] = variant_id(record[field], slot)
@@ -157,7 +160,8 @@ class ArticleVariant:
                         if self.names else None)
 
     def _renamed(self, template: Template) -> dict[str, str]:
-        """Names of organizations and people to replace, with their variant's name."""
+        """Names and aliases of organizations and people to replace, with their
+        variant's."""
         wordings = " ".join(str(record.get(field, "")) for section in ARTICLE_SECTIONS
                             for record in template.article.get(section) or []
                             for field in WORDING_FIELDS)
@@ -165,9 +169,9 @@ class ArticleVariant:
         for registry in ("organizations", "people"):
             for entry in template.registries[registry]:
                 slot = self.slots[registry][entry["id"]]
-                name = entry["name_ko"]
-                if slot and name in template.text and name not in wordings:
-                    names[name] = name + variant_suffix(slot)
+                for name in (entry["name_ko"], *entry.get("aliases_ko", ())):
+                    if slot and name in template.text and name not in wordings:
+                        names[name] = name + variant_suffix(slot)
         return names
 
     def rename(self, text: str) -> str:
