@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import http.client
 import json
 import re
 import socket
@@ -75,6 +76,9 @@ def fetch(url: str) -> tuple[int, bytes]:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
+    except http.client.IncompleteRead as error:
+        # The server broke off a streamed response: an error mid-page.
+        return 599, error.partial
 
 
 def page_sql(base: str, path: str) -> list[tuple[str, dict]]:
@@ -147,8 +151,7 @@ def pages(conn: sqlite3.Connection, db_name: str, search: str,
         "(select count(*) / 2 from events)").fetchone()
     result = [("events table", f"/{db_name}/events"),
               ("statistics table", f"/{db_name}/statistics"),
-              ("events filtered", f"/{db_name}/events?kind={urllib.parse.quote(kind)}"
-                                  "&status=planned"),
+              ("events filtered", f"/{db_name}/events?kind={urllib.parse.quote(kind)}"),
               ("event row", f"/{db_name}/events/{urllib.parse.quote(event_id)}")]
     for name, query in (metadata_for(db_name).get("queries") or {}).items():
         sql = query["sql"] if isinstance(query, dict) else query
@@ -185,6 +188,7 @@ def measure(db: Path, requests: int, search: str, clients: int = 4,
     results = []
     try:
         for label, path in pages(conn, db.stem, search, params):
+            print(f"timing {label}: {path}", file=sys.stderr, flush=True)
             queries = page_sql(base, path)
             status, served, size = time_page(base, path, requests)
             direct = time_sql(conn, queries, requests)
