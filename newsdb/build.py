@@ -1,7 +1,9 @@
 """Build news.db: read and check every source, then write the database atomically."""
 from __future__ import annotations
 
+import gc
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from .database import write_database
@@ -16,9 +18,24 @@ def collect(sources_dir: Path) -> tuple[dict[str, list[dict]] | None, Problems]:
     if not sources_dir.is_dir():
         problems.add(str(sources_dir), None, None, None, "sources folder is missing")
         return None, problems
-    sources = read_sources(sources_dir, problems)
-    tables = build_rows(sources, problems)
+    with garbage_collector_paused():
+        sources = read_sources(sources_dir, problems)
+        tables = build_rows(sources, problems)
     return (None if problems else tables), problems
+
+
+@contextmanager
+def garbage_collector_paused():
+    """Reading creates millions of long-lived objects and no garbage cycles worth
+    collecting; the cyclic collector rescanning that growing heap was half of the time
+    of reading 1,000 articles (14.0 CPU s with it, 6.5 s without) and grew with N."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def build(sources_dir: Path, output: Path, finishers=()) -> tuple[dict[str, int] | None, Problems]:
