@@ -1,6 +1,7 @@
 """Build news.db: read and check every source, then write the database atomically."""
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -25,7 +26,17 @@ def build(sources_dir: Path, output: Path, finishers=()) -> tuple[dict[str, int]
     tables, problems = collect(sources_dir)
     if tables is None:
         return None, problems
-    return write_database(output, tables, finishers), problems
+    if not output.parent.is_dir():
+        problems.add(str(output), None, None, None,
+                     f"cannot write the database: folder {output.parent} does not exist")
+        return None, problems
+    try:
+        return write_database(output, tables, finishers), problems
+    except (OSError, sqlite3.Error) as error:
+        # A full disk or an unwritable folder is the user's to fix: one clear line, and
+        # the previous database is still in place.
+        problems.add(str(output), None, None, None, f"cannot write the database: {error}")
+        return None, problems
 
 
 def report_problems(problems: Problems, stream=sys.stderr) -> None:

@@ -6,7 +6,7 @@ import difflib
 from pydantic import BaseModel, ValidationError
 
 from .problems import Problems
-from .yaml_source import Located
+from .yaml_source import Located, LocatedList
 
 PATTERN_HINTS = {
     "^[a-z0-9]+(-[a-z0-9]+)*$": "a lowercase id of a-z, 0-9 and single hyphens",
@@ -15,11 +15,20 @@ PATTERN_HINTS = {
     r"^[+-]\d{2}:\d{2}$": "a UTC offset such as +09:00",
 }
 
+BOUNDS = {
+    "greater_than_equal": ("of at least", "ge"),
+    "less_than_equal": ("of at most", "le"),
+    "greater_than": ("greater than", "gt"),
+    "less_than": ("less than", "lt"),
+}
 
-def validate_record(model: type[BaseModel], raw, file, problems: Problems, what: str):
-    """Validate one YAML mapping; return the model, or None after recording problems."""
+
+def validate_record(model: type[BaseModel], raw, file, problems: Problems, what: str,
+                    line: int | None = None):
+    """Validate one YAML mapping; return the model, or None after recording problems.
+    `line` locates a value that is not a mapping (a scalar knows no line of its own)."""
     if not isinstance(raw, dict):
-        problems.add(file, getattr(raw, "line", None), None, None,
+        problems.add(file, getattr(raw, "line", line), None, None,
                      f"expected a mapping of fields for {what}, got {type(raw).__name__}")
         return None
     record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
@@ -41,6 +50,8 @@ def _locate(raw: Located, loc: tuple) -> tuple[str | None, int | None]:
             line = node.line_of(part)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            if isinstance(node, LocatedList):
+                line = node.line_of_item(part)
             node = node[part]
             line = getattr(node, "line", line)
     field = ".".join(names).replace(".[", "[") or None
@@ -70,8 +81,9 @@ def _message(model: type[BaseModel], detail: dict) -> str:
         names = {"int": "a whole number", "float": "a number", "list": "a list",
                  "dict": "a mapping", "text": "text", "bool": "true or false"}
         return f"expected {names.get(expected, expected)}, got {given!r}"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"{detail['msg'].lower()}, got {given!r}"
+    if kind in BOUNDS:
+        phrase, key = BOUNDS[kind]
+        return f"expected a number {phrase} {context.get(key)}, got {given!r}"
     if kind == "string_too_short":
         return "expected non-empty text"
     return f"{detail['msg']}, got {given!r}"
