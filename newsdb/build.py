@@ -5,7 +5,6 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from .database import write_database
 from .dataset import build_rows
 from .problems import Problems
 from .sources import read_sources
@@ -30,6 +29,11 @@ def build(sources_dir: Path, output: Path, finishers=()) -> tuple[dict[str, int]
         problems.add(str(output), None, None, None,
                      f"cannot write the database: folder {output.parent} does not exist")
         return None, problems
+    # Imported here: sqlite_utils (which imports pandas when installed) takes half a
+    # second to load, and a build that fails validation, the common case while a
+    # curator edits, never writes.
+    from .database import write_database
+
     try:
         return write_database(output, tables, finishers), problems
     except (OSError, sqlite3.Error) as error:

@@ -80,8 +80,8 @@ def utf8_error_line(raw: bytes, error: UnicodeDecodeError) -> int:
 
 
 def utf8_error_message(error: UnicodeDecodeError) -> str:
-    return (f"file is not valid UTF-8 ({error.reason} at byte {error.start}): expected "
-            "UTF-8 text; re-save the file as UTF-8")
+    return (f"file is not valid UTF-8 ({error.reason}): expected UTF-8 text; re-save the "
+            "file as UTF-8")
 
 
 def load_yaml(path: Path):
