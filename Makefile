@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 SOURCES := $(shell find sources newsdb -type f -not -name '*.pyc') build_db.py
 
-.PHONY: install build serve test clean
+.PHONY: install build serve test clean bench-load
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ serve: news.db
 
 test: $(INSTALLED)
 	$(PY) -m pytest
+
+# Load benchmark against the real server (not a test): prints requests/s, latency, errors.
+bench-load: $(INSTALLED)
+	$(PY) benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) news.db .news.db.building inspect-data.json .pytest_cache test-output export
