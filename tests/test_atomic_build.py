@@ -134,16 +134,27 @@ def test_kill_at_a_known_point_keeps_the_previous_database(point, previous, new_
     assert_next_build_cleans_up(new_sources, output)
 
 
-@pytest.mark.parametrize("delay", [0.3, 0.6, 0.9])
-def test_kill_after_a_delay_keeps_the_previous_database(delay, previous, new_sources):
+@pytest.fixture(scope="module")
+def build_seconds(tmp_path_factory, new_sources) -> float:
+    """How long a whole build takes here, to spread the kills over it."""
+    output = tmp_path_factory.mktemp("timed") / "news.db"
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "build_db.py"), *build_args(new_sources, output)],
+                   check=True, capture_output=True, timeout=120)
+    return time.perf_counter() - start
+
+
+@pytest.mark.parametrize("fraction", [0.25, 0.5, 0.75])
+def test_kill_after_a_delay_keeps_the_previous_database(fraction, previous, new_sources,
+                                                        build_seconds):
     output, before = previous
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build_db.py"), *build_args(new_sources, output)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    time.sleep(delay)
+    time.sleep(fraction * build_seconds)
     if process.poll() is not None:
-        pytest.skip(f"the build finished within {delay}s on this machine")
+        pytest.skip(f"this build finished within {fraction} of the measured build time")
     kill(process)
     assert_intact(output, before)
     assert_next_build_cleans_up(new_sources, output)

@@ -104,6 +104,15 @@ def case(name, edits, *errors) -> Case:
     return Case(name, tuple(edits) if isinstance(edits, list) else (edits,), errors)
 
 
+def shanghai_start_date(name: str, value: str, message: str) -> Case:
+    """The Shanghai leg's start date (2014-12-20, from when_ko '20일') written as `value`."""
+    return case(name,
+                replace(ART, "    start_date: 2014-12-20\n", f"    start_date: {value}\n",
+                        after="  - id: shanghai-leg-2014"),
+                Error(ART, f"    start_date: {value}",
+                      f"record 'shanghai-leg-2014' field 'start_date': {message}"))
+
+
 CASES = [
     # YAML itself
     case("invalid_yaml", replace(PEOPLE, "  name_ko: 최양희", "  name_ko: [최양희"),
@@ -223,24 +232,14 @@ CASES = [
          Error(ART, "    unit: USD",
                "record 'cn-full-time-rd-personnel-2012' field 'unit': curated value 'USD' "
                "disagrees with 'persons' computed from value_text_ko '324만7천명'")),
-    case("date_disagrees",
-         replace(ART, "    start_date: 2014-12-20\n", "    start_date: 2014-12-21\n",
-                 after="  - id: shanghai-leg-2014"),
-         Error(ART, "    start_date: 2014-12-21",
-               "record 'shanghai-leg-2014' field 'start_date': curated value '2014-12-21' "
-               "disagrees with '2014-12-20' computed from when_ko '20일'")),
-    case("impossible_date",
-         replace(ART, "    start_date: 2014-12-20\n", "    start_date: 2014-02-30\n",
-                 after="  - id: shanghai-leg-2014"),
-         Error(ART, "    start_date: 2014-02-30",
-               "record 'shanghai-leg-2014' field 'start_date': impossible date '2014-02-30': "
-               "expected a real calendar date YYYY-MM-DD")),
-    case("date_not_iso",
-         replace(ART, "    start_date: 2014-12-20\n", "    start_date: 20/12/2014\n",
-                 after="  - id: shanghai-leg-2014"),
-         Error(ART, "    start_date: 20/12/2014",
-               "record 'shanghai-leg-2014' field 'start_date': expected a date written "
-               "YYYY-MM-DD, got '20/12/2014'")),
+    shanghai_start_date("date_disagrees", "2014-12-21",
+                        "curated value '2014-12-21' disagrees with '2014-12-20' computed "
+                        "from when_ko '20일'"),
+    shanghai_start_date("impossible_date", "2014-02-30",
+                        "impossible date '2014-02-30': expected a real calendar date "
+                        "YYYY-MM-DD"),
+    shanghai_start_date("date_not_iso", "20/12/2014",
+                        "expected a date written YYYY-MM-DD, got '20/12/2014'"),
     case("day_out_of_range",
          [replace(TXT, "미래부는 20일 상해에서", "미래부는 32일 상해에서"),
           replace(ART, "    when_ko: 20일\n    date_basis: stated\n    start_date: 2014-12-20\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def build_in_process(output: Path, hash_seed: str, timezone: str) -> str:
+def build_in_child(output: Path, hash_seed: str, timezone: str) -> str:
     # Separate processes with different hash seeds: set and dict-of-set iteration order
     # changes between them, so any order that leaks into the file shows up here.
     env = {**os.environ, "PYTHONHASHSEED": hash_seed, "TZ": timezone}
@@ -25,6 +25,6 @@ def build_in_process(output: Path, hash_seed: str, timezone: str) -> str:
 def test_two_builds_are_byte_identical(tmp_path):
     (tmp_path / "first").mkdir()
     (tmp_path / "second").mkdir()
-    first = build_in_process(tmp_path / "first" / "news.db", "1", "UTC")
-    second = build_in_process(tmp_path / "second" / "news.db", "2", "Asia/Seoul")
+    first = build_in_child(tmp_path / "first" / "news.db", "1", "UTC")
+    second = build_in_child(tmp_path / "second" / "news.db", "2", "Asia/Seoul")
     assert first == second
