@@ -39,7 +39,9 @@ def write_database(output: Path, tables: dict[str, list[dict]], finishers=()) ->
         counts = {table.name: db[table.name].count for table in TABLES}
         problems = list(db.conn.execute("PRAGMA foreign_key_check"))
         if problems:
-            raise RuntimeError(f"foreign key check failed: {problems[:5]}")
+            # Validation should make this impossible; if it ever happens, the build
+            # reports it as one line and the previous database stays in place.
+            raise sqlite3.IntegrityError(f"foreign key check failed: {problems[:5]}")
         db.conn.execute("VACUUM")
         db.close()
         os.replace(temp, output)

@@ -292,17 +292,22 @@ def _event_dates(article, curated: Curated, published, anchor, problems: Problem
         return None
     try:
         span = resolve_event_date(event.when_ko, published, same_day=anchor)
-        time_of_day = span.time_of_day
-        if event.time_ko is not None:
-            if not _wording_in(article, curated, "time_ko", event.time_ko, event.sentence,
-                               problems):
-                return None
-            time_of_day = resolve_event_date(event.time_ko, published,
-                                             same_day=span.start).time_of_day
     except ValueError as error:
         problems.add(curated.file, curated.line_of("when_ko"), event.id, "when_ko",
                      f"cannot resolve the date: {error}")
         return None
+    time_of_day = span.time_of_day
+    if event.time_ko is not None:
+        if not _wording_in(article, curated, "time_ko", event.time_ko, event.sentence,
+                           problems):
+            return None
+        try:
+            time_of_day = resolve_event_date(event.time_ko, published,
+                                             same_day=span.start).time_of_day
+        except ValueError as error:
+            problems.add(curated.file, curated.line_of("time_ko"), event.id, "time_ko",
+                         f"cannot resolve the time of day: {error}")
+            return None
     start, end = span.start.isoformat(), span.end.isoformat()
     impossible = _check_iso_dates(curated, ("start_date", "end_date"), problems)
     for field, computed in (("start_date", start), ("end_date", end)):

@@ -111,6 +111,10 @@ def _read_list(path: Path, root: Path, problems: Problems, what: str) -> list | 
     except YamlError as error:
         problems.add(file, error.line, None, None, str(error))
         return None
+    if data is None:
+        # An empty file must not pass as "nothing to add": that would silently drop an
+        # article or a whole registry from the database.
+        problems.add(file, None, None, None, f"file is empty: expected the {what}")
     return data
 
 
@@ -157,19 +161,19 @@ def _read_article(root: Path, path: Path, problems: Problems) -> Article | None:
     if shell is None:
         return None
     meta = validate_record(models.ArticleMeta, data["article"], file, problems, "article")
-    if meta is None:
-        return None
-    if meta.id != path.stem:
-        problems.add(file, data["article"].line_of("id"), meta.id, "id",
-                     f"expected the article id to equal the file name '{path.stem}'")
-    # The sections are checked even when the text cannot be read, so that one run
-    # reports every problem.
+    # The sections are checked even when the header or the text is wrong, so that one
+    # run reports every problem.
     sections, declared = {}, {}
     for section, model in ARTICLE_SECTIONS.items():
         declared[section] = set()
         items = data.get(section) or []
         sections[section] = list(
             _collect(items, model, file, problems, section, declared[section]).values())
+    if meta is None:
+        return None
+    if meta.id != path.stem:
+        problems.add(file, data["article"].line_of("id"), meta.id, "id",
+                     f"expected the article id to equal the file name '{path.stem}'")
     text_path = path.parent / meta.source_file
     if not text_path.is_file():
         problems.add(file, data["article"].line_of("source_file"), meta.id, "source_file",

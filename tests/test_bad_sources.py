@@ -104,6 +104,17 @@ def case(name, edits, *errors) -> Case:
     return Case(name, tuple(edits) if isinstance(edits, list) else (edits,), errors)
 
 
+KIND_EXHIBITION = Error(
+    ART, "    kind: exhibition",
+    "record 'k-tech-china-2014' field 'kind': expected one of 'official_visit', 'visit', "
+    "'ministerial_meeting', 'expo', 'showcase', 'inspection', 'meeting', "
+    "'investor_presentation' or 'workshop', got 'exhibition'")
+TEXT_MISSING = Error(
+    ART, "  source_file: 2014-12-17",
+    "record '2014-12-17-msip-minister-china-visit' field 'source_file': article text file "
+    f"sources/{TXT} is missing: expected the verbatim article beside this file")
+
+
 def shanghai_start_date(name: str, value: str, message: str) -> Case:
     """The Shanghai leg's start date (2014-12-20, from when_ko '20일') written as `value`."""
     return case(name,
@@ -128,6 +139,11 @@ CASES = [
          Error(PEOPLE, 3,
                "file is not valid UTF-8 (invalid continuation byte): expected UTF-8 "
                "text; re-save the file as UTF-8")),
+    case("registry_file_empty", write_bytes(PEOPLE, b""),
+         Error(PEOPLE, None, "file is empty: expected the people registry (a YAML list of "
+                             "records)")),
+    case("article_file_empty", write_bytes(ART, b""),
+         Error(ART, None, "file is empty: expected the article file")),
     case("registry_file_missing", delete(PLACES),
          Error(PLACES, None, "file is missing: expected the places registry (a YAML list of "
                              "records)")),
@@ -255,10 +271,7 @@ CASES = [
                "record 'cn-cited-papers-rank' field 'rank': expected a number of at least 1, "
                "got 0")),
     case("unknown_vocabulary_term", replace(ART, "    kind: expo", "    kind: exhibition"),
-         Error(ART, "    kind: exhibition",
-               "record 'k-tech-china-2014' field 'kind': expected one of 'official_visit', "
-               "'visit', 'ministerial_meeting', 'expo', 'showcase', 'inspection', 'meeting', "
-               "'investor_presentation' or 'workshop', got 'exhibition'")),
+         KIND_EXHIBITION),
     # Places
     case("latitude_out_of_range", replace(PLACES, "  latitude: 39.9042", "  latitude: 139.9042"),
          Error(PLACES, "  latitude: 139.9042",
@@ -279,10 +292,11 @@ CASES = [
                "text file sources/articles/missing.txt is missing: expected the verbatim "
                "article beside this file")),
     case("text_file_missing", delete(TXT),
-         Error(ART, "  source_file: 2014-12-17",
-               "record '2014-12-17-msip-minister-china-visit' field 'source_file': article "
-               f"text file sources/{TXT} is missing: expected the verbatim article beside "
-               "this file")),
+         TEXT_MISSING),
+    case("errors_beside_a_missing_text",
+         [delete(TXT), replace(ART, "    kind: expo", "    kind: exhibition")],
+         TEXT_MISSING,
+         KIND_EXHIBITION),
     case("text_file_empty", write_bytes(TXT, b""),
          Error(TXT, None,
                "record '2014-12-17-msip-minister-china-visit': article text file is empty")),
@@ -305,10 +319,7 @@ CASES = [
                "record 'beijing' field 'latitude': coordinates (39.9042, 16.4074) are "
                "outside CN (expected latitude 18.0..54.0, longitude 73.0..135.5); are "
                "latitude and longitude swapped?"),
-         Error(ART, "    kind: exhibition",
-               "record 'k-tech-china-2014' field 'kind': expected one of 'official_visit', "
-               "'visit', 'ministerial_meeting', 'expo', 'showcase', 'inspection', 'meeting', "
-               "'investor_presentation' or 'workshop', got 'exhibition'"),
+         KIND_EXHIBITION,
          Error(ART, "    value: 3247",
                "record 'cn-full-time-rd-personnel-2012' field 'value': curated value 3247 "
                "disagrees with 3247000 computed from value_text_ko '324만7천명'")),
