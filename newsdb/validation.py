@@ -12,9 +12,15 @@ PATTERN_HINTS = {
     "^[a-z0-9]+(-[a-z0-9]+)*$": "a lowercase id of a-z, 0-9 and single hyphens",
     "^p[1-9][0-9]*-s[1-9][0-9]*$": "a sentence key such as p3-s2 (paragraph 3, sentence 2)",
     r"^\d{4}-\d{2}-\d{2}$": "a date written YYYY-MM-DD",
-    r"^[+-]\d{2}:\d{2}$": "a UTC offset such as +09:00",
+    r"^[+-](0\d|1[0-4]):[0-5]\d$": "a UTC offset such as +09:00",
 }
 
+TYPE_NAMES = {
+    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number", "float_type": "a number",
+    "float_parsing": "a number", "list_type": "a list", "dict_type": "a mapping",
+    "model_type": "a mapping of fields", "bool_type": "true or false",
+}
 BOUNDS = {
     "greater_than_equal": ("of at least", "ge"),
     "less_than_equal": ("of at most", "le"),
@@ -75,12 +81,10 @@ def _message(model: type[BaseModel], detail: dict) -> str:
     if kind == "string_pattern_mismatch":
         hint = PATTERN_HINTS.get(context.get("pattern"), f"text matching {context.get('pattern')}")
         return f"expected {hint}, got {given!r}"
-    if kind in ("string_type", "int_type", "float_type", "list_type", "dict_type",
-                "int_parsing", "float_parsing", "int_from_float", "bool_type"):
-        expected = kind.split("_")[0].replace("str", "text").replace("string", "text")
-        names = {"int": "a whole number", "float": "a number", "list": "a list",
-                 "dict": "a mapping", "text": "text", "bool": "true or false"}
-        return f"expected {names.get(expected, expected)}, got {given!r}"
+    if kind in TYPE_NAMES:
+        return f"expected {TYPE_NAMES[kind]}, got {given!r}"
+    if kind == "too_short":
+        return f"expected at least {context.get('min_length')} item(s), got {given!r}"
     if kind in BOUNDS:
         phrase, key = BOUNDS[kind]
         return f"expected a number {phrase} {context.get(key)}, got {given!r}"

@@ -170,6 +170,17 @@ CASES = [
                "expected a list, got 'msip'")),
     case("record_not_a_mapping", replace(PEOPLE, "- id: lei-jun\n", "- lei-jun\n- id: lei-jun\n"),
          Error(PEOPLE, "- lei-jun", "expected a mapping of fields for people, got str")),
+    case("list_item_not_a_mapping",
+         replace(ART, "      - {person: wan-gang, role: counterpart}", "      - wan-gang"),
+         Error(ART, "      - wan-gang",
+               "record 'korea-china-st-ministerial-meeting-2014' field 'participants[1]': "
+               "expected a mapping of fields, got 'wan-gang'")),
+    case("empty_list",
+         replace(ART, "    parties: [msip, most-china]\n", "    parties: []\n",
+                 after="  - id: mou-technology-transfer-commercialisation"),
+         Error(ART, "    parties: []",
+               "record 'mou-technology-transfer-commercialisation' field 'parties': expected "
+               "at least 1 item(s), got []")),
     # Ids and references
     case("duplicate_registry_id",
          replace(PEOPLE, "- id: xu-jinghong",
