@@ -2,4 +2,6 @@
 place: views and full-text search. Each takes a sqlite_utils.Database."""
 from __future__ import annotations
 
-FINISHERS: list = []
+from .views import create_views
+
+FINISHERS: list = [create_views]
