@@ -16,7 +16,13 @@ def collect(sources_dir: Path) -> tuple[dict[str, list[dict]] | None, Problems]:
     if not sources_dir.is_dir():
         problems.add(str(sources_dir), None, None, None, "sources folder is missing")
         return None, problems
-    sources = read_sources(sources_dir, problems)
+    try:
+        sources = read_sources(sources_dir, problems)
+    except OSError as error:
+        # A disk or permission error, not a curator's mistake: one line, no traceback.
+        problems.add(error.filename or str(sources_dir), None, None, None,
+                     f"cannot read the sources: {error.strerror or error}")
+        return None, problems
     tables = build_rows(sources, problems)
     return (None if problems else tables), problems
 

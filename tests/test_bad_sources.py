@@ -465,3 +465,25 @@ def test_output_that_is_a_folder_is_one_clear_line(tmp_path):
                             "directory")
     assert target.is_dir() and not any(target.iterdir())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["news.db"]
+
+
+def test_unreadable_source_is_one_clear_line(tmp_path, monkeypatch, capfd):
+    import errno
+
+    import build_db
+
+    people = ROOT / "sources" / PEOPLE
+    read_bytes = Path.read_bytes
+
+    def failing_read_bytes(path: Path) -> bytes:
+        if path == people:
+            raise OSError(errno.EIO, "Input/output error", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", failing_read_bytes)
+    assert build_db.main(["--output", str(tmp_path / "news.db")]) == 1
+    assert capfd.readouterr().err.splitlines() == [
+        f"error: {people}: cannot read the sources: Input/output error",
+        "build failed: 1 problem(s) found; news.db was not changed",
+    ]
+    assert not any(tmp_path.iterdir())
