@@ -8,6 +8,7 @@ not shift the expectations.
 """
 from __future__ import annotations
 
+import errno
 import shutil
 import sqlite3
 import subprocess
@@ -467,11 +468,7 @@ def test_output_that_is_a_folder_is_one_clear_line(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["news.db"]
 
 
-def test_unreadable_source_is_one_clear_line(tmp_path, monkeypatch, capfd):
-    import errno
-
-    import build_db
-
+def test_unreadable_source_is_one_clear_problem(tmp_path, monkeypatch):
     people = ROOT / "sources" / PEOPLE
     read_bytes = Path.read_bytes
 
@@ -481,9 +478,8 @@ def test_unreadable_source_is_one_clear_line(tmp_path, monkeypatch, capfd):
         return read_bytes(path)
 
     monkeypatch.setattr(Path, "read_bytes", failing_read_bytes)
-    assert build_db.main(["--output", str(tmp_path / "news.db")]) == 1
-    assert capfd.readouterr().err.splitlines() == [
-        f"error: {people}: cannot read the sources: Input/output error",
-        "build failed: 1 problem(s) found; news.db was not changed",
-    ]
+    counts, problems = build(ROOT / "sources", tmp_path / "news.db")
+    assert counts is None
+    assert [str(p) for p in problems.sorted()] == [
+        f"{people}: cannot read the sources: Input/output error"]
     assert not any(tmp_path.iterdir())
