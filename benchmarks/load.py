@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import quote
 
+import datasette
 import httpx
 import yaml
 
@@ -36,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from newsdb.build import build  # noqa: E402
 from newsdb.finishers import FINISHERS  # noqa: E402
 from newsdb.schema import TABLES  # noqa: E402
-from newsdb.serving import ROOT as SERVING_ROOT, serve_args, write_inspect  # noqa: E402
+from newsdb.serving import serve_args, write_inspect  # noqa: E402
 
 SEARCH_TERM = "중국"
 
@@ -129,7 +130,6 @@ def machine() -> str:
     model = next((line.split(":", 1)[1].strip()
                   for line in Path("/proc/cpuinfo").read_text().splitlines()
                   if line.startswith("model name")), platform.processor() or "unknown CPU")
-    import datasette
     return (f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, "
             f"Datasette {datasette.__version__}, SQLite {sqlite3.sqlite_version}")
 
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--db", type=Path, help="database to serve (default: a fresh build)")
-    parser.add_argument("--metadata", type=Path, default=SERVING_ROOT / "metadata.yml")
+    parser.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         db = prepare_db(args.db, Path(tmp))
