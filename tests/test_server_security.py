@@ -16,7 +16,7 @@ from datasette.plugins import pm
 
 from newsdb.build import build
 from newsdb.finishers import FINISHERS
-from newsdb.serving import PLUGINS_DIR, SETTINGS
+from newsdb.serving import PLUGINS_DIR, SETTINGS, serve_args
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_ID = "2014-12-17-msip-minister-china-visit"
@@ -217,3 +217,12 @@ async def test_no_page_of_any_table_or_view_shows_raw_html(datasette):
         assert response.status_code == 200, table
         for marker in RAW_MARKERS:
             assert marker not in response.text, table
+
+
+def test_the_real_server_is_started_the_way_these_tests_build_it(tmp_path):
+    args = serve_args(tmp_path / "news.db")
+    assert args[args.index("-i") + 1] == str(tmp_path / "news.db")
+    assert args[args.index("--plugins-dir") + 1] == str(PLUGINS_DIR)
+    settings = {args[i + 1]: args[i + 2] for i, arg in enumerate(args) if arg == "--setting"}
+    assert settings["sql_time_limit_ms"] == str(SETTINGS["sql_time_limit_ms"])
+    assert "127.0.0.1" in args
