@@ -120,6 +120,12 @@ TEXT_MISSING = Error(
     f"sources/{TXT} is missing: expected the verbatim article beside this file")
 
 
+def at_edit(name: str, file: str, old: str, new: str, message: str,
+            after: str | None = None) -> Case:
+    """One replacement whose error names the edited line."""
+    return case(name, replace(file, old, new, after), Error(file, new.split("\n")[0], message))
+
+
 def shanghai_start_date(name: str, value: str, message: str) -> Case:
     """The Shanghai leg's start date (2014-12-20, from when_ko '20일') written as `value`."""
     return case(name,
@@ -137,9 +143,8 @@ CASES = [
     case("yaml_duplicate_key",
          replace(PEOPLE, "  name_en: Wan Gang\n", "  name_en: Wan Gang\n  name_en: W. Gang\n"),
          Error(PEOPLE, "  name_en: W. Gang", "invalid YAML: duplicate key 'name_en'")),
-    case("yaml_tab_indent", replace(PEOPLE, "  name_en: Wan Gang\n", "\tname_en: Wan Gang\n"),
-         Error(PEOPLE, "\tname_en: Wan Gang",
-               "invalid YAML: found character '\\t' that cannot start any token")),
+    at_edit("yaml_tab_indent", PEOPLE, "  name_en: Wan Gang\n", "\tname_en: Wan Gang\n",
+            "invalid YAML: found character '\\t' that cannot start any token"),
     case("yaml_not_utf8", transcode(PEOPLE, "euc-kr"),
          Error(PEOPLE, "  name_ko:",
                "file is not valid UTF-8 (invalid continuation byte): expected UTF-8 "
@@ -164,28 +169,22 @@ CASES = [
          Error(ART, "    qoute: 18일 오전에는",
                "record 'korea-china-st-ministerial-meeting-2014' field 'qoute': unknown "
                f"field (did you mean 'quote'?); expected one of: {EVENT_FIELDS}")),
-    case("wrong_type_number", replace(PLACES, "  latitude: 39.9042", "  latitude: north"),
-         Error(PLACES, "  latitude: north",
-               "record 'beijing' field 'latitude': expected a number, got 'north'")),
-    case("wrong_type_list",
-         replace(ART, "    parties: [msip, most-china]\n", "    parties: msip\n",
-                 after="  - id: mou-industry-academia-research-joint-research"),
-         Error(ART, "    parties: msip",
-               "record 'mou-industry-academia-research-joint-research' field 'parties': "
-               "expected a list, got 'msip'")),
-    case("record_not_a_mapping", replace(PEOPLE, "- id: lei-jun\n", "- lei-jun\n- id: lei-jun\n"),
-         Error(PEOPLE, "- lei-jun", "expected a mapping of fields for people, got str")),
-    case("list_item_not_a_mapping",
-         replace(ART, "      - {person: wan-gang, role: counterpart}", "      - wan-gang"),
-         Error(ART, "      - wan-gang",
-               "record 'korea-china-st-ministerial-meeting-2014' field 'participants[1]': "
-               "expected a mapping of fields, got 'wan-gang'")),
-    case("empty_list",
-         replace(ART, "    parties: [msip, most-china]\n", "    parties: []\n",
-                 after="  - id: mou-technology-transfer-commercialisation"),
-         Error(ART, "    parties: []",
-               "record 'mou-technology-transfer-commercialisation' field 'parties': expected "
-               "at least 1 item(s), got []")),
+    at_edit("wrong_type_number", PLACES, "  latitude: 39.9042", "  latitude: north",
+            "record 'beijing' field 'latitude': expected a number, got 'north'"),
+    at_edit("wrong_type_list", ART, "    parties: [msip, most-china]\n", "    parties: msip\n",
+            "record 'mou-industry-academia-research-joint-research' field 'parties': "
+            "expected a list, got 'msip'",
+            after="  - id: mou-industry-academia-research-joint-research"),
+    at_edit("record_not_a_mapping", PEOPLE, "- id: lei-jun\n", "- lei-jun\n- id: lei-jun\n",
+            "expected a mapping of fields for people, got str"),
+    at_edit("list_item_not_a_mapping", ART, "      - {person: wan-gang, role: counterpart}",
+            "      - wan-gang",
+            "record 'korea-china-st-ministerial-meeting-2014' field 'participants[1]': "
+            "expected a mapping of fields, got 'wan-gang'"),
+    at_edit("empty_list", ART, "    parties: [msip, most-china]\n", "    parties: []\n",
+            "record 'mou-technology-transfer-commercialisation' field 'parties': expected "
+            "at least 1 item(s), got []",
+            after="  - id: mou-technology-transfer-commercialisation"),
     # Ids and references
     case("duplicate_registry_id",
          replace(PEOPLE, "- id: xu-jinghong",
@@ -202,68 +201,57 @@ CASES = [
          Error(ART, "# copied by mistake",
                "record 'shanghai-leg-2014' field 'id': duplicate id: already used at line {0}",
                refs=("  - id: shanghai-leg-2014",))),
-    case("unknown_organization",
-         replace(PEOPLE, "  organization: most-china", "  organization: most-chna"),
-         Error(PEOPLE, "  organization: most-chna",
-               "record 'wan-gang' field 'organization': unknown organization 'most-chna': "
-               "expected an id from organizations")),
+    at_edit("unknown_organization", PEOPLE, "  organization: most-china",
+            "  organization: most-chna",
+            "record 'wan-gang' field 'organization': unknown organization 'most-chna': "
+            "expected an id from organizations"),
     case("unknown_person",
          replace(ART, "      - {person: wan-gang, role: counterpart}",
                  "      - {person: wan-gnag, role: counterpart}"),
          Error(ART, "{person: wan-gnag",
                "record 'korea-china-st-ministerial-meeting-2014' field 'participants[1]': "
                "unknown person 'wan-gnag': expected an id from people")),
-    case("unknown_place",
-         replace(ART, "    place: zhongguancun-startup-cafe", "    place: startup-cafe"),
-         Error(ART, "    place: startup-cafe",
-               "record 'startup-cafe-meeting-2014' field 'place': unknown place "
-               "'startup-cafe': expected an id from places")),
-    case("unknown_event",
-         replace(ART, "    event: korea-china-st-ministerial-meeting-2014\n",
-                 "    event: ministers-meeting\n", after="\nmous:\n"),
-         Error(ART, "    event: ministers-meeting",
-               "record 'mou-industry-academia-research-joint-research' field 'event': "
-               "unknown event 'ministers-meeting': expected an id from events")),
-    case("unknown_statistic",
-         replace(ART, "    ratio_of: cn-it-exports-2013", "    ratio_of: cn-it-export-2013"),
-         Error(ART, "    ratio_of: cn-it-export-2013",
-               "record 'cn-kr-it-exports-ratio-2013' field 'ratio_of': unknown statistic "
-               "'cn-it-export-2013': expected an id from statistics")),
-    case("unknown_note_target",
-         replace(ART, "    about_id: k-tech-china-2014", "    about_id: k-tech-2014"),
-         Error(ART, "    about_id: k-tech-2014",
-               "record 'k-tech-china-day-from-inal' field 'about_id': unknown id "
-               "'k-tech-2014' in events")),
+    at_edit("unknown_place", ART, "    place: zhongguancun-startup-cafe",
+            "    place: startup-cafe",
+            "record 'startup-cafe-meeting-2014' field 'place': unknown place "
+            "'startup-cafe': expected an id from places"),
+    at_edit("unknown_event", ART, "    event: korea-china-st-ministerial-meeting-2014\n",
+            "    event: ministers-meeting\n",
+            "record 'mou-industry-academia-research-joint-research' field 'event': "
+            "unknown event 'ministers-meeting': expected an id from events",
+            after="\nmous:\n"),
+    at_edit("unknown_statistic", ART, "    ratio_of: cn-it-exports-2013",
+            "    ratio_of: cn-it-export-2013",
+            "record 'cn-kr-it-exports-ratio-2013' field 'ratio_of': unknown statistic "
+            "'cn-it-export-2013': expected an id from statistics"),
+    at_edit("unknown_note_target", ART, "    about_id: k-tech-china-2014",
+            "    about_id: k-tech-2014",
+            "record 'k-tech-china-day-from-inal' field 'about_id': unknown id "
+            "'k-tech-2014' in events"),
     # Evidence
-    case("quote_not_in_article",
-         replace(ART, "    quote: 20일에는 중국의", "    quote: 21일에는 중국의"),
-         Error(ART, "    quote: 21일에는 중국의",
-               "record 'shanghai-leg-2014' field 'quote': quote is not in sentence p15-s1: "
-               "expected a verbatim excerpt of that sentence; it does not occur anywhere "
-               "in the article body")),
+    at_edit("quote_not_in_article", ART, "    quote: 20일에는 중국의", "    quote: 21일에는 중국의",
+            "record 'shanghai-leg-2014' field 'quote': quote is not in sentence p15-s1: "
+            "expected a verbatim excerpt of that sentence; it does not occur anywhere "
+            "in the article body"),
     case("quote_not_in_its_sentence",
          replace(ART, "    sentence: p13-s1", "    sentence: p13-s2"),
          Error(ART, "    quote: 최근 중국 스마트폰 1위로 등극한 샤오미의 CEO",
                "record 'xiaomi-ceo-meeting-2014' field 'quote': quote is not in sentence "
                "p13-s2: expected a verbatim excerpt of that sentence; it occurs in p13-s1")),
-    case("unknown_sentence", replace(ART, "    sentence: p13-s1", "    sentence: p99-s1"),
-         Error(ART, "    sentence: p99-s1",
-               "record 'xiaomi-ceo-meeting-2014' field 'sentence': unknown sentence "
-               "'p99-s1': expected a key from p1-s1 to p16-s1")),
-    case("wording_not_in_sentence", replace(ART, "    when_ko: 18일 오전", "    when_ko: 19일 오전"),
-         Error(ART, "    when_ko: 19일 오전",
-               "record 'korea-china-st-ministerial-meeting-2014' field 'when_ko': "
-               "'19일 오전' does not occur in sentence p11-s1: expected the article's own "
-               "wording")),
+    at_edit("unknown_sentence", ART, "    sentence: p13-s1", "    sentence: p99-s1",
+            "record 'xiaomi-ceo-meeting-2014' field 'sentence': unknown sentence "
+            "'p99-s1': expected a key from p1-s1 to p16-s1"),
+    at_edit("wording_not_in_sentence", ART, "    when_ko: 18일 오전", "    when_ko: 19일 오전",
+            "record 'korea-china-st-ministerial-meeting-2014' field 'when_ko': "
+            "'19일 오전' does not occur in sentence p11-s1: expected the article's own "
+            "wording"),
     # Values computed from the Korean wording
-    case("value_disagrees", replace(ART, "    value: 3247000", "    value: 3247"),
-         Error(ART, "    value: 3247",
-               "record 'cn-full-time-rd-personnel-2012' field 'value': curated value 3247 "
-               "disagrees with 3247000 computed from value_text_ko '324만7천명'")),
-    case("unit_disagrees", replace(ART, "    unit: persons", "    unit: USD"),
-         Error(ART, "    unit: USD",
-               "record 'cn-full-time-rd-personnel-2012' field 'unit': curated value 'USD' "
-               "disagrees with 'persons' computed from value_text_ko '324만7천명'")),
+    at_edit("value_disagrees", ART, "    value: 3247000", "    value: 3247",
+            "record 'cn-full-time-rd-personnel-2012' field 'value': curated value 3247 "
+            "disagrees with 3247000 computed from value_text_ko '324만7천명'"),
+    at_edit("unit_disagrees", ART, "    unit: persons", "    unit: USD",
+            "record 'cn-full-time-rd-personnel-2012' field 'unit': curated value 'USD' "
+            "disagrees with 'persons' computed from value_text_ko '324만7천명'"),
     shanghai_start_date("date_disagrees", "2014-12-21",
                         "curated value '2014-12-21' disagrees with '2014-12-20' computed "
                         "from when_ko '20일'"),
@@ -282,17 +270,15 @@ CASES = [
          Error(ART, "    when_ko: 32일",
                "record 'china-strategy-workshop-2014' field 'when_ko': cannot resolve the "
                "date: cannot read '32일': day 32일 is not between 1 and 31")),
-    case("rank_out_of_range", replace(ART, "    rank: 4", "    rank: 0"),
-         Error(ART, "    rank: 0",
-               "record 'cn-cited-papers-rank' field 'rank': expected a number of at least 1, "
-               "got 0")),
+    at_edit("rank_out_of_range", ART, "    rank: 4", "    rank: 0",
+            "record 'cn-cited-papers-rank' field 'rank': expected a number of at least 1, "
+            "got 0"),
     case("unknown_vocabulary_term", replace(ART, "    kind: expo", "    kind: exhibition"),
          KIND_EXHIBITION),
     # Places
-    case("latitude_out_of_range", replace(PLACES, "  latitude: 39.9042", "  latitude: 139.9042"),
-         Error(PLACES, "  latitude: 139.9042",
-               "record 'beijing' field 'latitude': expected a number of at most 90.0, got "
-               "139.9042")),
+    at_edit("latitude_out_of_range", PLACES, "  latitude: 39.9042", "  latitude: 139.9042",
+            "record 'beijing' field 'latitude': expected a number of at most 90.0, got "
+            "139.9042"),
     case("coordinates_in_wrong_country",
          replace(PLACES, "  longitude: 116.4074", "  longitude: 16.4074"),
          Error(PLACES, "  latitude: 39.9042",
@@ -300,15 +286,13 @@ CASES = [
                "outside CN (expected latitude 18.0..54.0, longitude 73.0..135.5); are "
                "latitude and longitude swapped?")),
     # The article text
-    case("source_file_names_missing_file",
-         replace(ART, "  source_file: 2014-12-17-msip-minister-china-visit.txt",
-                 "  source_file: missing.txt"),
-         Error(ART, "  source_file: missing.txt",
-               "record '2014-12-17-msip-minister-china-visit' field 'source_file': article "
-               "text file sources/articles/missing.txt is missing: expected the verbatim "
-               "article beside this file")),
-    case("text_file_missing", delete(TXT),
-         TEXT_MISSING),
+    at_edit("source_file_names_missing_file", ART,
+            "  source_file: 2014-12-17-msip-minister-china-visit.txt",
+            "  source_file: missing.txt",
+            "record '2014-12-17-msip-minister-china-visit' field 'source_file': article "
+            "text file sources/articles/missing.txt is missing: expected the verbatim "
+            "article beside this file"),
+    case("text_file_missing", delete(TXT), TEXT_MISSING),
     case("errors_beside_a_missing_text",
          [delete(TXT), replace(ART, "    kind: expo", "    kind: exhibition")],
          TEXT_MISSING,
