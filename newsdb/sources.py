@@ -23,7 +23,7 @@ from .article_text import (
     split_sentences,
 )
 from .problems import Problems
-from .validation import validate_record
+from .validation import describe, validate_record
 from .yaml_source import (
     LocatedList,
     YamlError,
@@ -127,7 +127,7 @@ def _read_registry(root: Path, name: str, model,
         return {}, None
     if not isinstance(data, list):
         problems.add(file, getattr(data, "line", 1), None, None,
-                     f"expected a YAML list of {name} records, got {type(data).__name__}")
+                     f"expected a YAML list of {name} records, got {describe(data)}")
         return {}, None
     declared: set[str] = set()
     return _collect(data, model, file, problems, name, declared), declared

@@ -35,7 +35,7 @@ def validate_record(model: type[BaseModel], raw, file, problems: Problems, what:
     `line` locates a value that is not a mapping (a scalar knows no line of its own)."""
     if not isinstance(raw, dict):
         problems.add(file, getattr(raw, "line", line), None, None,
-                     f"expected a mapping of fields for {what}, got {type(raw).__name__}")
+                     f"expected a mapping of fields for {what}, got {describe(raw)}")
         return None
     record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
     try:
@@ -45,6 +45,17 @@ def validate_record(model: type[BaseModel], raw, file, problems: Problems, what:
             field, line = _locate(raw, detail["loc"])
             problems.add(file, line, record_id, field, _message(model, detail))
         return None
+
+
+def describe(value) -> str:
+    """A YAML value as a curator wrote it, for 'got ...' in a message."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
 
 
 def _locate(raw: Located, loc: tuple) -> tuple[str | None, int | None]:

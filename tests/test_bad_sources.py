@@ -154,6 +154,8 @@ CASES = [
                              "records)")),
     case("article_file_empty", write_bytes(ART, b""),
          Error(ART, None, "file is empty: expected the article file")),
+    at_edit("registry_not_a_list", PLACES, "- id: china\n", "china:\n- id: china\n",
+            "expected a YAML list of places records, got a mapping"),
     case("registry_file_missing", delete(PLACES),
          Error(PLACES, None, "file is missing: expected the places registry (a YAML list of "
                              "records)")),
@@ -176,7 +178,7 @@ CASES = [
             "expected a list, got 'msip'",
             after="  - id: mou-industry-academia-research-joint-research"),
     at_edit("record_not_a_mapping", PEOPLE, "- id: lei-jun\n", "- lei-jun\n- id: lei-jun\n",
-            "expected a mapping of fields for people, got str"),
+            "expected a mapping of fields for people, got 'lei-jun'"),
     at_edit("list_item_not_a_mapping", ART, "      - {person: wan-gang, role: counterpart}",
             "      - wan-gang",
             "record 'korea-china-st-ministerial-meeting-2014' field 'participants[1]': "
