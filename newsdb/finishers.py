@@ -2,4 +2,7 @@
 place: views and full-text search. Each takes a sqlite_utils.Database."""
 from __future__ import annotations
 
-FINISHERS: list = []
+from .search_index import build_search_index
+
+# Full-text search goes last: it indexes the finished tables.
+FINISHERS: list = [build_search_index]
