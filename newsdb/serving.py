@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The project's own plugins: Korean-aware search (plugins/korean_search.py).
+PLUGINS = ROOT / "plugins"
 
 SETTINGS = {
     # A runaway query is stopped rather than holding a worker.
@@ -45,7 +47,7 @@ def write_inspect(db: Path) -> Path:
 def serve_args(db: Path, host: str = "127.0.0.1", port: int = 8001,
                metadata: Path = ROOT / "metadata.yml") -> list[str]:
     args = [datasette_bin(), "serve", "-i", str(db), "--inspect-file", str(inspect_file(db)),
-            "-m", str(metadata), "-h", host, "-p", str(port)]
+            "-m", str(metadata), "--plugins-dir", str(PLUGINS), "-h", host, "-p", str(port)]
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value).lower() if isinstance(value, bool) else str(value)]
     return args
