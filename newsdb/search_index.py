@@ -20,7 +20,7 @@ from functools import lru_cache
 import sqlite_utils
 
 # unicode61 folds case; remove_diacritics 2 also folds accents in English names.
-TOKENIZE = "unicode61 remove_diacritics 2"
+TOKENIZE = "porter unicode61 remove_diacritics 2"
 
 # The text columns indexed per table (the row's own words, Korean, English, Chinese).
 SEARCH_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -58,17 +58,18 @@ class Analyser:
     """kiwipiepy with the registry's names as proper nouns, so they stay whole."""
 
     def __init__(self, names: tuple[str, ...] = ()):
-        from kiwipiepy import Kiwi
+        from kiwipiepy import Kiwi, MorphemeSet
 
         self.kiwi = Kiwi()
         # One Kiwi serves every Datasette worker thread.
         self.lock = threading.Lock()
-        self.name_parts: dict[str, list[str]] = {}
-        # A registered name is also indexed by its parts (창업카페 -> 창업, 카페), as the
-        # analyser splits it before the name is registered.
-        self.name_parts = {name: self.words(name) for name in names}
+        self.names = names
         for name in names:
             self.kiwi.add_user_word(name, "NNP")
+        # A registered name is also indexed by its parts (창업카페 -> 창업, 카페), found by
+        # analysing it with the name itself blocked.
+        names_blocked = MorphemeSet(self.kiwi, [(name, "NNP") for name in names])
+        self.name_parts = {name: self.parts_of_name(name, names_blocked) for name in names}
 
     def runs(self, text: str) -> list[list]:
         """Tokens grouped into noun phrases written without a break, and verb stems."""
@@ -87,11 +88,15 @@ class Analyser:
             previous = token if runs and runs[-1][-1] is token else None
         return runs
 
-    def words(self, text: str) -> list[str]:
-        """The nouns of `text` that are words on their own (창업카페 -> 창업, 카페)."""
+    def parts_of_name(self, name: str, names_blocked) -> list[str]:
+        """The words inside a name made of words (창업카페 -> 창업, 카페; 칭화홀딩스 ->
+        칭화, 홀딩스), none inside a transliteration (레이쥔, 중관촌)."""
         with self.lock:
-            return [token.form for token in self.kiwi.tokenize(text)
-                    if tag_of(token) in {"NNG", "NNP"} and len(token.form) > 1]
+            tokens = self.kiwi.tokenize(name, blocklist=names_blocked)
+        if len(tokens) < 2 or not all(tag_of(t) in {"NNG", "NNP"} and len(t.form) > 1
+                                      for t in tokens):
+            return []
+        return [part for part in compound_parts(tokens) if part != name]
 
     def index_terms(self, text: str) -> list[str]:
         """Every term a search may use to find `text`: each compound whole and each of
@@ -102,7 +107,13 @@ class Analyser:
             terms += [token.form for token in run if is_word(token)]
             for token in run:
                 terms += self.name_parts.get(token.form, ())
+                terms += self.names_inside(token.form)
         return list(dict.fromkeys(terms))
+
+    def names_inside(self, word: str) -> list[str]:
+        """Registered names inside a longer noun the analyser keeps whole: 대중국 (towards
+        China) -> 중국."""
+        return [name for name in self.names if name in word and name != word]
 
     def query_terms(self, word: str) -> list[str]:
         """The words a search for `word` looks for: its noun phrases and stems, without
