@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from newsdb.build import build  # noqa: E402
 from newsdb.finishers import FINISHERS  # noqa: E402
 from newsdb.search_index import (SEARCH_COLUMNS, analyser_for, build_search_index,  # noqa: E402
-                                 fts_query, fts_table, registry_names)
+                                 fts_query, registry_names, search_sql)
 
 QUERIES = ROOT / "benchmarks" / "search_queries.yml"
 SOURCES = ROOT / "sources"
@@ -47,10 +47,7 @@ def load_queries(path: Path = QUERIES) -> list[dict]:
 
 
 def search_ids(conn: sqlite3.Connection, table: str, expression: str) -> set[str]:
-    """The rows Datasette's `?_search=` shows, for an already escaped expression."""
-    fts = fts_table(table)
-    sql = f'select id from "{table}" where rowid in (select rowid from "{fts}" where "{fts}" match ?)'
-    return {row[0] for row in conn.execute(sql, [expression])}
+    return {row[0] for row in conn.execute(search_sql(table), [expression])}
 
 
 def timed_build(output: Path, finishers) -> float:

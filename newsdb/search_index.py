@@ -19,7 +19,8 @@ from functools import lru_cache
 
 import sqlite_utils
 
-# unicode61 folds case; remove_diacritics 2 also folds accents in English names.
+# unicode61 folds case and (remove_diacritics 2) accents; porter stems English words
+# (patents -> patent) and leaves Korean tokens as they are.
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 
 # The text columns indexed per table (the row's own words, Korean, English, Chinese).
@@ -54,6 +55,14 @@ def fts_table(table: str) -> str:
     return f"{table}_fts"
 
 
+def search_sql(table: str) -> str:
+    """The ids `?_search=` shows on a table page: Datasette's own SQL, for an already
+    escaped MATCH expression."""
+    fts = fts_table(table)
+    return (f'select id from "{table}" where rowid in '
+            f'(select rowid from "{fts}" where "{fts}" match ?)')
+
+
 class Analyser:
     """kiwipiepy with the registry's names as proper nouns, so they stay whole."""
 
@@ -66,10 +75,9 @@ class Analyser:
         self.names = names
         for name in names:
             self.kiwi.add_user_word(name, "NNP")
-        # A registered name is also indexed by its parts (창업카페 -> 창업, 카페), found by
-        # analysing it with the name itself blocked.
-        names_blocked = MorphemeSet(self.kiwi, [(name, "NNP") for name in names])
-        self.name_parts = {name: self.parts_of_name(name, names_blocked) for name in names}
+        # Parts of names are found by analysing them with the names themselves blocked.
+        self.names_blocked = MorphemeSet(self.kiwi, [(name, "NNP") for name in names])
+        self.parts: dict[str, list[str]] = {}
 
     def runs(self, text: str) -> list[list]:
         """Tokens grouped into noun phrases written without a break, and verb stems."""
@@ -88,15 +96,17 @@ class Analyser:
             previous = token if runs and runs[-1][-1] is token else None
         return runs
 
-    def parts_of_name(self, name: str, names_blocked) -> list[str]:
-        """The words inside a name made of words (창업카페 -> 창업, 카페; 칭화홀딩스 ->
-        칭화, 홀딩스), none inside a transliteration (레이쥔, 중관촌)."""
-        with self.lock:
-            tokens = self.kiwi.tokenize(name, blocklist=names_blocked)
-        if len(tokens) < 2 or not all(tag_of(t) in {"NNG", "NNP"} and len(t.form) > 1
-                                      for t in tokens):
-            return []
-        return [part for part in compound_parts(tokens) if part != name]
+    def word_parts(self, word: str) -> list[str]:
+        """The words inside a long noun kept whole, a name (창업카페 -> 창업, 카페) or a
+        compound read as one word in some context (과학기술 -> 과학, 기술); none inside a
+        transliteration (레이쥔, 중관촌)."""
+        if word not in self.parts:
+            with self.lock:
+                tokens = self.kiwi.tokenize(word, blocklist=self.names_blocked)
+            words = len(tokens) > 1 and all(
+                tag_of(t) in {"NNG", "NNP"} and len(t.form) > 1 for t in tokens)
+            self.parts[word] = [p for p in compound_parts(tokens) if p != word] if words else []
+        return self.parts[word]
 
     def index_terms(self, text: str) -> list[str]:
         """Every term a search may use to find `text`: each compound whole and each of
@@ -106,7 +116,8 @@ class Analyser:
             terms += compound_parts(run)
             terms += [token.form for token in run if is_word(token)]
             for token in run:
-                terms += self.name_parts.get(token.form, ())
+                if tag_of(token) in {"NNG", "NNP"} and len(token.form) > 2:
+                    terms += self.word_parts(token.form)
                 terms += self.names_inside(token.form)
         return list(dict.fromkeys(terms))
 
@@ -165,7 +176,7 @@ def compound_parts(run: list) -> list[str]:
 
 @lru_cache(maxsize=4)
 def analyser_for(names: tuple[str, ...]) -> Analyser:
-    # Loading the model takes about a second; reuse it for the same registry.
+    # Loading the model takes seconds; reuse it for the same registry.
     return Analyser(names)
 
 
@@ -189,6 +200,7 @@ def build_search_index(db: sqlite_utils.Database) -> None:
     analyser = analyser_for(registry_names(db.conn))
     for table, columns in SEARCH_COLUMNS.items():
         add_search_text(db, table, columns, analyser)
+        # No triggers: news.db is rebuilt from its sources, never edited in place.
         db[table].enable_fts([*columns, ANALYSIS_COLUMN], tokenize=TOKENIZE)
 
 
