@@ -201,3 +201,11 @@ def test_build_is_offline_and_reproducible(built_news_db, tmp_path, monkeypatch)
     output = tmp_path / "news.db"
     assert build_db.main(["--output", str(output)]) == 0
     assert sha256(output) == sha256(built_news_db)
+
+
+def test_served_with_the_search_plugin(tmp_path):
+    from newsdb.serving import serve_args
+
+    args = serve_args(tmp_path / "news.db")
+    plugins = Path(args[args.index("--plugins-dir") + 1])
+    assert (plugins / "korean_search.py").is_file()
