@@ -38,7 +38,9 @@ SEARCH_COLUMNS: dict[str, tuple[str, ...]] = {
     "sentences": ("text_ko",),
 }
 ANALYSIS_COLUMN = "search_text"
-NAME_TABLES = ("organizations", "people", "places")
+# Where the names the analyser must keep whole are: name column, aliases (a JSON list).
+NAME_COLUMNS = {"organizations": ("name_ko", "aliases_ko"), "people": ("name_ko", "null"),
+                "places": ("name_ko", "aliases_ko")}
 
 # Tags that make up a noun phrase; a run of them written without a break is a compound.
 NOUNS = {"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "XR", "W_SERIAL"}
@@ -185,11 +187,10 @@ def registry_names(conn: sqlite3.Connection) -> tuple[str, ...]:
     Names with spaces are left to the analyser: a user word is a single word."""
     names: set[str] = set()
     existing = {row[0] for row in conn.execute("select name from sqlite_master")}
-    for table in NAME_TABLES:
+    for table, (name_column, aliases_column) in NAME_COLUMNS.items():
         if table not in existing:
             continue
-        alias_column = "aliases_ko" if table != "people" else "null"
-        for name, aliases in conn.execute(f"select name_ko, {alias_column} from {table}"):
+        for name, aliases in conn.execute(f"select {name_column}, {aliases_column} from {table}"):
             names.add(name)
             names.update(json.loads(aliases) if aliases else [])
     return tuple(sorted(name for name in names if name and not re.search(r"\s", name)))
