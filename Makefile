@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 SOURCES := $(shell find sources newsdb -type f -not -name '*.pyc') build_db.py
 
-.PHONY: install build serve test clean
+.PHONY: install build serve test clean export
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ build: news.db
 
 serve: news.db
 	$(PY) -m newsdb.serving --db news.db --port 8001
+
+# export/: datapackage.json, CSV, spreadsheet CSV and Parquet of news.db (README: Exports).
+export: news.db
+	$(PY) -m newsdb.export --db news.db export
 
 test: $(INSTALLED)
 	$(PY) -m pytest

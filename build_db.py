@@ -3,6 +3,7 @@
 
     python build_db.py                  # writes news.db beside this file
     python build_db.py --output PATH    # writes elsewhere
+    python build_db.py --export DIR     # builds, then exports to DIR (see newsdb/export.py)
 
 The database is written to a temporary file and renamed into place only when every
 source checks out, so a failed or interrupted build leaves the previous file untouched.
@@ -13,6 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from newsdb import export
 from newsdb.build import build, report_problems, summary
 from newsdb.finishers import FINISHERS
 
@@ -25,12 +27,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder of curated sources (default: sources/)")
     parser.add_argument("--output", type=Path, default=ROOT / "news.db",
                         help="database to write (default: news.db)")
+    parser.add_argument("--export", type=Path, metavar="DIR",
+                        help="after building, export the new database to DIR: "
+                             "datapackage.json, CSV, spreadsheet CSV, Parquet")
     args = parser.parse_args(argv)
     counts, problems = build(args.sources, args.output, FINISHERS)
     if counts is None:
         report_problems(problems)
         return 1
     print(summary(args.output, counts))
+    if args.export:
+        return export.run(args.output, args.export)
     return 0
 
 

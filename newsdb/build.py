@@ -28,12 +28,13 @@ def build(sources_dir: Path, output: Path, finishers=()) -> tuple[dict[str, int]
     return write_database(output, tables, finishers), problems
 
 
-def report_problems(problems: Problems, stream=sys.stderr) -> None:
+def report_problems(problems: Problems, stream=sys.stderr,
+                    outcome="build failed: {count} problem(s) found; news.db was not changed",
+                    ) -> None:
     items = problems.sorted()
     for problem in items:
         print(f"error: {problem}", file=stream)
-    print(f"build failed: {len(items)} problem(s) found; news.db was not changed",
-          file=stream)
+    print(outcome.format(count=len(items)), file=stream)
 
 
 def summary(output: Path, counts: dict[str, int]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from .korean_dates import resolve_event_date, resolve_period
 from .korean_numbers import parse_korean_number, parse_rank, recompute_ratio
@@ -32,14 +33,17 @@ def build_rows(sources: Sources, problems: Problems) -> dict[str, list[dict]]:
         "places": [_place_row(c, ids, problems) for c in _sorted(registries["places"])],
     }
     _check_place_cycles(registries["places"], problems)
-    for name in ("articles", "sentences", *FACT_TABLES, "event_participants", "mou_parties"):
+    for name in ("articles", "sentences", *FACT_TABLES, "event_participants", "mou_parties",
+                 "mentions"):
         tables[name] = []
     fact_ids = {name: {} for name in FACT_TABLES}
     for article in sources.articles:
         _check_unique_across_articles(article, fact_ids, problems)
     all_ids = {**ids, **{name: set(found) for name, found in fact_ids.items()}}
+    finder = MentionFinder(registries)
     for article in sources.articles:
         _add_article(article, tables, all_ids, problems)
+        tables["mentions"].extend(finder.rows(article))
     all_ids["articles"] = {row["id"] for row in tables["articles"]}
     all_ids["sentences"] = {row["id"] for row in tables["sentences"]}
     for article in sources.articles:
@@ -125,6 +129,41 @@ def _check_place_cycles(places: dict[str, Curated], problems: Problems) -> None:
                 break
             seen.add(current)
             current = places[current].record.parent
+
+
+class MentionFinder:
+    """Finds where each registry entity is named, so that every organization, person and
+    place points to the sentences that name it, quoted verbatim."""
+
+    COLUMNS = {"organizations": "organization_id", "people": "person_id", "places": "place_id"}
+
+    def __init__(self, registries: dict[str, dict[str, Curated]]):
+        self.entities: dict[str, list[tuple[str, str]]] = {}
+        for table in self.COLUMNS:
+            for curated in registries[table].values():
+                record = curated.record
+                for name in (record.name_ko, *record.aliases_ko):
+                    self.entities.setdefault(name, []).append((table, record.id))
+        # Longest names first, so '상해 3세대 싱크로트론 방사광원' is the facility, not
+        # the city; one regex scans each sentence once whatever the registry size.
+        names = sorted(self.entities, key=lambda name: (-len(name), name))
+        self.pattern = re.compile("|".join(map(re.escape, names))) if names else None
+
+    def rows(self, article: Article) -> list[dict]:
+        if self.pattern is None:
+            return []
+        rows = {}
+        for sentence in article.sentences.values():
+            sentence_id = f"{article.meta.id}-{sentence.key}"
+            for match in self.pattern.finditer(sentence.text):
+                for table, entity_id in self.entities[match.group()]:
+                    row_id = f"{sentence_id}--{table}-{entity_id}"
+                    row = {"id": row_id, "article_id": article.meta.id, "entity_table": table,
+                           "organization_id": None, "person_id": None, "place_id": None,
+                           "sentence_id": sentence_id, "quote": match.group()}
+                    row[self.COLUMNS[table]] = entity_id
+                    rows.setdefault(row_id, row)
+        return list(rows.values())
 
 
 # Articles ---------------------------------------------------------------------------

@@ -47,6 +47,7 @@ class Person(Record):
     title_ko: Text | None = None
     title_en: Text | None = None
     organization: Slug | None = None
+    aliases_ko: list[Text] = []
 
 
 class Place(Record):

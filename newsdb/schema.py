@@ -156,6 +156,17 @@ TABLES = [
         vocabularies={"kind": v.NOTE_KINDS},
     ),
     Table(
+        "mentions",
+        {"id": str, "article_id": str, "entity_table": str, "organization_id": str,
+         "person_id": str, "place_id": str, "sentence_id": str, "quote": str},
+        foreign_keys=(("article_id", "articles", "id"),
+                      ("organization_id", "organizations", "id"),
+                      ("person_id", "people", "id"), ("place_id", "places", "id"),
+                      ("sentence_id", "sentences", "id")),
+        not_null=("article_id", "entity_table", "sentence_id", "quote"),
+        facets=("entity_table",),
+    ),
+    Table(
         "vocabulary",
         {"id": str, "table_name": str, "column_name": str, "term": str, "meaning": str},
         not_null=("table_name", "column_name", "term", "meaning"),

@@ -22,9 +22,9 @@ METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text("utf-8"))
 
 
 @pytest.fixture
-def search_datasette(built_news_db) -> Datasette:
+def search_datasette(built_db) -> Datasette:
     """Datasette as served: the project's metadata and plugins (Korean query analysis)."""
-    return Datasette([str(built_news_db)], metadata=METADATA,
+    return Datasette([str(built_db)], metadata=METADATA,
                      plugins_dir=str(ROOT / "plugins"))
 
 
@@ -85,10 +85,10 @@ def uninflected(query: dict, analyser) -> bool:
     return all(analyser.query_terms(word) == [word] for word in query["query"].split())
 
 
-def test_plain_datasette_search_finds_uninflected_words(built_news_db):
+def test_plain_datasette_search_finds_uninflected_words(built_db):
     """Without the plugin Datasette escapes the query itself; the analysis column
     still holds the nouns, names and numbers the article inflects or compounds."""
-    conn = sqlite3.connect(built_news_db)
+    conn = sqlite3.connect(built_db)
     analyser = analyser_for(registry_names(conn))
     checked = 0
     for query in QUERIES:
@@ -101,16 +101,16 @@ def test_plain_datasette_search_finds_uninflected_words(built_news_db):
     assert checked >= 40
 
 
-def test_datasette_detects_every_search_table(built_news_db):
-    conn = sqlite3.connect(built_news_db)
+def test_datasette_detects_every_search_table(built_db):
+    conn = sqlite3.connect(built_db)
     for table in SEARCH_COLUMNS:
         assert detect_fts(conn, table) == fts_table(table)
 
 
-def test_indexes_match_their_tables_after_vacuum(built_news_db, tmp_path):
+def test_indexes_match_their_tables_after_vacuum(built_db, tmp_path):
     """The FTS tables point at rows by rowid; the build's VACUUM must not move them."""
     copy = tmp_path / "news.db"
-    copy.write_bytes(built_news_db.read_bytes())
+    copy.write_bytes(built_db.read_bytes())
     conn = sqlite3.connect(copy)
     for table in SEARCH_COLUMNS:
         fts = fts_table(table)
@@ -140,20 +140,21 @@ async def canned_search(ds: Datasette, q: str) -> list[dict]:
 
 async def test_canned_search_ranks_rows_from_every_table(search_datasette):
     rows = await canned_search(search_datasette, "샤오미의")
-    assert {"events", "sentences", "statistics", "organizations"} <= {r["table"] for r in rows}
+    assert {"events", "sentences", "statistics", "organizations"} <= {r["table_name"]
+                                                                      for r in rows}
     assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows)
     for row in rows:
-        assert set(row) == {"table", "id", "label", "snippet", "link", "rank"}
+        assert set(row) == {"table_name", "row_id", "label", "snippet", "link", "rank"}
         assert "<mark>" in row["snippet"]
         assert row["label"]
-        assert row["link"] == f"/news/{row['table']}/{row['id']}"
+        assert row["link"] == f"/news/{row['table_name']}/{row['row_id']}"
     page = await search_datasette.client.get(rows[0]["link"])
     assert page.status_code == 200
 
 
 async def test_canned_search_snippet_quotes_the_row_text(search_datasette):
     rows = await canned_search(search_datasette, "기술사업화")
-    event = next(r for r in rows if r["id"] == "tsinghua-holdings-visit-2014")
+    event = next(r for r in rows if r["row_id"] == "tsinghua-holdings-visit-2014")
     assert "대학 R&D 성과 등 <mark>기술사업화</mark> 협력방안을" in event["snippet"]
 
 
@@ -174,8 +175,8 @@ async def test_blank_table_search_is_not_an_error(search_datasette, q):
     assert await search(search_datasette, "events", q) == []
 
 
-def test_query_analysis_keeps_words_and_drops_particles(built_news_db):
-    analyser = analyser_for(registry_names(sqlite3.connect(built_news_db)))
+def test_query_analysis_keeps_words_and_drops_particles(built_db):
+    analyser = analyser_for(registry_names(sqlite3.connect(built_db)))
     assert fts_query("샤오미의", analyser) == '("샤오미의" OR ("샤오미"))'
     assert fts_query("중국", analyser) == '"중국"'
     assert fts_query('"중국 스마트폰" 협력을', analyser) == \
@@ -184,15 +185,15 @@ def test_query_analysis_keeps_words_and_drops_particles(built_news_db):
     assert fts_query("  ", analyser) == '""'
 
 
-def test_registered_names_stay_whole(built_news_db):
-    analyser = analyser_for(registry_names(sqlite3.connect(built_news_db)))
+def test_registered_names_stay_whole(built_db):
+    analyser = analyser_for(registry_names(sqlite3.connect(built_db)))
     terms = analyser.index_terms("샤오미의 CEO 레이쥔을 만나 칭화홀딩스를 방문해 쉬징홍 이사장과")
     assert {"레이쥔", "칭화홀딩스", "쉬징홍", "샤오미", "CEO", "만나"} <= set(terms)
     assert "레이" not in terms
 
 
-def test_compounds_are_indexed_whole_and_split(built_news_db):
-    analyser = analyser_for(registry_names(sqlite3.connect(built_news_db)))
+def test_compounds_are_indexed_whole_and_split(built_db):
+    analyser = analyser_for(registry_names(sqlite3.connect(built_db)))
     terms = analyser.index_terms("기술사업화와 324만7천명으로")
     assert {"기술사업화", "기술", "사업", "사업화", "324만7천명"} <= set(terms)
     assert "7천명" not in terms
@@ -202,7 +203,7 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_build_is_offline_and_reproducible(built_news_db, tmp_path, monkeypatch):
+def test_build_is_offline_and_reproducible(built_db, tmp_path, monkeypatch):
     def no_network(*args, **kwargs):
         raise AssertionError("the build tried to use the network")
 
@@ -211,7 +212,7 @@ def test_build_is_offline_and_reproducible(built_news_db, tmp_path, monkeypatch)
     analyser_for.cache_clear()  # load the analyser's model again, offline
     output = tmp_path / "news.db"
     assert build_db.main(["--output", str(output)]) == 0
-    assert sha256(output) == sha256(built_news_db)
+    assert sha256(output) == sha256(built_db)
 
 
 def test_served_with_the_search_plugin(tmp_path):

@@ -1,0 +1,442 @@
+"""Export news.db for tools other than Datasette.
+
+    python -m newsdb.export [--db news.db] [--metadata metadata.yml] DIR
+
+writes, for every table and view of the database:
+
+    DIR/datapackage.json          Frictionless Data Package v2 with a Table Schema per CSV
+    DIR/<name>.csv                UTF-8, RFC 4180, NULL as an empty field
+    DIR/spreadsheet/<name>.csv    the same with a UTF-8 byte-order mark, for Excel
+    DIR/parquet/<name>.parquet    typed columns, the SQLite values unchanged
+
+The descriptions come from metadata.yml, the enum constraints from the controlled
+vocabularies of newsdb/schema.py, keys and column types from the SQLite schema itself,
+so tables and views added later are exported without code changes. The export is
+written beside DIR and moved into place when complete.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import sys
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from .build import report_problems
+from .problems import Problems
+from .schema import TABLES_BY_NAME
+
+ROOT = Path(__file__).resolve().parent.parent
+# metadata.yml describes the database under this name, whatever the file is called.
+DATABASE_NAME = "news"
+PACKAGE_SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
+DEFAULT_TITLE = "news.db"
+LICENSES = [{
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International, for the curation: the "
+             "structure, translations, normalised values, coordinates and notes",
+}]
+COPIES_NOTICE = (
+    "Every CSV also has a copy with a UTF-8 byte-order mark for spreadsheets in "
+    "spreadsheet/ and a Parquet copy in parquet/.")
+QUOTED_TEXT_NOTICE = (
+    "The article text (articles.body_ko, sentences.text_ko and every quote column) is "
+    "quoted verbatim from the article's publisher, who keeps its rights; it is included "
+    "as evidence for the curated facts.")
+CONTRIBUTORS = [{"title": "news.db project", "roles": ["creator"]}]
+MISSING_VALUES = [""]
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PARQUET_TYPES = {"integer": pa.int64(), "number": pa.float64()}
+
+
+@dataclass
+class Resource:
+    """One table or view: its Table Schema and its rows, values as SQLite returns them."""
+    name: str
+    kind: str
+    fields: list[dict]
+    primary_key: list[str]
+    foreign_keys: list[dict]
+    rows: list[tuple]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [field["name"] for field in self.fields]
+
+
+def export_package(db_path: Path, out_dir: Path, metadata_path: Path = ROOT / "metadata.yml",
+                   ) -> tuple[list[Resource] | None, Problems]:
+    """Write every export of `db_path` into `out_dir`. Returns the exported resources, or
+    None and the problems when nothing was written."""
+    problems = Problems()
+    if not db_path.is_file():
+        problems.add(db_path, None, None, None,
+                     "database not found; build it first with python build_db.py")
+        return None, problems
+    check_target(out_dir, problems)
+    metadata = read_metadata(metadata_path, problems)
+    resources = read_database(db_path, metadata, problems)
+    for resource in resources:
+        check_no_empty_strings(db_path, resource, problems)
+    if problems:
+        return None, problems
+    articles = [dict(zip(r.column_names, row)) for r in resources if r.name == "articles"
+                for row in r.rows]
+    target = out_dir.resolve()
+    temp = target.with_name(f".{target.name}.exporting")
+    shutil.rmtree(temp, ignore_errors=True)
+    try:
+        write_exports(temp, resources, articles, metadata)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(temp, target)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return resources, problems
+
+
+def check_target(out_dir: Path, problems: Problems) -> None:
+    # The folder is replaced as a whole so that no stale file survives; never replace a
+    # folder that is not an earlier export.
+    if out_dir.is_file() or (out_dir.is_dir() and any(out_dir.iterdir())
+                             and not (out_dir / "datapackage.json").is_file()):
+        problems.add(out_dir, None, None, None,
+                     "exists and is not an earlier export; choose a new or empty folder")
+    elif Path.cwd().is_relative_to(out_dir.resolve()):
+        problems.add(out_dir, None, None, None,
+                     "is or contains the current folder; choose a subfolder such as export")
+
+
+def check_no_empty_strings(db_path: Path, resource: Resource, problems: Problems) -> None:
+    # NULL is an empty CSV field; an empty string would read back as NULL. The public
+    # contract forbids empty strings, so finding one is a problem of the data.
+    for row in resource.rows:
+        for column, value in zip(resource.column_names, row):
+            if value == "":
+                record = ",".join(str(row[resource.column_names.index(key)])
+                                  for key in resource.primary_key) or None
+                problems.add(db_path, None, f"{resource.name}:{record}", column,
+                             "empty string; NULL is the only way to say 'not stated'")
+
+
+def read_database(db_path: Path, metadata: dict, problems: Problems) -> list[Resource]:
+    """Every table and view not hidden by metadata.yml, read from a read-only connection."""
+    try:
+        conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            return [read_resource(conn, name, kind) for name, kind in exported_names(conn)
+                    if not table_metadata(metadata, name).get("hidden")]
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        problems.add(db_path, None, None, None, f"cannot read the database: {error}")
+        return []
+
+
+def read_metadata(path: Path, problems: Problems) -> dict:
+    if not path.is_file():
+        return {}
+    try:
+        with path.open(encoding="utf-8") as handle:
+            metadata = yaml.safe_load(handle) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        problems.add(path, None, None, None, f"cannot read the metadata: {error}")
+        return {}
+    if not isinstance(metadata, dict):
+        problems.add(path, None, None, None, "the metadata is not a mapping")
+        return {}
+    return metadata
+
+
+def description(about: dict) -> str | None:
+    """The plain-text description of a Datasette metadata block: `description`, else the
+    first paragraph of `description_html` (later ones are site navigation)."""
+    if about.get("description"):
+        return one_line(str(about["description"]))
+    if about.get("description_html"):
+        parser = Paragraphs()
+        parser.feed(str(about["description_html"]))
+        return next(filter(None, map(one_line, parser.paragraphs)), None)
+    return None
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class Paragraphs(HTMLParser):
+    """The text of an HTML fragment, split at paragraph and list boundaries."""
+    BLOCKS = {"p", "div", "ul", "ol", "li", "br", "h1", "h2", "h3", "h4", "blockquote"}
+
+    def __init__(self):
+        super().__init__()
+        self.paragraphs = [""]
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.paragraphs.append("")
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.paragraphs.append("")
+
+    def handle_data(self, data):
+        self.paragraphs[-1] += data
+
+
+def table_metadata(metadata: dict, name: str) -> dict:
+    databases = metadata.get("databases") or {}
+    tables = (databases.get(DATABASE_NAME) or {}).get("tables") or {}
+    return tables.get(name) or {}
+
+
+# Reading the database
+
+def exported_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(name, 'table' | 'view') of every user table and view, without full-text search
+    virtual tables and their shadow tables."""
+    listed = conn.execute("PRAGMA main.table_list").fetchall()
+    names = [(name, kind) for _, name, kind, *_ in listed
+             if kind in ("table", "view") and not name.startswith("sqlite_")]
+    return sorted(names, key=lambda item: (item[1] != "table", item[0]))
+
+
+def read_resource(conn: sqlite3.Connection, name: str, kind: str) -> Resource:
+    columns = conn.execute(f"PRAGMA table_info({quote(name)})").fetchall()
+    primary_key = [column[1] for column in sorted(columns, key=lambda c: c[5]) if column[5]]
+    order = ", ".join(quote(column) for column in primary_key) or "rowid"
+    sql = f"SELECT * FROM {quote(name)}" + (f" ORDER BY {order}" if kind == "table" else "")
+    rows = conn.execute(sql).fetchall()
+    fields = [describe_field(name, column, [row[i] for row in rows])
+              for i, column in enumerate(columns)]
+    return Resource(name, kind, fields, primary_key, foreign_keys(conn, name), rows)
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def foreign_keys(conn: sqlite3.Connection, name: str) -> list[dict]:
+    keys: dict[int, dict] = {}
+    for key_id, _, other, column, other_column, *_ in conn.execute(
+            f"PRAGMA foreign_key_list({quote(name)})"):
+        key = keys.setdefault(key_id, {"fields": [], "reference": {"resource": other,
+                                                                    "fields": []}})
+        key["fields"].append(column)
+        key["reference"]["fields"].append(other_column)
+    for key in keys.values():
+        # Data Package v2: a reference without a resource points into the same table.
+        if key["reference"]["resource"] == name:
+            del key["reference"]["resource"]
+    return [keys[key_id] for key_id in sorted(keys)]
+
+
+def describe_field(table: str, column: tuple, values: list) -> dict:
+    _, name, declared, not_null, _, _ = column
+    field = {"name": name, "type": field_type(name, declared, values)}
+    if name == "url":
+        field["format"] = "uri"
+    constraints = {}
+    if not_null:
+        constraints["required"] = True
+    terms = TABLES_BY_NAME[table].vocabularies.get(name) if table in TABLES_BY_NAME else None
+    if terms:
+        constraints["enum"] = list(terms)
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def field_type(name: str, declared: str, values: list) -> str:
+    base = affinity_type(declared) or value_type(values)
+    # The public contract's naming: *_date holds YYYY-MM-DD, *_at a timestamp with offset.
+    if base == "string" and name.endswith("_date"):
+        return "date"
+    if base == "string" and name.endswith("_at"):
+        return "datetime"
+    return base
+
+
+def affinity_type(declared: str) -> str | None:
+    """The Table Schema type of a declared SQLite column type, by SQLite's affinity rules;
+    None when the column has no declared type (view expressions, NUMERIC, BLOB)."""
+    declared = (declared or "").upper()
+    if "INT" in declared:
+        return "integer"
+    if any(word in declared for word in ("CHAR", "CLOB", "TEXT")):
+        return "string"
+    if any(word in declared for word in ("REAL", "FLOA", "DOUB")):
+        return "number"
+    return None
+
+
+def value_type(values: list) -> str:
+    kinds = {type(value) for value in values if value is not None}
+    if kinds and kinds <= {int}:
+        return "integer"
+    if kinds and kinds <= {int, float}:
+        return "number"
+    return "string"
+
+
+# Writing the exports
+
+def write_exports(out_dir: Path, resources: list[Resource], articles: list[dict],
+                  metadata: dict) -> None:
+    (out_dir / "spreadsheet").mkdir(parents=True)
+    (out_dir / "parquet").mkdir()
+    descriptors = []
+    for resource in resources:
+        path = out_dir / f"{resource.name}.csv"
+        write_csv(path, resource.column_names, resource.rows)
+        write_csv(out_dir / "spreadsheet" / path.name, resource.column_names,
+                  [[spreadsheet_cell(value) for value in row] for row in resource.rows],
+                  encoding="utf-8-sig")
+        write_parquet(out_dir / "parquet" / f"{resource.name}.parquet", resource, metadata)
+        descriptors.append(resource_descriptor(resource, path, metadata))
+    package = package_descriptor(descriptors, articles, metadata)
+    with (out_dir / "datapackage.json").open("w", encoding="utf-8") as handle:
+        json.dump(package, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+
+
+def write_csv(path: Path, header: list[str], rows, encoding: str = "utf-8") -> None:
+    # The csv module writes None as an empty field, floats with repr (exact round trip)
+    # and RFC 4180 quoting with CRLF record ends.
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def spreadsheet_cell(value):
+    """A text that a spreadsheet would run as a formula is shown as text: a leading
+    apostrophe, which spreadsheets hide."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_parquet(path: Path, resource: Resource, metadata: dict) -> None:
+    descriptions = field_descriptions(resource.name, metadata)
+    schema = pa.schema([
+        pa.field(field["name"], PARQUET_TYPES.get(field["type"], pa.string()),
+                 nullable=not field.get("constraints", {}).get("required", False),
+                 metadata={"description": descriptions[field["name"]]}
+                 if field["name"] in descriptions else None)
+        for field in resource.fields])
+    columns = list(zip(*resource.rows)) or [[] for _ in resource.fields]
+    table = pa.table([pa.array(parquet_values(values, schema.field(i).type),
+                               type=schema.field(i).type)
+                      for i, values in enumerate(columns)], schema=schema)
+    pq.write_table(table, path)
+
+
+def parquet_values(values, arrow_type) -> list:
+    # A text column of a view may mix numbers in; they are written as the CSV shows them.
+    if arrow_type == pa.string():
+        return [value if value is None or isinstance(value, str) else str(value)
+                for value in values]
+    return list(values)
+
+
+def field_descriptions(table: str, metadata: dict) -> dict[str, str]:
+    columns = table_metadata(metadata, table).get("columns") or {}
+    return {name: one_line(str(text)) for name, text in columns.items() if text}
+
+
+def resource_descriptor(resource: Resource, path: Path, metadata: dict) -> dict:
+    about = table_metadata(metadata, resource.name)
+    descriptions = field_descriptions(resource.name, metadata)
+    fields = [{**field, "description": descriptions[field["name"]]}
+              if field["name"] in descriptions else field for field in resource.fields]
+    schema = {"fields": fields, "missingValues": MISSING_VALUES}
+    if resource.primary_key:
+        schema["primaryKey"] = resource.primary_key
+    if resource.foreign_keys:
+        schema["foreignKeys"] = resource.foreign_keys
+    data = path.read_bytes()
+    descriptor = {
+        "name": resource.name,
+        "type": "table",
+        "path": path.name,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": len(data),
+        "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+    }
+    if about.get("title"):
+        descriptor["title"] = str(about["title"])
+    if description(about):
+        descriptor["description"] = description(about)
+    descriptor["schema"] = schema
+    return descriptor
+
+
+def package_descriptor(resources: list[dict], articles: list[dict], metadata: dict) -> dict:
+    notices = [description(metadata), QUOTED_TEXT_NOTICE, COPIES_NOTICE]
+    return {
+        "$schema": PACKAGE_SCHEMA,
+        "name": "news-db",
+        "title": str(metadata.get("title") or DEFAULT_TITLE),
+        "description": " ".join(filter(None, notices)),
+        "licenses": LICENSES,
+        "sources": [article_source(article) for article in articles],
+        "contributors": CONTRIBUTORS,
+        "resources": resources,
+    }
+
+
+def article_source(article: dict) -> dict:
+    source = {"title": article["title_ko"]}
+    if article.get("url"):
+        source["path"] = article["url"]
+    source["published"] = article["published_at"]
+    details = [article.get("title_en"), f"published {article['published_at']}",
+               f"by {article['publisher']}" if article.get("publisher") else None]
+    source["description"] = "; ".join(filter(None, details))
+    return source
+
+
+def summary(out_dir: Path, resources: list[Resource]) -> str:
+    tables = sum(1 for resource in resources if resource.kind == "table")
+    return (f"exported {out_dir}: {tables} tables and {len(resources) - tables} views as "
+            f"CSV, spreadsheet CSV and Parquet, described by datapackage.json")
+
+
+def run(db_path: Path, out_dir: Path, metadata_path: Path = ROOT / "metadata.yml") -> int:
+    resources, problems = export_package(db_path, out_dir, metadata_path)
+    if resources is None:
+        outcome = f"export failed: {{count}} problem(s) found; {out_dir} was not changed"
+        report_problems(problems, sys.stderr, outcome=outcome)
+        return 1
+    print(summary(out_dir, resources))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Export news.db as a Frictionless Data "
+                                                 "Package, spreadsheet CSV and Parquet")
+    parser.add_argument("dir", type=Path, help="folder to write (replaced if it holds "
+                                               "an earlier export)")
+    parser.add_argument("--db", type=Path, default=ROOT / "news.db")
+    parser.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
+    args = parser.parse_args(argv)
+    return run(args.db, args.dir, args.metadata)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
