@@ -80,6 +80,9 @@ class Analyser:
         # Parts of names are found by analysing them with the names themselves blocked.
         self.names_blocked = MorphemeSet(self.kiwi, [(name, "NNP") for name in names])
         self.parts: dict[str, list[str]] = {}
+        # Kiwi builds its model on the first analysis, which takes seconds: do it now, so
+        # that a served search never pays for it within the SQL time limit.
+        self.kiwi.tokenize(" ".join(names) or "한국어")
 
     def runs(self, text: str) -> list[list]:
         """Tokens grouped into noun phrases written without a break, and verb stems."""

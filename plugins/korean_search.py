@@ -24,6 +24,23 @@ from newsdb.search_index import analyser_for, fts_query, registry_names  # noqa:
 MARK_START, MARK_END = "<mark>", "</mark>"
 
 
+def load_analyser(conn) -> None:
+    names = registry_names(conn)
+    if names:
+        analyser_for(names)
+
+
+@hookimpl
+def startup(datasette):
+    """Load the analyser's model before serving: loading takes seconds, more than the
+    SQL time limit, so the first search must not be the one to pay for it."""
+    async def load():
+        for database in datasette.databases.values():
+            await database.execute_fn(load_analyser)
+
+    return load
+
+
 @hookimpl(trylast=True)
 def prepare_connection(conn):
     # trylast: registered after Datasette's own escape_fts, so this one replaces it.

@@ -215,6 +215,17 @@ def test_build_is_offline_and_reproducible(built_db, tmp_path, monkeypatch):
     assert sha256(output) == sha256(built_db)
 
 
+async def test_analyser_is_loaded_at_startup_not_by_the_first_search(built_db):
+    analyser_for.cache_clear()
+    site = Datasette([str(built_db)], plugins_dir=str(ROOT / "plugins"))
+    await site.invoke_startup()
+    names = registry_names(sqlite3.connect(built_db))
+    assert analyser_for.cache_info().currsize == 1
+    hits = analyser_for.cache_info().hits
+    analyser_for(names)
+    assert analyser_for.cache_info().hits == hits + 1
+
+
 def test_served_with_the_search_plugin(tmp_path):
     from newsdb.serving import serve_args
 
