@@ -47,7 +47,7 @@ def prepare_connection(conn):
     names = registry_names(conn)
 
     def korean_escape_fts(query):
-        # The analyser loads on the first search, not on every connection.
+        # Shared by every connection; loaded at startup (see startup above).
         return fts_query(query or "", analyser_for(names))
 
     conn.create_function("escape_fts", 1, korean_escape_fts)
