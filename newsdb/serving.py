@@ -5,7 +5,7 @@
 The file is served immutable (-i): read-only, with row counts taken from an inspect
 file so table pages do not count rows on every request. plugins/ limits what one query
 can do (value size, refused SQL functions); tests build the same server with
-Datasette(..., settings=SETTINGS, plugins_dir=PLUGINS_DIR).
+Datasette(..., settings=SETTINGS, plugins_dir=PLUGINS).
 """
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Connection limits for the public site (value size, refused SQL functions).
-PLUGINS_DIR = ROOT / "plugins"
+# The project's own plugins: Korean-aware search (plugins/korean_search.py) and the
+# limits for the public site (plugins/hardening.py: value size, refused SQL functions).
+PLUGINS = ROOT / "plugins"
 
 SETTINGS = {
     # A runaway query is stopped rather than holding a worker.
@@ -49,8 +50,7 @@ def write_inspect(db: Path) -> Path:
 def serve_args(db: Path, host: str = "127.0.0.1", port: int = 8001,
                metadata: Path = ROOT / "metadata.yml") -> list[str]:
     args = [datasette_bin(), "serve", "-i", str(db), "--inspect-file", str(inspect_file(db)),
-            "-m", str(metadata), "--plugins-dir", str(PLUGINS_DIR), "-h", host,
-            "-p", str(port)]
+            "-m", str(metadata), "--plugins-dir", str(PLUGINS), "-h", host, "-p", str(port)]
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value).lower() if isinstance(value, bool) else str(value)]
     return args

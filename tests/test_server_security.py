@@ -16,7 +16,7 @@ from datasette.plugins import pm
 
 from newsdb.build import build
 from newsdb.finishers import FINISHERS
-from newsdb.serving import PLUGINS_DIR, SETTINGS, serve_args
+from newsdb.serving import PLUGINS, SETTINGS, serve_args
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_ID = "2014-12-17-msip-minister-china-visit"
@@ -83,12 +83,15 @@ def served_hash(hostile_db) -> str:
 
 @pytest.fixture
 def datasette(hostile_db, served_hash):
+    before = {name for name, _ in pm.list_name_plugin()}
     ds = Datasette(immutables=[str(hostile_db)], settings=SETTINGS,
-                   plugins_dir=str(PLUGINS_DIR),
+                   plugins_dir=str(PLUGINS),
                    metadata={"databases": {"news": {"queries": CANNED}}})
     yield ds
     # plugins_dir registers into Datasette's global plugin manager; leave it as found.
-    pm.unregister(name="hardening.py")
+    for name, _ in pm.list_name_plugin():
+        if name not in before:
+            pm.unregister(name=name)
     assert sha256(hostile_db) == served_hash
 
 
@@ -222,7 +225,7 @@ async def test_no_page_of_any_table_or_view_shows_raw_html(datasette):
 def test_the_real_server_is_started_the_way_these_tests_build_it(tmp_path):
     args = serve_args(tmp_path / "news.db")
     assert args[args.index("-i") + 1] == str(tmp_path / "news.db")
-    assert args[args.index("--plugins-dir") + 1] == str(PLUGINS_DIR)
+    assert args[args.index("--plugins-dir") + 1] == str(PLUGINS)
     settings = {args[i + 1]: args[i + 2] for i, arg in enumerate(args) if arg == "--setting"}
     assert settings["sql_time_limit_ms"] == str(SETTINGS["sql_time_limit_ms"])
     assert "127.0.0.1" in args
