@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 SOURCES := $(shell find sources newsdb -type f -not -name '*.pyc') build_db.py
 
-.PHONY: install build serve test clean export bench-scale
+.PHONY: install build serve test clean export bench-load bench-scale
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ export: news.db
 
 test: $(INSTALLED)
 	$(PY) -m pytest
+
+# Load benchmark against the real server (not a test): prints requests/s, latency, errors.
+bench-load: $(INSTALLED)
+	$(PY) benchmarks/load.py
 
 # Build figures at 100, 1,000 and 10,000 synthetic articles (benchmarks/README.md).
 bench-scale: $(INSTALLED)

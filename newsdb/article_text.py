@@ -123,5 +123,7 @@ def _iso_timestamp(value: str, utc_offset: str, line: int) -> str:
         stamp = dt.datetime.strptime(value, "%Y/%m/%d %H:%M")
         zone = dt.datetime.strptime(utc_offset, "%z").tzinfo
     except ValueError as error:
-        raise ArticleFormatError(line, f"invalid timestamp '{value}': {error}") from None
+        raise ArticleFormatError(
+            line, f"invalid timestamp '{value}': expected a real date and time "
+                  "YYYY/MM/DD HH:MM") from None
     return stamp.replace(tzinfo=zone).isoformat()

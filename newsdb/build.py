@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import gc
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from .database import write_database
 from .dataset import build_rows
 from .problems import Problems
 from .sources import read_sources
@@ -19,7 +19,13 @@ def collect(sources_dir: Path) -> tuple[dict[str, list[dict]] | None, Problems]:
         problems.add(str(sources_dir), None, None, None, "sources folder is missing")
         return None, problems
     with garbage_collector_paused():
-        sources = read_sources(sources_dir, problems)
+        try:
+            sources = read_sources(sources_dir, problems)
+        except OSError as error:
+            # A disk or permission error, not a curator's mistake: one line, no traceback.
+            problems.add(error.filename or str(sources_dir), None, None, None,
+                         f"cannot read the sources: {error.strerror or error}")
+            return None, problems
         tables = build_rows(sources, problems)
     return (None if problems else tables), problems
 
@@ -42,7 +48,22 @@ def build(sources_dir: Path, output: Path, finishers=()) -> tuple[dict[str, int]
     tables, problems = collect(sources_dir)
     if tables is None:
         return None, problems
-    return write_database(output, tables, finishers), problems
+    if not output.parent.is_dir():
+        problems.add(str(output), None, None, None,
+                     f"cannot write the database: folder {output.parent} does not exist")
+        return None, problems
+    # Imported here: sqlite_utils (which imports pandas when installed) takes half a
+    # second to load, and a build that fails validation, the common case while a
+    # curator edits, never writes.
+    from .database import write_database
+
+    try:
+        return write_database(output, tables, finishers), problems
+    except (OSError, sqlite3.Error) as error:
+        # A full disk or an unwritable folder is the user's to fix: one clear line, and
+        # the previous database is still in place.
+        problems.add(str(output), None, None, None, f"cannot write the database: {error}")
+        return None, problems
 
 
 def report_problems(problems: Problems, stream=sys.stderr,

@@ -26,7 +26,8 @@ FACT_TABLES = ("events", "statistics", "policies", "mous", "notes")
 def build_rows(sources: Sources, problems: Problems) -> dict[str, list[dict]]:
     """All table rows, in a stable order, or partial rows when problems were found."""
     registries = sources.registries
-    ids = {name: set(records) for name, records in registries.items()}
+    ids = {name: sources.declared.get(name, set(records))
+           for name, records in registries.items()}
     tables: dict[str, list[dict]] = {
         "organizations": [_organization_row(c.record) for c in _sorted(registries["organizations"])],
         "people": [_person_row(c, ids, problems) for c in _sorted(registries["people"])],
@@ -39,7 +40,10 @@ def build_rows(sources: Sources, problems: Problems) -> dict[str, list[dict]]:
     fact_ids = {name: {} for name in FACT_TABLES}
     for article in sources.articles:
         _check_unique_across_articles(article, fact_ids, problems)
-    all_ids = {**ids, **{name: set(found) for name, found in fact_ids.items()}}
+    # Ids written in an article count as known even when their record is invalid.
+    declared = {name: set(found).union(*(a.declared.get(name, ()) for a in sources.articles))
+                for name, found in fact_ids.items()}
+    all_ids = {**ids, **declared}
     finder = MentionFinder(registries)
     for article in sources.articles:
         _add_article(article, tables, all_ids, problems)
@@ -66,9 +70,16 @@ def _json_list(values: list[str]) -> str | None:
     return json.dumps(values, ensure_ascii=False) if values else None
 
 
+def _is_unknown(ids, table: str, value) -> bool:
+    """True when `value` names no row of `table`. Ids of an unreadable file (None) are
+    not checked: that file's own error is reported instead."""
+    known = ids[table]
+    return known is not None and value not in known
+
+
 def _reference(curated: Curated, field: str, value, table: str, ids, problems: Problems):
     """Return value if it names a known row of `table`, else record a problem."""
-    if value is not None and value not in ids[table]:
+    if value is not None and _is_unknown(ids, table, value):
         problems.add(curated.file, curated.line_of(field), curated.record.id, field,
                      f"unknown {table[:-1] if table != 'people' else 'person'} '{value}': "
                      f"expected an id from {table}")
@@ -290,14 +301,21 @@ def _resolve_event_dates(article: Article, published: dt.date, problems: Problem
         event = curated.record
         anchor = None
         if event.same_day_as is not None:
+            declared = event.same_day_as in article.declared.get("events", ())
             if event.same_day_as not in events or event.same_day_as in chain:
-                problems.add(curated.file, curated.line_of("same_day_as"), event.id,
-                             "same_day_as", f"expected an earlier event of this article, "
-                             f"got '{event.same_day_as}'")
+                if not declared or event.same_day_as in chain:
+                    problems.add(curated.file, curated.line_of("same_day_as"), event.id,
+                                 "same_day_as", f"expected an earlier event of this "
+                                 f"article, got '{event.same_day_as}'")
                 resolved[event_id] = None
                 return None
             anchor_dates = resolve(event.same_day_as, chain + (event_id,))
-            anchor = dt.date.fromisoformat(anchor_dates[0]) if anchor_dates else None
+            if anchor_dates is None:
+                # The anchor event's own problem is reported; without its date '이날'
+                # cannot be resolved, and saying so again would only add noise.
+                resolved[event_id] = None
+                return None
+            anchor = dt.date.fromisoformat(anchor_dates[0])
         resolved[event_id] = _event_dates(article, curated, published, anchor, problems)
         return resolved[event_id]
 
@@ -315,22 +333,28 @@ def _event_dates(article, curated: Curated, published, anchor, problems: Problem
         return None
     try:
         span = resolve_event_date(event.when_ko, published, same_day=anchor)
-        time_of_day = span.time_of_day
-        if event.time_ko is not None:
-            if not _wording_in(article, curated, "time_ko", event.time_ko, event.sentence,
-                               problems):
-                return None
-            time_of_day = resolve_event_date(event.time_ko, published,
-                                             same_day=span.start).time_of_day
     except ValueError as error:
         problems.add(curated.file, curated.line_of("when_ko"), event.id, "when_ko",
                      f"cannot resolve the date: {error}")
         return None
+    time_of_day = span.time_of_day
+    if event.time_ko is not None:
+        if not _wording_in(article, curated, "time_ko", event.time_ko, event.sentence,
+                           problems):
+            return None
+        try:
+            time_of_day = resolve_event_date(event.time_ko, published,
+                                             same_day=span.start).time_of_day
+        except ValueError as error:
+            problems.add(curated.file, curated.line_of("time_ko"), event.id, "time_ko",
+                         f"cannot resolve the time of day: {error}")
+            return None
     start, end = span.start.isoformat(), span.end.isoformat()
-    _check_computed(curated, "start_date", start, "when_ko", problems)
-    _check_computed(curated, "end_date", end, "when_ko", problems)
+    impossible = _check_iso_dates(curated, ("start_date", "end_date"), problems)
+    for field, computed in (("start_date", start), ("end_date", end)):
+        if field not in impossible:
+            _check_computed(curated, field, computed, "when_ko", problems)
     _check_computed(curated, "time_of_day", time_of_day, "time_ko", problems)
-    _check_iso_dates(curated, ("start_date", "end_date"), problems)
     if event.date_basis == "stated" and event.when_sentence not in (None, event.sentence):
         problems.add(curated.file, curated.line_of("date_basis"), event.id, "date_basis",
                      "a date read from another sentence (when_sentence) is 'inferred', "
@@ -338,7 +362,9 @@ def _event_dates(article, curated: Curated, published, anchor, problems: Problem
     return start, end, time_of_day
 
 
-def _check_iso_dates(curated: Curated, fields, problems: Problems) -> None:
+def _check_iso_dates(curated: Curated, fields, problems: Problems) -> set[str]:
+    """Report and return the fields holding a date that does not exist (2014-02-30)."""
+    impossible = set()
     for field in fields:
         value = getattr(curated.record, field)
         if value is None:
@@ -346,9 +372,11 @@ def _check_iso_dates(curated: Curated, fields, problems: Problems) -> None:
         try:
             dt.date.fromisoformat(value)
         except ValueError:
+            impossible.add(field)
             problems.add(curated.file, curated.line_of(field), curated.record.id, field,
                          f"impossible date {value!r}: expected a real calendar date "
                          "YYYY-MM-DD")
+    return impossible
 
 
 def _event_row(article, curated: Curated, event_dates, ids, problems: Problems) -> dict:
@@ -386,7 +414,7 @@ def _participant_rows(curated: Curated, ids, problems: Problems) -> list[dict]:
             continue
         table = "people" if participant.person else "organizations"
         who = participant.person or participant.organization
-        if who not in ids[table]:
+        if _is_unknown(ids, table, who):
             problems.add(curated.file, line, event.id, field,
                          f"unknown {'person' if participant.person else 'organization'} "
                          f"'{who}': expected an id from {table}")
@@ -461,7 +489,7 @@ def _statistic_number(article, curated: Curated, problems: Problems):
         return None
     if stat.value is not None and not _same_number(stat.value, number.value):
         problems.add(curated.file, curated.line_of("value"), stat.id, "value",
-                     f"curated value {stat.value:g} disagrees with {number.value:g} "
+                     f"curated value {stat.value:.15g} disagrees with {number.value:.15g} "
                      f"computed from value_text_ko '{stat.value_text_ko}'")
     _check_computed(curated, "unit", number.unit, "value_text_ko", problems)
     _check_computed(curated, "qualifier", number.qualifier, "value_text_ko", problems)
@@ -577,15 +605,13 @@ def _policy_row(article, curated: Curated, problems: Problems) -> dict:
 def _mou_row(article, curated: Curated, event_dates, ids, problems: Problems) -> dict:
     mou = curated.record
     event_id = _reference(curated, "event", mou.event, "events", ids, problems)
-    planned = None
+    planned = mou.planned_date
+    impossible = _check_iso_dates(curated, ("planned_date", "signed_date"), problems)
     dates = event_dates.get(event_id) if event_id else None
     if mou.status == "planned" and dates and dates[0] == dates[1]:
         planned = dates[0]
-        _check_computed(curated, "planned_date", planned, "event", problems)
-    elif mou.planned_date is not None:
-        planned = mou.planned_date
-        _check_iso_dates(curated, ("planned_date",), problems)
-    _check_iso_dates(curated, ("signed_date",), problems)
+        if "planned_date" not in impossible:
+            _check_computed(curated, "planned_date", planned, "event", problems)
     if mou.status == "signed" and mou.signed_date is None:
         problems.add(curated.file, curated.line_of("status"), mou.id, "signed_date",
                      "a signed MOU needs its signed_date")
@@ -610,7 +636,7 @@ def _note_row(article, curated: Curated, problems: Problems) -> dict:
 def _check_notes(article: Article, ids, problems: Problems) -> None:
     for curated in article.sections["notes"]:
         note = curated.record
-        if note.about_id not in ids[note.about_table]:
+        if _is_unknown(ids, note.about_table, note.about_id):
             problems.add(curated.file, curated.line_of("about_id"), note.id, "about_id",
                          f"unknown id '{note.about_id}' in {note.about_table}")
 

@@ -185,7 +185,9 @@ def _anchor_day(
         )
     if same_day is None:
         word = next((w for w in SAME_DAY_WORDS if w in text), text.strip())
-        raise ValueError(f"{word!r} needs the date of the day it refers to (pass same_day)")
+        # In the curated YAML the day is named by same_day_as (an event of that day).
+        raise ValueError(f"{word!r} needs the date of the day it refers to "
+                         "(same_day_as: an event of that day)")
     return _local_date(same_day)
 
 

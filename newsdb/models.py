@@ -70,7 +70,7 @@ class ArticleMeta(Record):
     source_file: Text
     title_en: Text | None = None
     subtitle_en: Text | None = None
-    utc_offset: Annotated[str, StringConstraints(pattern=r"^[+-]\d{2}:\d{2}$")]
+    utc_offset: Annotated[str, StringConstraints(pattern=r"^[+-](0\d|1[0-4]):[0-5]\d$")]
     language: Literal["ko"]
     publisher: Text | None = None
     url: Text | None = None

@@ -3,7 +3,9 @@
     python -m newsdb.serving [--port 8001]    # inspect, then exec datasette
 
 The file is served immutable (-i): read-only, with row counts taken from an inspect
-file so table pages do not count rows on every request.
+file so table pages do not count rows on every request. plugins/ limits what one query
+can do (value size, refused SQL functions); tests build the same server with
+Datasette(..., settings=SETTINGS, plugins_dir=PLUGINS).
 """
 from __future__ import annotations
 
@@ -14,6 +16,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The project's own plugins: Korean-aware search (plugins/korean_search.py) and the
+# limits for the public site (plugins/hardening.py: value size, refused SQL functions).
+PLUGINS = ROOT / "plugins"
 
 SETTINGS = {
     # A runaway query is stopped rather than holding a worker.
@@ -50,7 +55,7 @@ def write_inspect(db: Path) -> Path:
 def serve_args(db: Path, host: str = "127.0.0.1", port: int = 8001,
                metadata: Path = ROOT / "metadata.yml") -> list[str]:
     args = [datasette_bin(), "serve", "-i", str(db), "--inspect-file", str(inspect_file(db)),
-            "-m", str(metadata), "-h", host, "-p", str(port)]
+            "-m", str(metadata), "--plugins-dir", str(PLUGINS), "-h", host, "-p", str(port)]
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value).lower() if isinstance(value, bool) else str(value)]
     return args

@@ -23,8 +23,14 @@ from .article_text import (
     split_sentences,
 )
 from .problems import Problems
-from .validation import validate_record
-from .yaml_source import YamlError, load_yaml
+from .validation import describe, validate_record
+from .yaml_source import (
+    LocatedList,
+    YamlError,
+    load_yaml,
+    utf8_error_line,
+    utf8_error_message,
+)
 
 REGISTRIES = {
     "organizations": models.Organization,
@@ -61,24 +67,31 @@ class Article:
     file: str
     source_file: Path
     sections: dict[str, list[Curated]] = field(default_factory=dict)
+    # Ids written in each section, including records that failed validation.
+    declared: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass
 class Sources:
     registries: dict[str, dict[str, Curated]]
     articles: list[Article]
+    # Ids written in each registry, including records that failed validation, or None
+    # when the file could not be read. A reference to such an id is not reported again
+    # as unknown: one mistake gives one error, not one per reference.
+    declared: dict[str, set[str] | None] = field(default_factory=dict)
 
 
 def read_sources(root: Path, problems: Problems) -> Sources:
-    registries = {name: _read_registry(root, name, model, problems)
-                  for name, model in REGISTRIES.items()}
+    registries, declared = {}, {}
+    for name, model in REGISTRIES.items():
+        registries[name], declared[name] = _read_registry(root, name, model, problems)
     articles_dir = root / "articles"
     article_files = sorted(articles_dir.glob("*.yml")) if articles_dir.is_dir() else []
     if not article_files:
         problems.add(_display(articles_dir, root), None, None, None,
                      "expected at least one article file <article-id>.yml")
     articles = [a for a in (_read_article(root, path, problems) for path in article_files) if a]
-    return Sources(registries, articles)
+    return Sources(registries, articles, declared)
 
 
 def _display(path: Path, root: Path) -> str:
@@ -98,26 +111,36 @@ def _read_list(path: Path, root: Path, problems: Problems, what: str) -> list | 
     except YamlError as error:
         problems.add(file, error.line, None, None, str(error))
         return None
+    if data is None:
+        # An empty file must not pass as "nothing to add": that would silently drop an
+        # article or a whole registry from the database.
+        problems.add(file, None, None, None, f"file is empty: expected the {what}")
     return data
 
 
-def _read_registry(root: Path, name: str, model, problems: Problems) -> dict[str, Curated]:
+def _read_registry(root: Path, name: str, model,
+                   problems: Problems) -> tuple[dict[str, Curated], set[str] | None]:
     path = root / "registry" / f"{name}.yml"
     file = _display(path, root)
     data = _read_list(path, root, problems, f"{name} registry (a YAML list of records)")
     if data is None:
-        return {}
+        return {}, None
     if not isinstance(data, list):
         problems.add(file, getattr(data, "line", 1), None, None,
-                     f"expected a YAML list of {name} records, got {type(data).__name__}")
-        return {}
-    return _collect(data, model, file, problems, name)
+                     f"expected a YAML list of {name} records, got {describe(data)}")
+        return {}, None
+    declared: set[str] = set()
+    return _collect(data, model, file, problems, name, declared), declared
 
 
-def _collect(items: list, model, file: str, problems: Problems, what: str) -> dict[str, Curated]:
+def _collect(items: list, model, file: str, problems: Problems, what: str,
+             declared: set[str]) -> dict[str, Curated]:
     records: dict[str, Curated] = {}
-    for raw in items:
-        record = validate_record(model, raw, file, problems, what)
+    for index, raw in enumerate(items):
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            declared.add(raw["id"])
+        line = items.line_of_item(index) if isinstance(items, LocatedList) else None
+        record = validate_record(model, raw, file, problems, what, line)
         if record is None:
             continue
         if record.id in records:
@@ -138,34 +161,40 @@ def _read_article(root: Path, path: Path, problems: Problems) -> Article | None:
     if shell is None:
         return None
     meta = validate_record(models.ArticleMeta, data["article"], file, problems, "article")
+    # The sections are checked even when the header or the text is wrong, so that one
+    # run reports every problem.
+    sections, declared = {}, {}
+    for section, model in ARTICLE_SECTIONS.items():
+        declared[section] = set()
+        items = data.get(section) or []
+        sections[section] = list(
+            _collect(items, model, file, problems, section, declared[section]).values())
     if meta is None:
         return None
     if meta.id != path.stem:
         problems.add(file, data["article"].line_of("id"), meta.id, "id",
                      f"expected the article id to equal the file name '{path.stem}'")
     text_path = path.parent / meta.source_file
+    if not text_path.is_file():
+        problems.add(file, data["article"].line_of("source_file"), meta.id, "source_file",
+                     f"article text file {_display(text_path, root)} is missing: expected "
+                     "the verbatim article beside this file")
+        return None
     text = _read_article_text(text_path, root, meta, problems)
     if text is None:
         return None
     sentences = {s.key: s for s in split_sentences(text.paragraphs)}
-    article = Article(meta, text, sentences, file, text_path)
-    for section, model in ARTICLE_SECTIONS.items():
-        items = data.get(section) or []
-        article.sections[section] = list(_collect(items, model, file, problems, section).values())
-    return article
+    return Article(meta, text, sentences, file, text_path, sections, declared)
 
 
 def _read_article_text(path: Path, root: Path, meta, problems: Problems) -> ArticleText | None:
     file = _display(path, root)
-    if not path.is_file():
-        problems.add(file, None, meta.id, "source_file",
-                     "article text file is missing: expected the verbatim article")
-        return None
+    raw = path.read_bytes()
     try:
-        text = read_source_text(path.read_bytes())
+        text = read_source_text(raw)
     except UnicodeDecodeError as error:
-        problems.add(file, None, meta.id, None,
-                     f"article text is not valid UTF-8 ({error.reason} at byte {error.start})")
+        problems.add(file, utf8_error_line(raw, error), meta.id, None,
+                     utf8_error_message(error))
         return None
     if not text.strip():
         problems.add(file, None, meta.id, None, "article text file is empty")

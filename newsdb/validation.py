@@ -6,21 +6,36 @@ import difflib
 from pydantic import BaseModel, ValidationError
 
 from .problems import Problems
-from .yaml_source import Located
+from .yaml_source import Located, LocatedList
 
 PATTERN_HINTS = {
     "^[a-z0-9]+(-[a-z0-9]+)*$": "a lowercase id of a-z, 0-9 and single hyphens",
     "^p[1-9][0-9]*-s[1-9][0-9]*$": "a sentence key such as p3-s2 (paragraph 3, sentence 2)",
     r"^\d{4}-\d{2}-\d{2}$": "a date written YYYY-MM-DD",
-    r"^[+-]\d{2}:\d{2}$": "a UTC offset such as +09:00",
+    r"^[+-](0\d|1[0-4]):[0-5]\d$": "a UTC offset such as +09:00",
+}
+
+TYPE_NAMES = {
+    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number", "float_type": "a number",
+    "float_parsing": "a number", "list_type": "a list", "dict_type": "a mapping",
+    "model_type": "a mapping of fields", "bool_type": "true or false",
+}
+BOUNDS = {
+    "greater_than_equal": ("of at least", "ge"),
+    "less_than_equal": ("of at most", "le"),
+    "greater_than": ("greater than", "gt"),
+    "less_than": ("less than", "lt"),
 }
 
 
-def validate_record(model: type[BaseModel], raw, file, problems: Problems, what: str):
-    """Validate one YAML mapping; return the model, or None after recording problems."""
+def validate_record(model: type[BaseModel], raw, file, problems: Problems, what: str,
+                    line: int | None = None):
+    """Validate one YAML mapping; return the model, or None after recording problems.
+    `line` locates a value that is not a mapping (a scalar knows no line of its own)."""
     if not isinstance(raw, dict):
-        problems.add(file, getattr(raw, "line", None), None, None,
-                     f"expected a mapping of fields for {what}, got {type(raw).__name__}")
+        problems.add(file, getattr(raw, "line", line), None, None,
+                     f"expected a mapping of fields for {what}, got {describe(raw)}")
         return None
     record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
     try:
@@ -32,6 +47,17 @@ def validate_record(model: type[BaseModel], raw, file, problems: Problems, what:
         return None
 
 
+def describe(value) -> str:
+    """A YAML value as a curator wrote it, for 'got ...' in a message."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
 def _locate(raw: Located, loc: tuple) -> tuple[str | None, int | None]:
     """The dotted field name and the best line for a pydantic error location."""
     node, line, names = raw, getattr(raw, "line", None), []
@@ -41,6 +67,8 @@ def _locate(raw: Located, loc: tuple) -> tuple[str | None, int | None]:
             line = node.line_of(part)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            if isinstance(node, LocatedList):
+                line = node.line_of_item(part)
             node = node[part]
             line = getattr(node, "line", line)
     field = ".".join(names).replace(".[", "[") or None
@@ -64,14 +92,13 @@ def _message(model: type[BaseModel], detail: dict) -> str:
     if kind == "string_pattern_mismatch":
         hint = PATTERN_HINTS.get(context.get("pattern"), f"text matching {context.get('pattern')}")
         return f"expected {hint}, got {given!r}"
-    if kind in ("string_type", "int_type", "float_type", "list_type", "dict_type",
-                "int_parsing", "float_parsing", "int_from_float", "bool_type"):
-        expected = kind.split("_")[0].replace("str", "text").replace("string", "text")
-        names = {"int": "a whole number", "float": "a number", "list": "a list",
-                 "dict": "a mapping", "text": "text", "bool": "true or false"}
-        return f"expected {names.get(expected, expected)}, got {given!r}"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"{detail['msg'].lower()}, got {given!r}"
+    if kind in TYPE_NAMES:
+        return f"expected {TYPE_NAMES[kind]}, got {given!r}"
+    if kind == "too_short":
+        return f"expected at least {context.get('min_length')} item(s), got {given!r}"
+    if kind in BOUNDS:
+        phrase, key = BOUNDS[kind]
+        return f"expected a number {phrase} {context.get(key)}, got {given!r}"
     if kind == "string_too_short":
         return "expected non-empty text"
     return f"{detail['msg']}, got {given!r}"

@@ -20,10 +20,33 @@ class Located(dict):
         return self.key_lines.get(key, self.line)
 
 
-# libyaml's parser is about ten times faster than the pure-Python one (parsing dominated
-# the build at a thousand articles) and gives nodes the same line marks.
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _LineLoader(yaml.SafeLoader):
     pass
+
+
+# libyaml's parser is about six times faster than the pure-Python one (parsing dominated
+# the build at a thousand articles) and gives nodes the same line marks. Its error
+# messages differ, so a file it rejects is parsed again by _LineLoader for the message.
+class _FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    pass
+
+
+class LocatedList(list):
+    """A YAML sequence that knows its line and the line of each item, so that an item
+    which is not a mapping (and so has no line of its own) can still be pointed at."""
+
+    line: int | None = None
+    item_lines: list
+
+    def line_of_item(self, index: int) -> int | None:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+def _construct_sequence(loader, node, deep=False):
+    items = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+    items.line = node.start_mark.line + 1
+    items.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return items
 
 
 def _construct_mapping(loader, node, deep=False):
@@ -48,8 +71,11 @@ def _construct_timestamp_as_text(loader, node):
     return loader.construct_scalar(node)
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+for _loader in (_LineLoader, _FastLineLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+                            _construct_sequence)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 
 
 class YamlError(ValueError):
@@ -58,14 +84,29 @@ class YamlError(ValueError):
         self.line = line
 
 
+def utf8_error_line(raw: bytes, error: UnicodeDecodeError) -> int:
+    return raw[:error.start].count(b"\n") + 1
+
+
+def utf8_error_message(error: UnicodeDecodeError) -> str:
+    return (f"file is not valid UTF-8 ({error.reason}): expected UTF-8 text; re-save the "
+            "file as UTF-8")
+
+
 def load_yaml(path: Path):
     """Parse a YAML file; raise YamlError with a line number and a plain message."""
+    raw = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise YamlError(None, f"file is not valid UTF-8 ({error.reason} at byte {error.start})")
+        raise YamlError(utf8_error_line(raw, error), utf8_error_message(error)) from None
+    text = text.removeprefix("\ufeff")
     try:
-        return yaml.load(text.removeprefix("\ufeff"), Loader=_LineLoader)
+        return yaml.load(text, Loader=_FastLineLoader)
+    except yaml.YAMLError:
+        pass
+    try:
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None

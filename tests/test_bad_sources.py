@@ -1,0 +1,471 @@
+"""Corrupted sources: each gives its exact error, exits non-zero, prints no traceback and
+leaves the previous database byte-identical.
+
+Every case copies the real `sources/` folder and applies a small edit, so the fixtures
+follow the curated data. Expected lines name the line through an anchor text (the line
+where that text first occurs in the edited file), so that adding records elsewhere does
+not shift the expectations.
+"""
+from __future__ import annotations
+
+import errno
+import shutil
+import sqlite3
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from newsdb.build import build
+from newsdb.finishers import FINISHERS
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = "articles/2014-12-17-msip-minister-china-visit"
+ART = f"{ARTICLE}.yml"
+TXT = f"{ARTICLE}.txt"
+ORGS, PEOPLE, PLACES = "registry/organizations.yml", "registry/people.yml", "registry/places.yml"
+EVENT_FIELDS = (
+    "sentence, quote, id, title_ko, title_en, kind, when_ko, when_sentence, same_day_as, "
+    "time_ko, date_basis, start_date, end_date, time_of_day, place, organizer, status, "
+    "parent_event, description_en, participants"
+)
+
+
+# Edits ------------------------------------------------------------------------------
+
+def replace(file: str, old: str, new: str, after: str | None = None):
+    """Replace `old`, which must occur once in the file, or, given `after`, its first
+    occurrence after the (single) text `after`."""
+    def edit(sources: Path) -> None:
+        path = sources / file
+        text = path.read_text(encoding="utf-8")
+        anchor = old if after is None else after
+        assert text.count(anchor) == 1, f"{anchor!r} must occur once in {file}"
+        start = text.index(anchor)
+        assert old in text[start:], f"{old!r} must occur after {anchor!r} in {file}"
+        path.write_text(text[:start] + text[start:].replace(old, new, 1), encoding="utf-8")
+    return edit
+
+
+def write_bytes(file: str, content: bytes):
+    def edit(sources: Path) -> None:
+        (sources / file).write_bytes(content)
+    return edit
+
+
+def transcode(file: str, encoding: str):
+    """Save the file in a legacy encoding, as an editor set to it would."""
+    def edit(sources: Path) -> None:
+        path = sources / file
+        path.write_bytes(path.read_text(encoding="utf-8").encode(encoding, errors="replace"))
+    return edit
+
+
+def delete(file: str):
+    def edit(sources: Path) -> None:
+        (sources / file).unlink()
+    return edit
+
+
+@dataclass(frozen=True)
+class Error:
+    """An expected error line: file, the line it names (the line where an anchor text
+    first occurs, a line number, or None for no line) and what follows `file:line: `.
+    `{0}`, `{1}`... in the message are the lines of the anchors in `refs`."""
+
+    file: str
+    anchor: str | int | None
+    message: str
+    refs: tuple[str, ...] = ()
+
+    def render(self, sources: Path) -> str:
+        where = f"sources/{self.file}"
+        if self.anchor is not None:
+            where += f":{self._line(sources, self.anchor)}"
+        message = self.message.format(*(self._line(sources, ref) for ref in self.refs))
+        return f"error: {where}: {message}"
+
+    def _line(self, sources: Path, anchor: str | int) -> int:
+        if isinstance(anchor, int):
+            return anchor
+        # errors="replace": the ASCII anchors of a file saved in another encoding still
+        # match.
+        text = (sources / self.file).read_text(encoding="utf-8", errors="replace")
+        lines = text.split("\n")
+        return next(n for n, text in enumerate(lines, 1) if anchor in text)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    edits: tuple
+    errors: tuple[Error, ...]
+
+
+def case(name, edits, *errors) -> Case:
+    return Case(name, tuple(edits) if isinstance(edits, list) else (edits,), errors)
+
+
+KIND_EXHIBITION = Error(
+    ART, "    kind: exhibition",
+    "record 'k-tech-china-2014' field 'kind': expected one of 'official_visit', 'visit', "
+    "'ministerial_meeting', 'expo', 'showcase', 'inspection', 'meeting', "
+    "'investor_presentation' or 'workshop', got 'exhibition'")
+TEXT_MISSING = Error(
+    ART, "  source_file: 2014-12-17",
+    "record '2014-12-17-msip-minister-china-visit' field 'source_file': article text file "
+    f"sources/{TXT} is missing: expected the verbatim article beside this file")
+
+
+def at_edit(name: str, file: str, old: str, new: str, message: str,
+            after: str | None = None) -> Case:
+    """One replacement whose error names the edited line."""
+    return case(name, replace(file, old, new, after), Error(file, new.split("\n")[0], message))
+
+
+def shanghai_start_date(name: str, value: str, message: str) -> Case:
+    """The Shanghai leg's start date (2014-12-20, from when_ko '20일') written as `value`."""
+    return case(name,
+                replace(ART, "    start_date: 2014-12-20\n", f"    start_date: {value}\n",
+                        after="  - id: shanghai-leg-2014"),
+                Error(ART, f"    start_date: {value}",
+                      f"record 'shanghai-leg-2014' field 'start_date': {message}"))
+
+
+CASES = [
+    # YAML itself
+    case("invalid_yaml", replace(PEOPLE, "  name_ko: 최양희", "  name_ko: [최양희"),
+         Error(PEOPLE, "  name_en: Choi Yang-hee",
+               "invalid YAML: expected ',' or ']', but got ':'")),
+    case("yaml_duplicate_key",
+         replace(PEOPLE, "  name_en: Wan Gang\n", "  name_en: Wan Gang\n  name_en: W. Gang\n"),
+         Error(PEOPLE, "  name_en: W. Gang", "invalid YAML: duplicate key 'name_en'")),
+    at_edit("yaml_tab_indent", PEOPLE, "  name_en: Wan Gang\n", "\tname_en: Wan Gang\n",
+            "invalid YAML: found character '\\t' that cannot start any token"),
+    case("yaml_not_utf8", transcode(PEOPLE, "euc-kr"),
+         Error(PEOPLE, "  name_ko:",
+               "file is not valid UTF-8 (invalid continuation byte): expected UTF-8 "
+               "text; re-save the file as UTF-8")),
+    case("registry_file_empty", write_bytes(PEOPLE, b""),
+         Error(PEOPLE, None, "file is empty: expected the people registry (a YAML list of "
+                             "records)")),
+    case("article_file_empty", write_bytes(ART, b""),
+         Error(ART, None, "file is empty: expected the article file")),
+    at_edit("registry_not_a_list", PLACES, "- id: china\n", "china:\n- id: china\n",
+            "expected a YAML list of places records, got a mapping"),
+    case("registry_file_missing", delete(PLACES),
+         Error(PLACES, None, "file is missing: expected the places registry (a YAML list of "
+                             "records)")),
+    # Shape of records
+    case("missing_required_field",
+         replace(ORGS, "  country: KR\n  kind: government_ministry\n", "  country: KR\n"),
+         Error(ORGS, "- id: msip", "record 'msip' field 'kind': required field is missing")),
+    case("unknown_field_typo",
+         replace(ART, "    quote: 18일 오전에는", "    qoute: 18일 오전에는"),
+         Error(ART, "  - id: korea-china-st-ministerial-meeting-2014",
+               "record 'korea-china-st-ministerial-meeting-2014' field 'quote': required "
+               "field is missing"),
+         Error(ART, "    qoute: 18일 오전에는",
+               "record 'korea-china-st-ministerial-meeting-2014' field 'qoute': unknown "
+               f"field (did you mean 'quote'?); expected one of: {EVENT_FIELDS}")),
+    at_edit("wrong_type_number", PLACES, "  latitude: 39.9042", "  latitude: north",
+            "record 'beijing' field 'latitude': expected a number, got 'north'"),
+    at_edit("wrong_type_list", ART, "    parties: [msip, most-china]\n", "    parties: msip\n",
+            "record 'mou-industry-academia-research-joint-research' field 'parties': "
+            "expected a list, got 'msip'",
+            after="  - id: mou-industry-academia-research-joint-research"),
+    at_edit("record_not_a_mapping", PEOPLE, "- id: lei-jun\n", "- lei-jun\n- id: lei-jun\n",
+            "expected a mapping of fields for people, got 'lei-jun'"),
+    at_edit("list_item_not_a_mapping", ART, "      - {person: wan-gang, role: counterpart}",
+            "      - wan-gang",
+            "record 'korea-china-st-ministerial-meeting-2014' field 'participants[1]': "
+            "expected a mapping of fields, got 'wan-gang'"),
+    at_edit("empty_list", ART, "    parties: [msip, most-china]\n", "    parties: []\n",
+            "record 'mou-technology-transfer-commercialisation' field 'parties': expected "
+            "at least 1 item(s), got []",
+            after="  - id: mou-technology-transfer-commercialisation"),
+    # Ids and references
+    case("duplicate_registry_id",
+         replace(PEOPLE, "- id: xu-jinghong",
+                 "- id: lei-jun  # copied by mistake\n  name_ko: 레이\n- id: xu-jinghong"),
+         Error(PEOPLE, "# copied by mistake",
+               "record 'lei-jun' field 'id': duplicate id: already used at line {0}",
+               refs=("- id: lei-jun",))),
+    case("duplicate_event_id",
+         replace(ART, "\nstatistics:\n",
+                 "  - id: shanghai-leg-2014  # copied by mistake\n    title_ko: 상해\n"
+                 "    kind: visit\n    when_ko: 20일\n    date_basis: stated\n"
+                 "    status: planned\n    sentence: p15-s1\n    quote: 상해를 방문해\n"
+                 "\nstatistics:\n"),
+         Error(ART, "# copied by mistake",
+               "record 'shanghai-leg-2014' field 'id': duplicate id: already used at line {0}",
+               refs=("  - id: shanghai-leg-2014",))),
+    at_edit("unknown_organization", PEOPLE, "  organization: most-china",
+            "  organization: most-chna",
+            "record 'wan-gang' field 'organization': unknown organization 'most-chna': "
+            "expected an id from organizations"),
+    case("unknown_person",
+         replace(ART, "      - {person: wan-gang, role: counterpart}",
+                 "      - {person: wan-gnag, role: counterpart}"),
+         Error(ART, "{person: wan-gnag",
+               "record 'korea-china-st-ministerial-meeting-2014' field 'participants[1]': "
+               "unknown person 'wan-gnag': expected an id from people")),
+    at_edit("unknown_place", ART, "    place: zhongguancun-startup-cafe",
+            "    place: startup-cafe",
+            "record 'startup-cafe-meeting-2014' field 'place': unknown place "
+            "'startup-cafe': expected an id from places"),
+    at_edit("unknown_event", ART, "    event: korea-china-st-ministerial-meeting-2014\n",
+            "    event: ministers-meeting\n",
+            "record 'mou-industry-academia-research-joint-research' field 'event': "
+            "unknown event 'ministers-meeting': expected an id from events",
+            after="\nmous:\n"),
+    at_edit("unknown_statistic", ART, "    ratio_of: cn-it-exports-2013",
+            "    ratio_of: cn-it-export-2013",
+            "record 'cn-kr-it-exports-ratio-2013' field 'ratio_of': unknown statistic "
+            "'cn-it-export-2013': expected an id from statistics"),
+    at_edit("unknown_note_target", ART, "    about_id: k-tech-china-2014",
+            "    about_id: k-tech-2014",
+            "record 'k-tech-china-day-from-inal' field 'about_id': unknown id "
+            "'k-tech-2014' in events"),
+    # Evidence
+    at_edit("quote_not_in_article", ART, "    quote: 20일에는 중국의", "    quote: 21일에는 중국의",
+            "record 'shanghai-leg-2014' field 'quote': quote is not in sentence p15-s1: "
+            "expected a verbatim excerpt of that sentence; it does not occur anywhere "
+            "in the article body"),
+    case("quote_not_in_its_sentence",
+         replace(ART, "    sentence: p13-s1", "    sentence: p13-s2"),
+         Error(ART, "    quote: 최근 중국 스마트폰 1위로 등극한 샤오미의 CEO",
+               "record 'xiaomi-ceo-meeting-2014' field 'quote': quote is not in sentence "
+               "p13-s2: expected a verbatim excerpt of that sentence; it occurs in p13-s1")),
+    at_edit("unknown_sentence", ART, "    sentence: p13-s1", "    sentence: p99-s1",
+            "record 'xiaomi-ceo-meeting-2014' field 'sentence': unknown sentence "
+            "'p99-s1': expected a key from p1-s1 to p16-s1"),
+    at_edit("wording_not_in_sentence", ART, "    when_ko: 18일 오전", "    when_ko: 19일 오전",
+            "record 'korea-china-st-ministerial-meeting-2014' field 'when_ko': "
+            "'19일 오전' does not occur in sentence p11-s1: expected the article's own "
+            "wording"),
+    # Values computed from the Korean wording
+    at_edit("value_disagrees", ART, "    value: 3247000", "    value: 3247",
+            "record 'cn-full-time-rd-personnel-2012' field 'value': curated value 3247 "
+            "disagrees with 3247000 computed from value_text_ko '324만7천명'"),
+    at_edit("unit_disagrees", ART, "    unit: persons", "    unit: USD",
+            "record 'cn-full-time-rd-personnel-2012' field 'unit': curated value 'USD' "
+            "disagrees with 'persons' computed from value_text_ko '324만7천명'"),
+    shanghai_start_date("date_disagrees", "2014-12-21",
+                        "curated value '2014-12-21' disagrees with '2014-12-20' computed "
+                        "from when_ko '20일'"),
+    shanghai_start_date("impossible_date", "2014-02-30",
+                        "impossible date '2014-02-30': expected a real calendar date "
+                        "YYYY-MM-DD"),
+    shanghai_start_date("date_not_iso", "20/12/2014",
+                        "expected a date written YYYY-MM-DD, got '20/12/2014'"),
+    case("day_out_of_range",
+         [replace(TXT, "미래부는 20일 상해에서", "미래부는 32일 상해에서"),
+          replace(ART, "    when_ko: 20일\n    date_basis: stated\n    start_date: 2014-12-20\n"
+                       "    place: shanghai\n    organizer: msip",
+                  "    when_ko: 32일\n    date_basis: stated\n    place: shanghai\n"
+                  "    organizer: msip"),
+          replace(ART, "    quote: 미래부는 20일 상해에서", "    quote: 미래부는 32일 상해에서")],
+         Error(ART, "    when_ko: 32일",
+               "record 'china-strategy-workshop-2014' field 'when_ko': cannot resolve the "
+               "date: cannot read '32일': day 32일 is not between 1 and 31")),
+    at_edit("rank_out_of_range", ART, "    rank: 4", "    rank: 0",
+            "record 'cn-cited-papers-rank' field 'rank': expected a number of at least 1, "
+            "got 0"),
+    case("unknown_vocabulary_term", replace(ART, "    kind: expo", "    kind: exhibition"),
+         KIND_EXHIBITION),
+    # Places
+    at_edit("latitude_out_of_range", PLACES, "  latitude: 39.9042", "  latitude: 139.9042",
+            "record 'beijing' field 'latitude': expected a number of at most 90.0, got "
+            "139.9042"),
+    case("coordinates_in_wrong_country",
+         replace(PLACES, "  longitude: 116.4074", "  longitude: 16.4074"),
+         Error(PLACES, "  latitude: 39.9042",
+               "record 'beijing' field 'latitude': coordinates (39.9042, 16.4074) are "
+               "outside CN (expected latitude 18.0..54.0, longitude 73.0..135.5); are "
+               "latitude and longitude swapped?")),
+    # The article text
+    at_edit("source_file_names_missing_file", ART,
+            "  source_file: 2014-12-17-msip-minister-china-visit.txt",
+            "  source_file: missing.txt",
+            "record '2014-12-17-msip-minister-china-visit' field 'source_file': article "
+            "text file sources/articles/missing.txt is missing: expected the verbatim "
+            "article beside this file"),
+    case("text_file_missing", delete(TXT), TEXT_MISSING),
+    case("errors_beside_a_missing_text",
+         [delete(TXT), replace(ART, "    kind: expo", "    kind: exhibition")],
+         TEXT_MISSING,
+         KIND_EXHIBITION),
+    case("text_file_empty", write_bytes(TXT, b""),
+         Error(TXT, None,
+               "record '2014-12-17-msip-minister-china-visit': article text file is empty")),
+    case("text_not_utf8", transcode(TXT, "euc-kr"),
+         Error(TXT, 1, "record '2014-12-17-msip-minister-china-visit': file is not valid "
+                       "UTF-8 (invalid start byte): expected UTF-8 text; re-save "
+                       "the file as UTF-8")),
+    case("bad_timestamp",
+         replace(TXT, "일반입력 :2014/12/17 12:59", "일반입력 :2014/13/17 12:59"),
+         Error(TXT, "일반입력 :2014/13/17",
+               "record '2014-12-17-msip-minister-china-visit': invalid timestamp "
+               "'2014/13/17 12:59': expected a real date and time YYYY/MM/DD HH:MM")),
+    case("several_errors_in_one_run",
+         [replace(ORGS, "  country: KR\n  kind: government_ministry\n", "  country: KR\n"),
+          replace(PLACES, "  longitude: 116.4074", "  longitude: 16.4074"),
+          replace(ART, "    kind: expo", "    kind: exhibition"),
+          replace(ART, "    value: 3247000", "    value: 3247")],
+         Error(ORGS, "- id: msip", "record 'msip' field 'kind': required field is missing"),
+         Error(PLACES, "  latitude: 39.9042",
+               "record 'beijing' field 'latitude': coordinates (39.9042, 16.4074) are "
+               "outside CN (expected latitude 18.0..54.0, longitude 73.0..135.5); are "
+               "latitude and longitude swapped?"),
+         KIND_EXHIBITION,
+         Error(ART, "    value: 3247",
+               "record 'cn-full-time-rd-personnel-2012' field 'value': curated value 3247 "
+               "disagrees with 3247000 computed from value_text_ko '324만7천명'")),
+]
+
+
+# Running the build ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def previous_db(tmp_path_factory) -> bytes:
+    """The bytes of a database built from the real sources: the file a failed build
+    must leave in place."""
+    output = tmp_path_factory.mktemp("previous") / "news.db"
+    counts, problems = build(ROOT / "sources", output)
+    assert counts is not None, [str(p) for p in problems.items]
+    return output.read_bytes()
+
+
+def run_build(sources: Path, output: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build_db.py"), "--sources", str(sources),
+         "--output", str(output)],
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def corrupted_copy(tmp_path: Path, edits) -> Path:
+    sources = tmp_path / "sources"
+    shutil.copytree(ROOT / "sources", sources)
+    for edit in edits:
+        edit(sources)
+    return sources
+
+
+@pytest.fixture
+def output(tmp_path, previous_db) -> Path:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    path = folder / "news.db"
+    path.write_bytes(previous_db)
+    return path
+
+
+@dataclass
+class Outcome:
+    sources: Path
+    output: Path
+    result: subprocess.CompletedProcess
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory, previous_db) -> dict[str, Outcome]:
+    """Every case built in its own process; the processes run a few at a time because
+    most of each is start-up."""
+    def run(bad: Case) -> tuple[str, Outcome]:
+        folder = tmp_path_factory.mktemp(bad.name)
+        sources = corrupted_copy(folder, bad.edits)
+        (folder / "out").mkdir()
+        output = folder / "out" / "news.db"
+        output.write_bytes(previous_db)
+        return bad.name, Outcome(sources, output, run_build(sources, output))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(pool.map(run, CASES))
+
+
+def test_there_are_at_least_twenty_cases():
+    assert len(CASES) >= 20
+    assert len({c.name for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("bad", CASES, ids=lambda c: c.name)
+def test_corrupted_source_gives_its_exact_error(bad: Case, outcomes, previous_db):
+    outcome = outcomes[bad.name]
+    result = outcome.result
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    reported = result.stderr.splitlines()
+    expected = [error.render(outcome.sources) for error in bad.errors]
+    assert sorted(line for line in reported if line.startswith("error: ")) == sorted(expected)
+    assert reported[-1] == (f"build failed: {len(expected)} problem(s) found; "
+                            "news.db was not changed")
+    assert outcome.output.read_bytes() == previous_db
+    assert sorted(p.name for p in outcome.output.parent.iterdir()) == ["news.db"]
+
+
+def table_dump(path: Path) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        return list(conn.iterdump())
+
+
+@pytest.mark.parametrize("name, transform", [
+    ("bom", lambda raw: b"\xef\xbb\xbf" + raw),
+    ("crlf", lambda raw: raw.replace(b"\n", b"\r\n")),
+    ("bom_and_crlf", lambda raw: b"\xef\xbb\xbf" + raw.replace(b"\n", b"\r\n")),
+])
+def test_bom_and_crlf_are_read_as_the_same_text(name, transform, tmp_path, output):
+    sources = corrupted_copy(tmp_path, [])
+    for file in (TXT, ART, PEOPLE):
+        path = sources / file
+        path.write_bytes(transform(path.read_bytes()))
+    result = run_build(sources, output)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"built {output}: articles 1, sentences ")
+    clean = tmp_path / "clean.db"
+    build(ROOT / "sources", clean, FINISHERS)
+    assert table_dump(output) == table_dump(clean)
+
+
+def test_missing_output_folder_is_one_clear_line(tmp_path):
+    target = tmp_path / "no-such-folder" / "news.db"
+    result = run_build(ROOT / "sources", target)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"error: {target}: cannot write the database: folder {target.parent} does not exist")
+
+
+def test_output_that_is_a_folder_is_one_clear_line(tmp_path):
+    target = tmp_path / "news.db"
+    target.mkdir()
+    result = run_build(ROOT / "sources", target)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"error: {target}: cannot write the database: [Errno 21] Is a "
+                            "directory")
+    assert target.is_dir() and not any(target.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news.db"]
+
+
+def test_unreadable_source_is_one_clear_problem(tmp_path, monkeypatch):
+    people = ROOT / "sources" / PEOPLE
+    read_bytes = Path.read_bytes
+
+    def failing_read_bytes(path: Path) -> bytes:
+        if path == people:
+            raise OSError(errno.EIO, "Input/output error", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", failing_read_bytes)
+    counts, problems = build(ROOT / "sources", tmp_path / "news.db")
+    assert counts is None
+    assert [str(p) for p in problems.sorted()] == [
+        f"{people}: cannot read the sources: Input/output error"]
+    assert not any(tmp_path.iterdir())

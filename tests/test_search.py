@@ -1,0 +1,234 @@
+"""Korean-aware full-text search: `?_search=` on every indexed table, the `search`
+canned query, and a build that stays offline and byte-for-byte reproducible."""
+from __future__ import annotations
+
+import hashlib
+import socket
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+from datasette.app import Datasette
+from datasette.utils import detect_fts, escape_fts
+
+import build_db
+from newsdb.search_index import (SEARCH_COLUMNS, analyser_for, fts_query, fts_table,
+                                 registry_names, search_sql)
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = yaml.safe_load((ROOT / "benchmarks" / "search_queries.yml").read_text("utf-8"))
+METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text("utf-8"))
+
+
+@pytest.fixture
+def search_datasette(built_db) -> Datasette:
+    """Datasette as served: the project's metadata and plugins (Korean query analysis)."""
+    return Datasette([str(built_db)], metadata=METADATA,
+                     plugins_dir=str(ROOT / "plugins"))
+
+
+async def search(ds: Datasette, table: str, query: str) -> list[dict]:
+    response = await ds.client.get(f"/news/{table}.json",
+                                   params={"_search": query, "_shape": "array"})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def query_id(query: dict) -> str:
+    return f"{query['table']}:{query['query']}"
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=query_id)
+async def test_search_finds_expected_rows_and_no_others(search_datasette, query):
+    found = {row["id"] for row in await search(search_datasette, query["table"],
+                                               query["query"])}
+    expected = set(query["expected"])
+    assert expected - set(query.get("known_miss", [])) <= found
+    assert found <= expected
+
+
+def test_query_table_is_large_and_covers_every_kind_of_query():
+    assert len(QUERIES) >= 40
+    kinds = " ".join(query["kind"] for query in QUERIES)
+    for kind in ("particle", "compound", "two-syllable", "name", "English", "number",
+                 "verb"):
+        assert kind in kinds
+    assert {query["table"] for query in QUERIES} == set(SEARCH_COLUMNS)
+
+
+def mentions_china(row: dict, table: str) -> bool:
+    text = " ".join(str(row[column]) for column in SEARCH_COLUMNS[table] if row[column])
+    return any(word in text for word in ("중국", "China", "中"))
+
+
+@pytest.mark.parametrize("table", SEARCH_COLUMNS)
+async def test_china_finds_only_rows_that_mention_china(search_datasette, table):
+    rows = await search(search_datasette, table, "중국")
+    assert all(mentions_china(row, table) for row in rows), [row["id"] for row in rows]
+
+
+@pytest.mark.parametrize("table, word, inflected", [
+    ("events", "샤오미", "샤오미의"),
+    ("sentences", "협력", "협력을"),
+    ("sentences", "칭화홀딩스", "칭화홀딩스를"),
+    ("sentences", "만나", "만난다"),
+])
+async def test_words_typed_with_particles_find_the_same_rows(search_datasette, table, word,
+                                                            inflected):
+    plain = {row["id"] for row in await search(search_datasette, table, word)}
+    assert plain
+    assert {row["id"] for row in await search(search_datasette, table, inflected)} == plain
+
+
+def uninflected(query: dict, analyser) -> bool:
+    return all(analyser.query_terms(word) == [word] for word in query["query"].split())
+
+
+def test_plain_datasette_search_finds_uninflected_words(built_db):
+    """Without the plugin Datasette escapes the query itself; the analysis column
+    still holds the nouns, names and numbers the article inflects or compounds."""
+    conn = sqlite3.connect(built_db)
+    analyser = analyser_for(registry_names(conn))
+    checked = 0
+    for query in QUERIES:
+        if not uninflected(query, analyser):
+            continue
+        found = {row[0] for row in conn.execute(search_sql(query["table"]),
+                                                 [escape_fts(query["query"])])}
+        assert set(query["expected"]) - set(query.get("known_miss", [])) <= found, query
+        checked += 1
+    assert checked >= 40
+
+
+def test_datasette_detects_every_search_table(built_db):
+    conn = sqlite3.connect(built_db)
+    for table in SEARCH_COLUMNS:
+        assert detect_fts(conn, table) == fts_table(table)
+
+
+def test_indexes_match_their_tables_after_vacuum(built_db, tmp_path):
+    """The FTS tables point at rows by rowid; the build's VACUUM must not move them."""
+    copy = tmp_path / "news.db"
+    copy.write_bytes(built_db.read_bytes())
+    conn = sqlite3.connect(copy)
+    for table in SEARCH_COLUMNS:
+        fts = fts_table(table)
+        # rank 1: also compare the index with the content of the rows.
+        conn.execute(f"insert into {fts}({fts}, rank) values ('integrity-check', 1)")
+
+
+async def test_table_page_has_a_search_box(search_datasette):
+    response = await search_datasette.client.get("/news/events")
+    assert 'name="_search"' in response.text
+    response = await search_datasette.client.get("/news/sentences?_search=샤오미의")
+    assert response.status_code == 200
+    assert "search matches" in response.text
+
+
+async def test_search_tables_are_hidden(search_datasette):
+    tables = (await search_datasette.client.get("/news.json")).json()["tables"]
+    hidden = {table["name"] for table in tables if table["hidden"]}
+    assert {fts_table(table) for table in SEARCH_COLUMNS} <= hidden
+
+
+async def canned_search(ds: Datasette, q: str) -> list[dict]:
+    response = await ds.client.get("/news/search.json", params={"q": q, "_shape": "array"})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_canned_search_ranks_rows_from_every_table(search_datasette):
+    rows = await canned_search(search_datasette, "샤오미의")
+    assert {"events", "sentences", "statistics", "organizations"} <= {r["table_name"]
+                                                                      for r in rows}
+    assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows)
+    for row in rows:
+        assert set(row) == {"table_name", "row_id", "label", "snippet", "link", "rank"}
+        assert "<mark>" in row["snippet"]
+        assert row["label"]
+        assert row["link"] == f"/news/{row['table_name']}/{row['row_id']}"
+    page = await search_datasette.client.get(rows[0]["link"])
+    assert page.status_code == 200
+
+
+async def test_canned_search_snippet_quotes_the_row_text(search_datasette):
+    rows = await canned_search(search_datasette, "기술사업화")
+    event = next(r for r in rows if r["row_id"] == "tsinghua-holdings-visit-2014")
+    assert "대학 R&D 성과 등 <mark>기술사업화</mark> 협력방안을" in event["snippet"]
+
+
+async def test_canned_search_page_renders_highlights_and_links(search_datasette):
+    response = await search_datasette.client.get("/news/search", params={"q": "샤오미의"})
+    assert response.status_code == 200
+    assert "<mark>샤오미의</mark>" in response.text
+    assert '<a href="/news/events/xiaomi-ceo-meeting-2014">' in response.text
+
+
+@pytest.mark.parametrize("q", ["", "   ", '"', '""'])
+async def test_canned_search_with_blank_input_returns_nothing(search_datasette, q):
+    assert await canned_search(search_datasette, q) == []
+
+
+@pytest.mark.parametrize("q", ["", "  ", '"'])
+async def test_blank_table_search_is_not_an_error(search_datasette, q):
+    assert await search(search_datasette, "events", q) == []
+
+
+def test_query_analysis_keeps_words_and_drops_particles(built_db):
+    analyser = analyser_for(registry_names(sqlite3.connect(built_db)))
+    assert fts_query("샤오미의", analyser) == '("샤오미의" OR ("샤오미"))'
+    assert fts_query("중국", analyser) == '"중국"'
+    assert fts_query('"중국 스마트폰" 협력을', analyser) == \
+        '"중국 스마트폰" AND ("협력을" OR ("협력"))'
+    assert fts_query("레이쥔을", analyser) == '("레이쥔을" OR ("레이쥔"))'
+    assert fts_query("  ", analyser) == '""'
+
+
+def test_registered_names_stay_whole(built_db):
+    analyser = analyser_for(registry_names(sqlite3.connect(built_db)))
+    terms = analyser.index_terms("샤오미의 CEO 레이쥔을 만나 칭화홀딩스를 방문해 쉬징홍 이사장과")
+    assert {"레이쥔", "칭화홀딩스", "쉬징홍", "샤오미", "CEO", "만나"} <= set(terms)
+    assert "레이" not in terms
+
+
+def test_compounds_are_indexed_whole_and_split(built_db):
+    analyser = analyser_for(registry_names(sqlite3.connect(built_db)))
+    terms = analyser.index_terms("기술사업화와 324만7천명으로")
+    assert {"기술사업화", "기술", "사업", "사업화", "324만7천명"} <= set(terms)
+    assert "7천명" not in terms
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_build_is_offline_and_reproducible(built_db, tmp_path, monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("the build tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    analyser_for.cache_clear()  # load the analyser's model again, offline
+    output = tmp_path / "news.db"
+    assert build_db.main(["--output", str(output)]) == 0
+    assert sha256(output) == sha256(built_db)
+
+
+async def test_analyser_is_loaded_at_startup_not_by_the_first_search(built_db):
+    analyser_for.cache_clear()
+    site = Datasette([str(built_db)], plugins_dir=str(ROOT / "plugins"))
+    await site.invoke_startup()
+    names = registry_names(sqlite3.connect(built_db))
+    assert analyser_for.cache_info().currsize == 1
+    hits = analyser_for.cache_info().hits
+    analyser_for(names)
+    assert analyser_for.cache_info().hits == hits + 1
+
+
+def test_served_with_the_search_plugin(tmp_path):
+    from newsdb.serving import serve_args
+
+    args = serve_args(tmp_path / "news.db")
+    plugins = Path(args[args.index("--plugins-dir") + 1])
+    assert (plugins / "korean_search.py").is_file()

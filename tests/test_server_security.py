@@ -1,0 +1,231 @@
+"""The public site cannot be changed or broken through its URLs.
+
+The server is built as `make serve` builds it (newsdb.serving: immutable file, SETTINGS,
+plugins/), on a database whose text fields carry HTML and script.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+from datasette.plugins import pm
+
+from newsdb.build import build
+from newsdb.finishers import FINISHERS
+from newsdb.serving import PLUGINS, SETTINGS, serve_args
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE_ID = "2014-12-17-msip-minister-china-visit"
+PAYLOAD = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(2)&gt;"
+RAW_MARKERS = ("<script>alert(", "<img src=x")
+
+# (file, line to replace): each English text becomes the payload.
+HOSTILE_TEXT = [
+    ("registry/people.yml", "  name_en: Wan Gang"),
+    ("registry/organizations.yml", "  name_en: Ministry of Science, ICT and Future Planning"),
+    ("registry/places.yml", "  name_en: Beijing"),
+    (f"articles/{ARTICLE_ID}.yml", "  title_en: \"MSIP minister to meet Xiaomi's CEO: why?\""),
+    (f"articles/{ARTICLE_ID}.yml", "    title_en: Shanghai leg of the visit"),
+    (f"articles/{ARTICLE_ID}.yml", "    indicator_en: Full-time R&D personnel"),
+]
+# Pages that show one of those texts (as a value, a label or a facet).
+HOSTILE_PAGES = [
+    "/news/people", "/news/people/wan-gang",
+    "/news/organizations", "/news/organizations/msip",
+    "/news/places", "/news/places/beijing",
+    "/news/articles", f"/news/articles/{ARTICLE_ID}",
+    "/news/events", "/news/events/shanghai-leg-2014",
+    "/news/statistics", "/news/statistics/cn-full-time-rd-personnel-2012",
+    "/news/event_participants?event_id=korea-china-st-ministerial-meeting-2014",
+    "/news/events?_facet=place_id",
+    "/news/people?_facet=organization_id",
+    "/news?sql=select+name+from+people",
+]
+
+CANNED = {
+    "person_by_name": {"sql": "select id, name_ko from people where name_ko = :name"},
+    "add_person": {"sql": "insert into people (id, name, name_ko) values (:id, :id, :id)",
+                   "write": True},
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    sources = folder / "sources"
+    shutil.copytree(ROOT / "sources", sources)
+    for file, line in HOSTILE_TEXT:
+        path = sources / file
+        text = path.read_text(encoding="utf-8")
+        assert text.count(line + "\n") == 1, line
+        key = line.split(":")[0]
+        quoted = "'" + PAYLOAD.replace("'", "''") + "'"
+        path.write_text(text.replace(line + "\n", f"{key}: {quoted}\n"), encoding="utf-8")
+    output = folder / "news.db"
+    counts, problems = build(sources, output, FINISHERS)
+    assert counts is not None, [str(p) for p in problems.items]
+    return output
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def served_hash(hostile_db) -> str:
+    return sha256(hostile_db)
+
+
+@pytest.fixture
+def datasette(hostile_db, served_hash):
+    before = {name for name, _ in pm.list_name_plugin()}
+    ds = Datasette(immutables=[str(hostile_db)], settings=SETTINGS,
+                   plugins_dir=str(PLUGINS),
+                   metadata={"databases": {"news": {"queries": CANNED}}})
+    yield ds
+    # plugins_dir registers into Datasette's global plugin manager; leave it as found.
+    for name, _ in pm.list_name_plugin():
+        if name not in before:
+            pm.unregister(name=name)
+    assert sha256(hostile_db) == served_hash
+
+
+async def sql(ds: Datasette, query: str):
+    response = await asyncio.wait_for(
+        ds.client.get("/news.json", params={"sql": query, "_shape": "objects"}), timeout=60)
+    return response.status_code, response.json()
+
+
+REFUSED_SQL = [
+    "insert into people (id, name, name_ko) values ('x', 'x', 'x')",
+    "update people set name = 'x'",
+    "delete from people",
+    "replace into people (id, name, name_ko) values ('x', 'x', 'x')",
+    "drop table people",
+    "create table t (x)",
+    "create temp table t (x)",
+    "alter table people add column x",
+    "with x as (select 1) delete from people",
+    "with x as (select 1) insert into people (id, name, name_ko) values ('x', 'x', 'x')",
+    "select 1; drop table people",
+    "attach database '/tmp/newsdb-attack.db' as attack",
+    "detach database main",
+    "pragma writable_schema = 1",
+    "pragma journal_mode = wal",
+    "pragma query_only = 0",
+    "select * from pragma_user_version(5)",
+    "select * from pragma_journal_mode('wal')",
+    "vacuum",
+    "vacuum into '/tmp/newsdb-copy.db'",
+    "reindex",
+    "analyze",
+    "begin immediate",
+    "savepoint s",
+    "select load_extension('/tmp/x')",
+    "select fts3_tokenizer('simple')",
+    "select fts3_tokenizer('simple', x'4141414141414141')",
+    "select readfile('/etc/passwd')",
+    "select writefile('/tmp/newsdb-attack', 'x')",
+]
+
+
+@pytest.mark.parametrize("query", REFUSED_SQL)
+async def test_dangerous_sql_is_refused(datasette, query):
+    status, body = await sql(datasette, query)
+    assert status == 400
+    assert body["ok"] is False
+    assert body["error"]
+    assert not Path("/tmp/newsdb-attack.db").exists()
+    assert not Path("/tmp/newsdb-copy.db").exists()
+
+
+@pytest.mark.parametrize("query", [
+    "select randomblob(1000000000)",
+    "select zeroblob(2000000000)",
+    "select length(replace(hex(zeroblob(400000)), '0', '0123456789'))",
+])
+async def test_huge_values_are_refused_at_once(datasette, query):
+    # One step of SQLite's virtual machine builds the whole value, so the time limit
+    # cannot stop it; the value size limit of plugins/hardening.py does.
+    status, body = await sql(datasette, query)
+    assert (status, body["error"]) == (400, "string or blob too big")
+
+
+async def test_a_runaway_query_is_stopped_by_the_time_limit(datasette):
+    status, body = await sql(datasette, "with recursive c(x) as (select 1 union all "
+                                        "select x + 1 from c) select count(*) from c")
+    assert status == 400
+    assert "SQL query took too long" in body["error"]
+    assert "sql_time_limit_ms" in body["error"]
+    status, body = await sql(datasette, "select count(*) as n from people")
+    assert (status, body["rows"]) == (200, [{"n": 4}])
+
+
+async def test_reading_still_works(datasette):
+    status, body = await sql(datasette, "select id from people where id = 'choi-yang-hee'")
+    assert (status, body["rows"]) == (200, [{"id": "choi-yang-hee"}])
+    status, body = await sql(datasette, "select length(body_ko) > 1000 as long from articles")
+    assert (status, body["rows"]) == (200, [{"long": 1}])
+
+
+@pytest.mark.parametrize("value", [
+    "' OR 1=1 --",
+    "최양희' OR '1'='1",
+    "x'; drop table people; --",
+    "x' union select id, name from organizations --",
+    "\" OR \"\"=\"",
+])
+async def test_canned_query_parameters_cannot_inject_sql(datasette, value):
+    response = await datasette.client.get(
+        "/news/person_by_name.json", params={"name": value, "_shape": "objects"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["rows"] == []
+    assert body["query"]["params"] == {"name": value}
+
+
+async def test_canned_query_parameter_is_a_value(datasette):
+    response = await datasette.client.get(
+        "/news/person_by_name.json", params={"name": "최양희", "_shape": "objects"})
+    assert response.json()["rows"] == [{"id": "choi-yang-hee", "name_ko": "최양희"}]
+
+
+async def test_a_writing_canned_query_is_refused_on_the_immutable_file(datasette):
+    response = await datasette.client.post("/news/add_person", data={"id": "intruder"})
+    assert response.status_code == 403
+    page = await datasette.client.get("/news/add_person")
+    assert "the database is immutable" in page.text
+    status, body = await sql(datasette, "select count(*) as n from people")
+    assert body["rows"] == [{"n": 4}]
+
+
+@pytest.mark.parametrize("path", HOSTILE_PAGES)
+async def test_html_in_text_fields_is_shown_escaped(datasette, path):
+    response = await datasette.client.get(path)
+    assert response.status_code == 200
+    assert ESCAPED in response.text
+    for marker in RAW_MARKERS:
+        assert marker not in response.text
+
+
+async def test_no_page_of_any_table_or_view_shows_raw_html(datasette):
+    db = datasette.get_database("news")
+    for table in await db.table_names() + await db.view_names():
+        response = await datasette.client.get(f"/news/{table}")
+        assert response.status_code == 200, table
+        for marker in RAW_MARKERS:
+            assert marker not in response.text, table
+
+
+def test_the_real_server_is_started_the_way_these_tests_build_it(tmp_path):
+    args = serve_args(tmp_path / "news.db")
+    assert args[args.index("-i") + 1] == str(tmp_path / "news.db")
+    assert args[args.index("--plugins-dir") + 1] == str(PLUGINS)
+    settings = {args[i + 1]: args[i + 2] for i, arg in enumerate(args) if arg == "--setting"}
+    assert settings["sql_time_limit_ms"] == str(SETTINGS["sql_time_limit_ms"])
+    assert "127.0.0.1" in args
