@@ -11,11 +11,15 @@ Datasette use it), so `샤오미의` finds the rows about 샤오미.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import sqlite3
 import threading
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
 import sqlite_utils
 
@@ -137,15 +141,19 @@ class Analyser:
         return ["".join(token.form for token in run) for run in self.runs(word)]
 
     def search_text(self, row: dict) -> str | None:
-        """The analysis of a row's text columns. English and Chinese columns are indexed
-        as written; from them only the Korean words they quote are analysed."""
-        terms = []
-        for column, value in row.items():
-            if not value:
-                continue
-            found = self.index_terms(str(value))
-            terms += found if is_korean_column(column) else [t for t in found if HANGUL.search(t)]
-        return " ".join(dict.fromkeys(terms)) or None
+        return search_text(row, self.index_terms)
+
+
+def search_text(row: dict, index_terms) -> str | None:
+    """The analysis of a row's text columns. English and Chinese columns are indexed as
+    written; from them only the Korean words they quote are analysed."""
+    terms = []
+    for column, value in row.items():
+        if not value:
+            continue
+        found = index_terms(str(value))
+        terms += found if is_korean_column(column) else [t for t in found if HANGUL.search(t)]
+    return " ".join(dict.fromkeys(terms)) or None
 
 
 def is_korean_column(column: str) -> bool:
@@ -199,23 +207,80 @@ def registry_names(conn: sqlite3.Connection) -> tuple[str, ...]:
     return tuple(sorted(name for name in names if name and not re.search(r"\s", name)))
 
 
+CACHE_ENV = "NEWSDB_ANALYSIS_CACHE"
+DEFAULT_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "search-analysis.sqlite"
+
+
+def cache_path() -> Path | None:
+    """Where analyses are kept between builds: $NEWSDB_ANALYSIS_CACHE, 'off' for nowhere."""
+    value = os.environ.get(CACHE_ENV)
+    if value == "off":
+        return None
+    return Path(value) if value else DEFAULT_CACHE
+
+
+class AnalysisCache:
+    """The index terms of every text already analysed, so that a rebuild analyses only new
+    or changed text. The analysis is a pure function of the text, this module's code,
+    kiwipiepy and its model, and the registry's names: all of them are in the key, so a
+    cached answer is the answer the analyser would give, and the output is the same bytes.
+    Without any miss the analyser's model is never loaded (it takes seconds)."""
+
+    def __init__(self, path: Path | None, names: tuple[str, ...]):
+        self.names = names
+        salt = hashlib.sha256(Path(__file__).read_bytes())
+        for part in (version("kiwipiepy"), version("kiwipiepy_model"), *names):
+            salt.update(b"\0" + part.encode())
+        self.salt = salt.digest()
+        self.missed: dict[str, list[str]] = {}
+        self.conn = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(path, timeout=60)
+            self.conn.execute("create table if not exists terms "
+                              "(key blob primary key, terms text not null) without rowid")
+
+    def index_terms(self, text: str) -> list[str]:
+        if text in self.missed:
+            return self.missed[text]
+        key = hashlib.sha256(self.salt + text.encode()).digest()
+        found = self.conn and self.conn.execute(
+            "select terms from terms where key = ?", (key,)).fetchone()
+        if found:
+            return json.loads(found[0])
+        terms = self.missed[text] = analyser_for(self.names).index_terms(text)
+        return terms
+
+    def save(self) -> None:
+        if self.conn is None:
+            return
+        with self.conn:
+            self.conn.executemany(
+                "insert or ignore into terms values (?, ?)",
+                [(hashlib.sha256(self.salt + text.encode()).digest(),
+                  json.dumps(terms, ensure_ascii=False)) for text, terms in self.missed.items()])
+        self.conn.close()
+
+
 def build_search_index(db: sqlite_utils.Database) -> None:
     """Finisher: fill `search_text` and create `<table>_fts` for every searched table."""
-    analyser = analyser_for(registry_names(db.conn))
+    cache = AnalysisCache(cache_path(), registry_names(db.conn))
     for table, columns in SEARCH_COLUMNS.items():
-        add_search_text(db, table, columns, analyser)
+        add_search_text(db, table, columns, cache.index_terms)
         # No triggers: news.db is rebuilt from its sources, never edited in place.
         db[table].enable_fts([*columns, ANALYSIS_COLUMN], tokenize=TOKENIZE)
+    cache.save()
 
 
 def add_search_text(db: sqlite_utils.Database, table: str, columns: tuple[str, ...],
-                    analyser: Analyser) -> None:
+                    index_terms) -> None:
     db[table].add_column(ANALYSIS_COLUMN, str)
     selected = ", ".join(f'"{column}"' for column in columns)
     rows = db.execute(f'select rowid, {selected} from "{table}" order by rowid').fetchall()
     db.conn.executemany(
         f'update "{table}" set {ANALYSIS_COLUMN} = ? where rowid = ?',
-        [(analyser.search_text(dict(zip(columns, values))), rowid) for rowid, *values in rows],
+        [(search_text(dict(zip(columns, values)), index_terms), rowid)
+         for rowid, *values in rows],
     )
 
 

@@ -209,7 +209,9 @@ def test_build_is_offline_and_reproducible(built_db, tmp_path, monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
-    analyser_for.cache_clear()  # load the analyser's model again, offline
+    # An empty analysis cache, so that the model is loaded and used, offline.
+    monkeypatch.setenv("NEWSDB_ANALYSIS_CACHE", str(tmp_path / "cache.sqlite"))
+    analyser_for.cache_clear()
     output = tmp_path / "news.db"
     assert build_db.main(["--output", str(output)]) == 0
     assert sha256(output) == sha256(built_db)
@@ -232,3 +234,34 @@ def test_served_with_the_search_plugin(tmp_path):
     args = serve_args(tmp_path / "news.db")
     plugins = Path(args[args.index("--plugins-dir") + 1])
     assert (plugins / "korean_search.py").is_file()
+
+
+def test_analysis_cache_gives_the_same_bytes_and_skips_the_analyser(built_db, tmp_path,
+                                                                    monkeypatch):
+    from newsdb.search_index import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache.sqlite"))
+    cold, warm = tmp_path / "cold.db", tmp_path / "warm.db"
+    assert build_db.main(["--output", str(cold)]) == 0
+    analyser_for.cache_clear()
+    assert build_db.main(["--output", str(warm)]) == 0
+    # Every text was found in the cache: the analyser's model was never loaded.
+    assert analyser_for.cache_info().currsize == 0
+    monkeypatch.setenv(CACHE_ENV, "off")
+    uncached = tmp_path / "uncached.db"
+    assert build_db.main(["--output", str(uncached)]) == 0
+    assert sha256(cold) == sha256(warm) == sha256(uncached) == sha256(built_db)
+
+
+def test_analysis_cache_is_keyed_by_the_registry_names(tmp_path):
+    from newsdb.search_index import AnalysisCache
+
+    path = tmp_path / "cache.sqlite"
+    first = AnalysisCache(path, ("샤오미",))
+    first.index_terms("샤오미의 CEO")
+    first.save()
+    assert AnalysisCache(path, ("샤오미",)).salt == first.salt
+    assert AnalysisCache(path, ("샤오미", "레이쥔")).salt != first.salt
+    again = AnalysisCache(path, ("샤오미",))
+    assert again.index_terms("샤오미의 CEO") == first.missed["샤오미의 CEO"]
+    assert again.missed == {}
