@@ -84,3 +84,5 @@ def create_tables(db: sqlite_utils.Database) -> None:
         )
         for column in table.indexed_columns:
             db[table.name].create_index([column], find_unique_name=True)
+        for columns in table.indexes:
+            db[table.name].create_index(list(columns), find_unique_name=True)

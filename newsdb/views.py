@@ -2,7 +2,7 @@
 in plain `datasette news.db` without metadata.yml.
 
 Each view reads the public tables of SCHEMA.md (the itinerary also reads its order from
-the hidden table itinerary_order, numbered from those tables). Views are (re)created by
+the table itinerary_order, numbered from those tables). Views are (re)created by
 the `create_views` finisher; their columns are described in metadata.yml.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ ITINERARY_ORDER = """e.start_date,
 # The itinerary order needs every event of an article at once (a window over the
 # article), which at 10,000 articles made every page of the view and every query on it
 # number the whole corpus before filtering. So it is numbered once, at build time, into
-# the hidden table itinerary_order, and the view reads it through an index.
+# the table itinerary_order, and the view reads it through an index.
 ITINERARY_ORDER_TABLE = """
 CREATE TABLE itinerary_order (
     event_id TEXT PRIMARY KEY REFERENCES events(id),
