@@ -154,6 +154,8 @@ def pages(conn: sqlite3.Connection, db_name: str, search: str,
               ("statistics table", f"/{db_name}/statistics", []),
               ("events filtered", f"/{db_name}/events?kind={urllib.parse.quote(kind)}", []),
               ("event row", f"/{db_name}/events/{urllib.parse.quote(event_id)}", [])]
+    for view, in conn.execute("select name from sqlite_master where type = 'view' order by name"):
+        result.append((f"view {view}", f"/{db_name}/{view}", []))
     for name, query in (metadata_for(db_name).get("queries") or {}).items():
         sql = query["sql"] if isinstance(query, dict) else query
         names = dict.fromkeys(re.findall(r"(?<!:):(\w+)", sql))
