@@ -154,15 +154,20 @@ def pages(conn: sqlite3.Connection, db_name: str, search: str,
               ("statistics table", f"/{db_name}/statistics", []),
               ("events filtered", f"/{db_name}/events?kind={urllib.parse.quote(kind)}", []),
               ("event row", f"/{db_name}/events/{urllib.parse.quote(event_id)}", [])]
+    for view, in conn.execute("select name from sqlite_master where type = 'view' order by name"):
+        result.append((f"view {view}", f"/{db_name}/{view}", []))
+    fts = [row[0] for row in conn.execute(
+        "select name from sqlite_master where type = 'table' and name like '%\\_fts' "
+        "escape '\\' and sql like 'CREATE VIRTUAL TABLE%'")]
     for name, query in (metadata_for(db_name).get("queries") or {}).items():
         sql = query["sql"] if isinstance(query, dict) else query
+        if set(re.findall(r"\b\w+_fts\b", sql)) - set(fts):
+            print(f"skipping query {name}: the database has no full-text index it reads")
+            continue
         names = dict.fromkeys(re.findall(r"(?<!:):(\w+)", sql))
         values = {key: params.get(key, search) for key in names}
         result.append((f"query {name}", f"/{db_name}/{name}?"
                        + urllib.parse.urlencode(values), [(sql, values)]))
-    fts = [row[0] for row in conn.execute(
-        "select name from sqlite_master where type = 'table' and name like '%\\_fts' "
-        "escape '\\' and sql like 'CREATE VIRTUAL TABLE%'")]
     for table in fts:
         content = table[:-len("_fts")]
         result.append((f"_search {content}",

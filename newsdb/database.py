@@ -82,5 +82,11 @@ def create_tables(db: sqlite_utils.Database) -> None:
             foreign_keys=list(table.foreign_keys),
             not_null=set(table.not_null),
         )
+        # A composite index serves a column it starts with: a second index on that column
+        # alone would only give the planner a worse choice (one without the other columns).
+        leading = {columns[0] for columns in table.indexes}
         for column in table.indexed_columns:
-            db[table.name].create_index([column], find_unique_name=True)
+            if column not in leading:
+                db[table.name].create_index([column], find_unique_name=True)
+        for columns in table.indexes:
+            db[table.name].create_index(list(columns), find_unique_name=True)

@@ -1,7 +1,8 @@
 """The tables of news.db: columns in order, primary keys, foreign keys and indexes.
 
 The public contract is ../shared/SCHEMA.md; columns beyond it are additions. Every
-foreign-key column and every column Datasette facets on gets an index.
+foreign-key column and every column Datasette facets on gets an index; `indexes` adds
+the composite ones the canned queries of metadata.yml filter and order by.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class Table:
     not_null: tuple[str, ...] = ()
     facets: tuple[str, ...] = ()
     vocabularies: dict[str, dict] = field(default_factory=dict)
+    indexes: tuple[tuple[str, ...], ...] = ()
 
     @property
     def indexed_columns(self) -> list[str]:
@@ -86,6 +88,9 @@ TABLES = [
         not_null=("article_id", "title", "title_ko", "kind", "date_basis", "status",
                   "sentence_id", "quote"),
         facets=("start_date", "kind", "date_basis", "time_of_day", "status"),
+        # programme_on_day (a day between start and end), who_meets_whom (in date order),
+        # facts_needing_care (inferred dates)
+        indexes=(("start_date", "end_date", "id"), ("date_basis", "id")),
         vocabularies={"kind": v.EVENT_KINDS, "date_basis": v.DATE_BASES,
                       "time_of_day": v.TIMES_OF_DAY, "status": v.EVENT_STATUSES},
     ),
@@ -114,6 +119,9 @@ TABLES = [
         not_null=("article_id", "title", "indicator_ko", "category", "country",
                   "sentence_id", "quote"),
         facets=("country", "category", "unit", "period", "qualifier", "rank_scope"),
+        # statistics_by_category: filtered by category and read in its order;
+        # facts_needing_care (approximate figures)
+        indexes=(("category", "country", "indicator_en", "period"), ("qualifier", "id")),
         vocabularies={"category": v.STATISTIC_CATEGORIES, "country": v.COUNTRIES,
                       "unit": v.UNITS, "qualifier": v.QUALIFIERS, "rank_scope": v.RANK_SCOPES},
     ),
@@ -154,6 +162,9 @@ TABLES = [
         not_null=("article_id", "kind", "about_table", "about_id", "note_en"),
         facets=("kind", "about_table"),
         vocabularies={"kind": v.NOTE_KINDS},
+        # the notes about one record (facts_needing_care, about_entity); every note in
+        # facts_needing_care's order
+        indexes=(("about_table", "about_id"), ("kind", "about_table", "about_id", "id")),
     ),
     Table(
         "mentions",

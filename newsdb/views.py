@@ -1,8 +1,9 @@
 """SQL views stored inside news.db, so the common questions work in any SQLite client and
 in plain `datasette news.db` without metadata.yml.
 
-Each view reads only the public tables of SCHEMA.md. Views are (re)created by the
-`create_views` finisher; their columns are described in metadata.yml.
+Each view reads the public tables of SCHEMA.md (the itinerary also reads its order from
+the table itinerary_order, numbered from those tables). Views are (re)created by
+the `create_views` finisher; their columns are described in metadata.yml.
 """
 from __future__ import annotations
 
@@ -19,9 +20,30 @@ ITINERARY_ORDER = """e.start_date,
         s.char_start,
         e.id"""
 
-ITINERARY = f"""
+# The itinerary order needs every event of an article at once (a window over the
+# article), which at 10,000 articles made every page of the view and every query on it
+# number the whole corpus before filtering. So it is numbered once, at build time, into
+# the table itinerary_order, and the view reads it through an index.
+ITINERARY_ORDER_TABLE = """
+CREATE TABLE itinerary_order (
+    event_id TEXT PRIMARY KEY REFERENCES events(id),
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    sequence INTEGER NOT NULL
+)"""
+
+ITINERARY_ORDER_INDEX = """
+CREATE UNIQUE INDEX itinerary_order_article_sequence ON itinerary_order(article_id, sequence)"""
+
+NUMBER_ITINERARY = f"""
+INSERT INTO itinerary_order (event_id, article_id, sequence)
+SELECT e.id, e.article_id,
+       row_number() OVER (PARTITION BY e.article_id ORDER BY {ITINERARY_ORDER})
+FROM events e
+LEFT JOIN sentences s ON s.id = e.sentence_id"""
+
+ITINERARY = """
 SELECT
-    row_number() OVER (ORDER BY {ITINERARY_ORDER}) AS sequence,
+    o.sequence,
     e.start_date,
     e.end_date,
     e.time_of_day,
@@ -50,11 +72,12 @@ SELECT
     e.when_ko,
     e.time_ko,
     e.sentence_id,
-    e.quote
-FROM events e
+    e.quote,
+    o.article_id
+FROM itinerary_order o
+JOIN events e ON e.id = o.event_id
 LEFT JOIN places p ON p.id = e.place_id
-LEFT JOIN sentences s ON s.id = e.sentence_id
-ORDER BY sequence
+ORDER BY o.article_id, o.sequence
 """
 
 # A ratio row (unit 'ratio') names its figure (ratio_of_id) and its base (compared_to_id);
@@ -122,5 +145,13 @@ VIEWS = {
 
 
 def create_views(db: sqlite_utils.Database) -> None:
+    number_itinerary(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
+
+
+def number_itinerary(db: sqlite_utils.Database) -> None:
+    db.execute("DROP VIEW IF EXISTS itinerary")
+    db.execute("DROP TABLE IF EXISTS itinerary_order")
+    for sql in (ITINERARY_ORDER_TABLE, ITINERARY_ORDER_INDEX, NUMBER_ITINERARY):
+        db.execute(sql.strip())
