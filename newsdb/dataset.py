@@ -77,10 +77,12 @@ def _is_unknown(ids, table: str, value) -> bool:
     return known is not None and value not in known
 
 
-def _reference(curated: Curated, field: str, value, table: str, ids, problems: Problems):
-    """Return value if it names a known row of `table`, else record a problem."""
+def _reference(curated: Curated, field: str, value, table: str, ids, problems: Problems,
+               line: int | None = None):
+    """Return value if it names a known row of `table`, else record a problem (at `line`,
+    for a field inside a nested item)."""
     if value is not None and _is_unknown(ids, table, value):
-        problems.add(curated.file, curated.line_of(field), curated.record.id, field,
+        problems.add(curated.file, line or curated.line_of(field), curated.record.id, field,
                      f"unknown {table[:-1] if table != 'people' else 'person'} '{value}': "
                      f"expected an id from {table}")
     return value
@@ -413,11 +415,8 @@ def _participant_rows(curated: Curated, ids, problems: Problems) -> list[dict]:
                          "expected exactly one of 'person' or 'organization'")
             continue
         table = "people" if participant.person else "organizations"
-        who = participant.person or participant.organization
-        if _is_unknown(ids, table, who):
-            problems.add(curated.file, line, event.id, field,
-                         f"unknown {'person' if participant.person else 'organization'} "
-                         f"'{who}': expected an id from {table}")
+        who = _reference(curated, field, participant.person or participant.organization,
+                         table, ids, problems, line=line)
         rows.append({
             "id": f"{event.id}--{who}", "event_id": event.id,
             "person_id": participant.person, "organization_id": participant.organization,
