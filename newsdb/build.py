@@ -13,21 +13,31 @@ from .sources import read_sources
 
 
 def collect(sources_dir: Path) -> tuple[dict[str, list[dict]] | None, Problems]:
-    """Read and check everything; rows are returned only when there is no problem."""
+    """Read and check everything; rows are returned only when there is no problem.
+    Sources are read without line numbers first (a clean build never needs them); when
+    that finds problems, they are read again with lines and the problems of that second
+    reading, the same ones, are the ones reported."""
     problems = Problems()
     if not sources_dir.is_dir():
         problems.add(str(sources_dir), None, None, None, "sources folder is missing")
         return None, problems
+    tables = _read_and_check(sources_dir, problems, with_lines=False)
+    if problems:
+        problems = Problems()
+        _read_and_check(sources_dir, problems, with_lines=True)
+    return (None if problems else tables), problems
+
+
+def _read_and_check(sources_dir: Path, problems: Problems, with_lines: bool):
     with garbage_collector_paused():
         try:
-            sources = read_sources(sources_dir, problems)
+            sources = read_sources(sources_dir, problems, with_lines)
         except OSError as error:
             # A disk or permission error, not a curator's mistake: one line, no traceback.
             problems.add(error.filename or str(sources_dir), None, None, None,
                          f"cannot read the sources: {error.strerror or error}")
-            return None, problems
-        tables = build_rows(sources, problems)
-    return (None if problems else tables), problems
+            return None
+        return build_rows(sources, problems)
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from .korean_dates import resolve_event_date, resolve_period
 from .korean_numbers import parse_korean_number, parse_rank, recompute_ratio
 from .problems import Problems
 from .sources import Article, Curated, Sources
+from .yaml_source import line_of
 
 # Rough bounding boxes (south, west, north, east) that catch swapped or mistyped
 # coordinates; they are not borders.
@@ -409,7 +410,7 @@ def _participant_rows(curated: Curated, ids, problems: Problems) -> list[dict]:
     rows = []
     for index, participant in enumerate(event.participants):
         field = f"participants[{index}]"
-        line = curated.raw["participants"][index].line
+        line = line_of(curated.raw["participants"][index])
         if (participant.person is None) == (participant.organization is None):
             problems.add(curated.file, line, event.id, field,
                          "expected exactly one of 'person' or 'organization'")

@@ -27,6 +27,7 @@ from .validation import describe, validate_record
 from .yaml_source import (
     LocatedList,
     YamlError,
+    line_of,
     load_yaml,
     utf8_error_line,
     utf8_error_message,
@@ -56,7 +57,7 @@ class Curated:
     raw: dict
 
     def line_of(self, name: str) -> int | None:
-        return self.raw.line_of(name) if hasattr(self.raw, "line_of") else self.line
+        return line_of(self.raw, name) if isinstance(self.raw, dict) else self.line
 
 
 @dataclass
@@ -81,16 +82,20 @@ class Sources:
     declared: dict[str, set[str] | None] = field(default_factory=dict)
 
 
-def read_sources(root: Path, problems: Problems) -> Sources:
+def read_sources(root: Path, problems: Problems, with_lines: bool = False) -> Sources:
+    """Every source, checked. Records know their lines only `with_lines` (slower: for
+    reporting problems)."""
     registries, declared = {}, {}
     for name, model in REGISTRIES.items():
-        registries[name], declared[name] = _read_registry(root, name, model, problems)
+        registries[name], declared[name] = _read_registry(root, name, model, problems,
+                                                          with_lines)
     articles_dir = root / "articles"
     article_files = sorted(articles_dir.glob("*.yml")) if articles_dir.is_dir() else []
     if not article_files:
         problems.add(_display(articles_dir, root), None, None, None,
                      "expected at least one article file <article-id>.yml")
-    articles = [a for a in (_read_article(root, path, problems) for path in article_files) if a]
+    articles = [a for a in (_read_article(root, path, problems, with_lines)
+                            for path in article_files) if a]
     return Sources(registries, articles, declared)
 
 
@@ -101,13 +106,14 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _read_list(path: Path, root: Path, problems: Problems, what: str) -> list | None:
+def _read_list(path: Path, root: Path, problems: Problems, what: str,
+               with_lines: bool) -> list | None:
     file = _display(path, root)
     if not path.is_file():
         problems.add(file, None, None, None, f"file is missing: expected the {what}")
         return None
     try:
-        data = load_yaml(path)
+        data = load_yaml(path, with_lines)
     except YamlError as error:
         problems.add(file, error.line, None, None, str(error))
         return None
@@ -118,11 +124,12 @@ def _read_list(path: Path, root: Path, problems: Problems, what: str) -> list | 
     return data
 
 
-def _read_registry(root: Path, name: str, model,
-                   problems: Problems) -> tuple[dict[str, Curated], set[str] | None]:
+def _read_registry(root: Path, name: str, model, problems: Problems,
+                   with_lines: bool) -> tuple[dict[str, Curated], set[str] | None]:
     path = root / "registry" / f"{name}.yml"
     file = _display(path, root)
-    data = _read_list(path, root, problems, f"{name} registry (a YAML list of records)")
+    data = _read_list(path, root, problems, f"{name} registry (a YAML list of records)",
+                      with_lines)
     if data is None:
         return {}, None
     if not isinstance(data, list):
@@ -145,16 +152,17 @@ def _collect(items: list, model, file: str, problems: Problems, what: str,
             continue
         if record.id in records:
             first = records[record.id].line
-            problems.add(file, raw.line_of("id"), record.id, "id",
+            problems.add(file, line_of(raw, "id"), record.id, "id",
                          f"duplicate id: already used at line {first}")
             continue
-        records[record.id] = Curated(record, file, raw.line, raw)
+        records[record.id] = Curated(record, file, line_of(raw), raw)
     return records
 
 
-def _read_article(root: Path, path: Path, problems: Problems) -> Article | None:
+def _read_article(root: Path, path: Path, problems: Problems,
+                  with_lines: bool) -> Article | None:
     file = _display(path, root)
-    data = _read_list(path, root, problems, "article file")
+    data = _read_list(path, root, problems, "article file", with_lines)
     if data is None:
         return None
     shell = validate_record(models.ArticleFile, data, file, problems, "an article file")
@@ -172,11 +180,11 @@ def _read_article(root: Path, path: Path, problems: Problems) -> Article | None:
     if meta is None:
         return None
     if meta.id != path.stem:
-        problems.add(file, data["article"].line_of("id"), meta.id, "id",
+        problems.add(file, line_of(data["article"], "id"), meta.id, "id",
                      f"expected the article id to equal the file name '{path.stem}'")
     text_path = path.parent / meta.source_file
     if not text_path.is_file():
-        problems.add(file, data["article"].line_of("source_file"), meta.id, "source_file",
+        problems.add(file, line_of(data["article"], "source_file"), meta.id, "source_file",
                      f"article text file {_display(text_path, root)} is missing: expected "
                      "the verbatim article beside this file")
         return None

@@ -1,13 +1,21 @@
-"""Load curated YAML keeping the line number of every record and field.
+"""Load curated YAML (1.2), and the line number of every record and field when asked.
 
-Errors must point curators at a line, so mappings are loaded as `Located` dicts that
-remember where each key was written.
+Sources are read as YAML 1.2 (core schema) by yaml-rs, the one reader of values: `on`,
+`no` and `012` are what YAML 1.2 says (text, text, 12), and dates stay text for the
+build to parse and check. Line numbers are only needed to report a problem, and keeping
+them costs six times the parse (it was two thirds of a build), so a clean build reads
+values alone and a build with problems reads the sources again `with_lines`: the same
+values, wrapped as `Located` dicts that remember where each key was written (the
+positions come from PyYAML composing the same text).
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Hashable
 from pathlib import Path
 
 import yaml
+import yaml_rs
 
 
 class Located(dict):
@@ -20,14 +28,21 @@ class Located(dict):
         return self.key_lines.get(key, self.line)
 
 
+def line_of(value, key: str | None = None) -> int | None:
+    """The line of a mapping (or of one of its keys) read `with_lines`; None otherwise."""
+    if not isinstance(value, Located):
+        return None
+    return value.line if key is None else value.line_of(key)
+
+
 class _LineLoader(yaml.SafeLoader):
     pass
 
 
-# libyaml's parser is about six times faster than the pure-Python one (parsing dominated
-# the build at a thousand articles) and gives nodes the same line marks. Its error
-# messages differ, so a file it rejects is parsed again by _LineLoader for the message.
-class _FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+# libyaml composes the nodes whose marks give the lines, six times faster than the
+# pure-Python composer. Its error messages differ from the pure-Python ones, which the
+# error reports keep.
+class _FastComposer(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
@@ -42,40 +57,23 @@ class LocatedList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-def _construct_sequence(loader, node, deep=False):
-    items = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
-    items.line = node.start_mark.line + 1
-    items.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return items
-
-
 def _construct_mapping(loader, node, deep=False):
-    loader.flatten_mapping(node)
-    mapping = Located()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    for key_node, value_node in node.value:
+    # PyYAML lets a repeated key overwrite the first silently; a curator's copy-paste
+    # slip must be an error (yaml-rs agrees), reported at the repeated key's line.
+    seen = set()
+    for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if key in mapping:
+        if not isinstance(key, Hashable):
+            continue  # construct_mapping reports it: "found unhashable key"
+        if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key '{key}'", key_node.start_mark
             )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = key_node.start_mark.line + 1
-    return mapping
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
 
 
-def _construct_timestamp_as_text(loader, node):
-    # Dates stay strings: the build parses and checks them itself, so that a curator's
-    # '2014-12-32' is reported like any other bad value rather than as a YAML error.
-    return loader.construct_scalar(node)
-
-
-for _loader in (_LineLoader, _FastLineLoader):
-    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
-                            _construct_sequence)
-    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 class YamlError(ValueError):
@@ -93,7 +91,7 @@ def utf8_error_message(error: UnicodeDecodeError) -> str:
             "file as UTF-8")
 
 
-def load_yaml(path: Path):
+def load_yaml(path: Path, with_lines: bool = False):
     """Parse a YAML file; raise YamlError with a line number and a plain message."""
     raw = path.read_bytes()
     try:
@@ -102,15 +100,61 @@ def load_yaml(path: Path):
         raise YamlError(utf8_error_line(raw, error), utf8_error_message(error)) from None
     text = text.removeprefix("\ufeff")
     try:
-        return yaml.load(text, Loader=_FastLineLoader)
-    except yaml.YAMLError:
-        pass
+        data = yaml_rs.loads(text, parse_datetime=False)
+    except yaml_rs.YAMLDecodeError as error:
+        raise _syntax_error(text, error) from None
+    return _with_lines(data, _compose(text)) if with_lines else data
+
+
+def _compose(text: str):
     try:
-        return yaml.load(text, Loader=_LineLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        return yaml.compose(text, Loader=_FastComposer)
+    except yaml.YAMLError:
+        return None  # valid YAML 1.2 that PyYAML cannot read: no line numbers
+
+
+def _with_lines(value, node):
+    """`value` (as yaml-rs read it) wrapped as Located/LocatedList, with the line marks of
+    the node PyYAML composed from the same text. Both keep the file's order, so the n-th
+    key or item of one is the n-th of the other; where they ever differ, lines are None."""
+    if isinstance(value, dict):
+        pairs = node.value if isinstance(node, yaml.MappingNode) else []
+        located = Located(value)
+        located.line = node.start_mark.line + 1 if isinstance(node, yaml.MappingNode) else None
+        if len(pairs) != len(value):
+            pairs = [(None, None)] * len(value)
+        located.key_lines = {key: key_node.start_mark.line + 1
+                             for key, (key_node, _) in zip(value, pairs) if key_node}
+        for (key, item), (_, item_node) in zip(value.items(), pairs):
+            located[key] = _with_lines(item, item_node)
+        return located
+    if isinstance(value, list):
+        nodes = node.value if isinstance(node, yaml.SequenceNode) else []
+        if len(nodes) != len(value):
+            nodes = [None] * len(value)
+        located = LocatedList(_with_lines(item, child) for item, child in zip(value, nodes))
+        located.line = node.start_mark.line + 1 if isinstance(node, yaml.SequenceNode) else None
+        located.item_lines = [child.start_mark.line + 1 if child else None for child in nodes]
+        return located
+    return value
+
+
+_YAML_RS_LINE = re.compile(r"\bline (\d+)")
+
+
+def _syntax_error(text: str, error: Exception) -> YamlError:
+    """The message for a file yaml-rs rejects: PyYAML's (line and problem, as curators
+    have always seen them) when it rejects the file too, otherwise yaml-rs's own."""
+    try:
+        yaml.load(text, Loader=_LineLoader)
+    except yaml.MarkedYAMLError as pyyaml_error:
+        mark = pyyaml_error.problem_mark or pyyaml_error.context_mark
         line = mark.line + 1 if mark else None
-        problem = error.problem or error.context or "invalid YAML"
-        raise YamlError(line, f"invalid YAML: {problem}")
-    except yaml.YAMLError as error:
-        raise YamlError(None, f"invalid YAML: {error}")
+        problem = pyyaml_error.problem or pyyaml_error.context or "invalid YAML"
+        return YamlError(line, f"invalid YAML: {problem}")
+    except yaml.YAMLError as pyyaml_error:
+        return YamlError(None, f"invalid YAML: {pyyaml_error}")
+    message = str(error).strip()
+    found = _YAML_RS_LINE.search(message)
+    first_line = message.splitlines()[0] if message else "invalid YAML"
+    return YamlError(int(found.group(1)) if found else None, f"invalid YAML: {first_line}")
