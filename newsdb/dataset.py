@@ -9,6 +9,8 @@ import datetime as dt
 import json
 import re
 
+from ahocorasick_rs import AhoCorasick, MatchKind
+
 from .korean_dates import resolve_event_date, resolve_period
 from .korean_numbers import parse_korean_number, parse_rank, recompute_ratio
 from .problems import Problems
@@ -158,23 +160,25 @@ class MentionFinder:
                 record = curated.record
                 for name in (record.name_ko, *record.aliases_ko):
                     self.entities.setdefault(name, []).append((table, record.id))
-        # Longest names first, so '상해 3세대 싱크로트론 방사광원' is the facility, not
-        # the city; one regex scans each sentence once whatever the registry size.
-        names = sorted(self.entities, key=lambda name: (-len(name), name))
-        self.pattern = re.compile("|".join(map(re.escape, names))) if names else None
+        # Leftmost-longest matching, so '상해 3세대 싱크로트론 방사광원' is the facility,
+        # not the city; one Aho-Corasick automaton scans each sentence once whatever the
+        # registry size (a regex alternation of the names tried each name at every
+        # position: a tenth of the build at 1,000 articles).
+        names = sorted(self.entities)
+        self.finder = AhoCorasick(names, matchkind=MatchKind.LeftmostLongest) if names else None
 
     def rows(self, article: Article) -> list[dict]:
-        if self.pattern is None:
+        if self.finder is None:
             return []
         rows = {}
         for sentence in article.sentences.values():
             sentence_id = f"{article.meta.id}-{sentence.key}"
-            for match in self.pattern.finditer(sentence.text):
-                for table, entity_id in self.entities[match.group()]:
+            for name in self.finder.find_matches_as_strings(sentence.text):
+                for table, entity_id in self.entities[name]:
                     row_id = f"{sentence_id}--{table}-{entity_id}"
                     row = {"id": row_id, "article_id": article.meta.id, "entity_table": table,
                            "organization_id": None, "person_id": None, "place_id": None,
-                           "sentence_id": sentence_id, "quote": match.group()}
+                           "sentence_id": sentence_id, "quote": name}
                     row[self.COLUMNS[table]] = entity_id
                     rows.setdefault(row_id, row)
         return list(rows.values())
