@@ -39,6 +39,9 @@ from newsdb.schema import TABLES_BY_NAME  # noqa: E402
 from newsdb.search_index import CACHE_ENV  # noqa: E402
 
 SIZES = (100, 1000, 10000)
+# The finisher that runs the Korean analysis: the target compares the build without it
+# (the floor inserts its output, search_text, as given).
+ANALYSIS = "add_search_texts"
 FTS_SHADOWS = ("_data", "_idx", "_docsize", "_config", "_content", "_segments",
                "_segdir", "_stat")
 
@@ -175,7 +178,7 @@ def table(results: list[dict]) -> str:
     names = list(dict.fromkeys(name for r in results for name in r["finishers"]))
     header = ["articles", "rows", "wall s", "cpu s", "cpu s/1k art", "rows/cpu s",
               "peak MiB", "db MiB", "validation", *(names or ["korean analysis"]),
-              "sqlite", "floor cpu s", "x floor", "x floor excl. finishers",
+              "sqlite", "floor cpu s", "x floor", "x floor excl. analysis",
               "rebuild cpu s", "rebuild x floor"]
     lines = [header]
     for r in results:
@@ -189,7 +192,7 @@ def table(results: list[dict]) -> str:
             f"{cpu / r['n'] * 1000:.1f}", f"{r['rows'] / cpu:,.0f}", f"{r['peak_mib']:,.0f}",
             f"{r['db_mib']:,.0f}", share(r["validation"][1], cpu), *shares,
             share(r["sqlite"][1], cpu), f"{floor:.2f}", f"{cpu / floor:.1f}",
-            f"{(r['validation'][1] + r['sqlite'][1]) / r['floor_tables'][1]:.1f}",
+            f"{(cpu - finishers.get(ANALYSIS, 0.0)) / floor:.1f}",
             f"{r['rebuild'][1]:.1f}", f"{r['rebuild'][1] / floor:.1f}",
         ])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
@@ -219,9 +222,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"measured {n:,} articles", file=sys.stderr, flush=True)
     print(table(results))
     print("\nShares and ratios are of CPU time (the machine is shared). 'x floor' is the "
-          "whole build over the\nfloor (schema tables, then the finishers' tables and "
-          "full-text indexes); 'x floor excl. finishers'\nis validation + SQLite writing "
-          "over the floor's schema tables.")
+          "whole build over the\nfloor (schema tables with search_text, then the finishers' "
+          "tables and full-text indexes);\n'x floor excl. analysis' leaves out the Korean "
+          f"analysis ({ANALYSIS}), whose output the floor\ninserts as given.")
     return 0
 
 

@@ -34,12 +34,12 @@ sys.path.insert(0, str(ROOT))
 
 from newsdb.build import build  # noqa: E402
 from newsdb.finishers import FINISHERS  # noqa: E402
-from newsdb.search_index import (SEARCH_COLUMNS, analyser_for, build_search_index,  # noqa: E402
+from newsdb.search_index import (SEARCH_COLUMNS, SEARCH_FINISHERS, analyser_for,  # noqa: E402
                                  fts_query, registry_names, search_sql)
 
 QUERIES = ROOT / "benchmarks" / "search_queries.yml"
 SOURCES = ROOT / "sources"
-OTHER_FINISHERS = [finish for finish in FINISHERS if finish is not build_search_index]
+OTHER_FINISHERS = [finish for finish in FINISHERS if finish not in SEARCH_FINISHERS]
 
 
 def load_queries(path: Path = QUERIES) -> list[dict]:
