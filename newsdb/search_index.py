@@ -232,7 +232,8 @@ class AnalysisCache:
         for part in (version("kiwipiepy"), version("kiwipiepy_model"), *names):
             salt.update(b"\0" + part.encode())
         self.salt = salt.digest()
-        self.missed: dict[str, list[str]] = {}
+        self.found: dict[str, list[str]] = {}  # texts read from the cache
+        self.missed: dict[str, list[str]] = {}  # texts analysed in this build
         self.conn = None
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -240,16 +241,37 @@ class AnalysisCache:
             self.conn.execute("create table if not exists terms "
                               "(key blob primary key, terms text not null) without rowid")
 
+    def prefetch(self, texts) -> None:
+        """Look every text up at once: one query per 500 keys, not one per text (a
+        rebuild spent most of its analysis time in single look-ups)."""
+        if self.conn is None:
+            return
+        keys = {self._key(text): text for text in set(texts)
+                if text not in self.found and text not in self.missed}
+        wanted = list(keys)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for key, terms in self.conn.execute(
+                    f"select key, terms from terms where key in ({marks})", chunk):
+                self.found[keys[key]] = json.loads(terms)
+
     def index_terms(self, text: str) -> list[str]:
-        if text in self.missed:
-            return self.missed[text]
-        key = hashlib.sha256(self.salt + text.encode()).digest()
-        found = self.conn and self.conn.execute(
-            "select terms from terms where key = ?", (key,)).fetchone()
-        if found:
-            return json.loads(found[0])
+        known = self.found.get(text)
+        if known is None:
+            known = self.missed.get(text)
+        if known is not None:
+            return known
+        row = self.conn and self.conn.execute(
+            "select terms from terms where key = ?", (self._key(text),)).fetchone()
+        if row:
+            terms = self.found[text] = json.loads(row[0])
+            return terms
         terms = self.missed[text] = analyser_for(self.names).index_terms(text)
         return terms
+
+    def _key(self, text: str) -> bytes:
+        return hashlib.sha256(self.salt + text.encode()).digest()
 
     def save(self) -> None:
         if self.conn is None:
@@ -257,16 +279,25 @@ class AnalysisCache:
         with self.conn:
             self.conn.executemany(
                 "insert or ignore into terms values (?, ?)",
-                [(hashlib.sha256(self.salt + text.encode()).digest(),
-                  json.dumps(terms, ensure_ascii=False)) for text, terms in self.missed.items()])
+                [(self._key(text), json.dumps(terms, ensure_ascii=False))
+                 for text, terms in self.missed.items()])
         self.conn.close()
 
 
 def add_search_texts(db: sqlite_utils.Database) -> None:
     """Finisher: the Korean analysis of every searched row, into its `search_text`."""
     cache = AnalysisCache(cache_path(), registry_names(db.conn))
+    selected = {table: searched_values(db, table, columns)
+                for table, columns in SEARCH_COLUMNS.items()}
+    cache.prefetch(str(value) for rows in selected.values()
+                   for _, *values in rows for value in values if value)
     for table, columns in SEARCH_COLUMNS.items():
-        add_search_text(db, table, columns, cache.index_terms)
+        db[table].add_column(ANALYSIS_COLUMN, str)
+        db.conn.executemany(
+            f'update "{table}" set {ANALYSIS_COLUMN} = ? where rowid = ?',
+            [(search_text(dict(zip(columns, values)), cache.index_terms), rowid)
+             for rowid, *values in selected[table]],
+        )
     cache.save()
 
 
@@ -282,16 +313,10 @@ def build_search_index(db: sqlite_utils.Database) -> None:
 SEARCH_FINISHERS = [add_search_texts, build_search_index]
 
 
-def add_search_text(db: sqlite_utils.Database, table: str, columns: tuple[str, ...],
-                    index_terms) -> None:
-    db[table].add_column(ANALYSIS_COLUMN, str)
+def searched_values(db: sqlite_utils.Database, table: str, columns: tuple[str, ...]) -> list:
+    """(rowid, *text columns) of every row, in rowid order."""
     selected = ", ".join(f'"{column}"' for column in columns)
-    rows = db.execute(f'select rowid, {selected} from "{table}" order by rowid').fetchall()
-    db.conn.executemany(
-        f'update "{table}" set {ANALYSIS_COLUMN} = ? where rowid = ?',
-        [(search_text(dict(zip(columns, values)), index_terms), rowid)
-         for rowid, *values in rows],
-    )
+    return db.execute(f'select rowid, {selected} from "{table}" order by rowid').fetchall()
 
 
 _QUERY_BITS = re.compile(r'\s+|(".*?")')

@@ -265,3 +265,17 @@ def test_analysis_cache_is_keyed_by_the_registry_names(tmp_path):
     again = AnalysisCache(path, ("샤오미",))
     assert again.index_terms("샤오미의 CEO") == first.missed["샤오미의 CEO"]
     assert again.missed == {}
+
+
+def test_analysis_cache_prefetches_known_texts_in_one_pass(tmp_path):
+    from newsdb.search_index import AnalysisCache
+
+    path = tmp_path / "cache.sqlite"
+    first = AnalysisCache(path, ("샤오미",))
+    first.index_terms("샤오미의 CEO")
+    first.save()
+    again = AnalysisCache(path, ("샤오미",))
+    again.prefetch(["샤오미의 CEO", "샤오미의 CEO", "처음 보는 문장"])
+    assert again.found == {"샤오미의 CEO": first.missed["샤오미의 CEO"]}
+    assert again.index_terms("샤오미의 CEO") == first.missed["샤오미의 CEO"]
+    assert again.missed == {}
