@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from operator import itemgetter
 from pathlib import Path
 
 import sqlite_utils
@@ -67,13 +68,16 @@ def insert_statement(name: str, columns: list[str]) -> str:
 
 def insert_rows(conn: sqlite3.Connection, table: Table, rows: list[dict]) -> None:
     """Plain executemany: the rows are already checked and of SQLite's own types, and
-    sqlite-utils' per-value conversions cost twice the insert itself."""
+    sqlite-utils' per-value conversions cost twice the insert itself. Every row carries
+    every column of the schema (dataset.py builds them so); a row that does not is a bug
+    and stops the build with a KeyError."""
     columns = list(table.columns)
     unknown = set(rows[0]) - set(columns) if rows else set()
     if unknown:
         raise ValueError(f"rows of {table.name} have columns the schema lacks: {unknown}")
+    values = itemgetter(*columns)
     conn.executemany(insert_statement(table.name, columns),
-                     (tuple(row.get(column) for column in columns) for row in rows))
+                     map(values, rows) if len(columns) > 1 else ((values(row),) for row in rows))
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
