@@ -99,6 +99,11 @@ def load_yaml(path: Path, with_lines: bool = False):
     except UnicodeDecodeError as error:
         raise YamlError(utf8_error_line(raw, error), utf8_error_message(error)) from None
     text = text.removeprefix("\ufeff")
+    unprintable = _NOT_PRINTABLE.search(text)
+    if unprintable:
+        raise _unprintable_error(text, unprintable)
+    if _DOCUMENT_MARKER.search(text):
+        _reject_second_document(text)
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
     except yaml_rs.YAMLDecodeError as error:
@@ -140,6 +145,33 @@ def _with_lines(value, node):
 
 
 _YAML_RS_LINE = re.compile(r"\bline (\d+)")
+# YAML's printable characters. yaml-rs stops reading at a NUL, silently dropping the rest
+# of the file, and accepts other control characters; they are rejected before it reads.
+_NOT_PRINTABLE = re.compile(
+    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+# yaml-rs reads a file of several documents as a list of them, which would pass for a
+# list of records; a curated file is one document.
+_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
+
+
+def _reject_second_document(text: str) -> None:
+    try:
+        yaml.compose(text, Loader=_FastComposer)
+    except yaml.composer.ComposerError as error:
+        mark = error.problem_mark
+        raise YamlError(mark.line + 1 if mark else None,
+                        "invalid YAML: a second document in the file: expected one "
+                        "document (remove the '---' or '...' line)") from None
+    except (yaml.YAMLError, RecursionError):
+        pass  # any other error is yaml-rs's to report
+
+
+def _unprintable_error(text: str, found: re.Match) -> YamlError:
+    line = text.count("\n", 0, found.start()) + 1
+    return YamlError(line, f"invalid YAML: control character U+{ord(found.group()):04X} in "
+                           "the text: expected printable characters only")
 
 
 def _syntax_error(text: str, error: Exception) -> YamlError:
@@ -147,6 +179,8 @@ def _syntax_error(text: str, error: Exception) -> YamlError:
     have always seen them) when it rejects the file too, otherwise yaml-rs's own."""
     try:
         yaml.load(text, Loader=_LineLoader)
+    except RecursionError:
+        pass  # nesting deeper than PyYAML's pure-Python reader can follow: yaml-rs's message
     except yaml.MarkedYAMLError as pyyaml_error:
         mark = pyyaml_error.problem_mark or pyyaml_error.context_mark
         line = mark.line + 1 if mark else None

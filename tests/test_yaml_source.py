@@ -113,3 +113,33 @@ def test_a_byte_order_mark_and_crlf_are_read(tmp_path):
     path.write_bytes("\ufeffa: 한국\r\nb: 2\r\n".encode("utf-8"))
     assert load_yaml(path) == {"a": "한국", "b": 2}
     assert load_yaml(path, with_lines=True).line_of("b") == 2
+
+
+@pytest.mark.parametrize("text, line, code", [
+    ("- id: a\n  name: b\n\x00- id: c\n", 3, "U+0000"),  # yaml-rs alone stops at a NUL
+    ("- id: a\n  name: b\x01c\n", 2, "U+0001"),
+])
+def test_a_control_character_is_an_error_at_its_line(tmp_path, text, line, code):
+    with pytest.raises(YamlError) as raised:
+        load_yaml(write(tmp_path, text))
+    assert raised.value.line == line
+    assert str(raised.value) == (f"invalid YAML: control character {code} in the text: "
+                                 "expected printable characters only")
+
+
+def test_nesting_too_deep_is_an_error_not_a_crash(tmp_path):
+    with pytest.raises(YamlError) as raised:
+        load_yaml(write(tmp_path, "[" * 100_000 + "]" * 100_000))
+    assert str(raised.value).startswith("invalid YAML: YAML parse error at line 1")
+
+
+def test_a_second_document_is_an_error(tmp_path):
+    with pytest.raises(YamlError) as raised:
+        load_yaml(write(tmp_path, "- id: a\n---\n- id: b\n"))
+    assert raised.value.line == 2
+    assert str(raised.value) == ("invalid YAML: a second document in the file: expected one "
+                                 "document (remove the '---' or '...' line)")
+
+
+def test_one_document_may_start_with_its_marker(tmp_path):
+    assert load_yaml(write(tmp_path, "---\n- id: a\n...\n")) == [{"id": "a"}]
