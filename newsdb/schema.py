@@ -120,8 +120,10 @@ TABLES = [
                   "sentence_id", "quote"),
         facets=("country", "category", "unit", "period", "qualifier", "rank_scope"),
         # statistics_by_category: filtered by category and read in its order;
-        # facts_needing_care (approximate figures)
-        indexes=(("category", "country", "indicator_en", "period"), ("qualifier", "id")),
+        # facts_needing_care (approximate figures); korea_china_comparison (the ratios in
+        # period order)
+        indexes=(("category", "country", "indicator_en", "period"), ("qualifier", "id"),
+                 ("unit", "period", "id")),
         vocabularies={"category": v.STATISTIC_CATEGORIES, "country": v.COUNTRIES,
                       "unit": v.UNITS, "qualifier": v.QUALIFIERS, "rank_scope": v.RANK_SCOPES},
     ),
