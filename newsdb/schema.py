@@ -101,6 +101,8 @@ TABLES = [
                       ("organization_id", "organizations", "id")),
         not_null=("event_id", "role"),
         facets=("role",),
+        # about_entity: a participant's events and roles without reading the table
+        indexes=(("organization_id", "event_id", "role"), ("person_id", "event_id", "role")),
         vocabularies={"role": v.PARTICIPANT_ROLES},
     ),
     Table(
@@ -155,6 +157,8 @@ TABLES = [
         pk=("mou_id", "organization_id"),
         foreign_keys=(("mou_id", "mous", "id"), ("organization_id", "organizations", "id")),
         not_null=("mou_id", "organization_id"),
+        # about_entity: an organization's memoranda without reading the table
+        indexes=(("organization_id", "mou_id"),),
     ),
     Table(
         "notes",
