@@ -14,7 +14,7 @@ from datasette.app import Datasette
 
 from newsdb.build import build
 from newsdb.serving import ROOT, SETTINGS, view_counts, write_inspect
-from newsdb.views import VIEWS, create_views
+from newsdb.views import ITINERARY_COLUMNS, VIEWS, create_views
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate_corpus import generate  # noqa: E402
@@ -50,19 +50,10 @@ LEFT JOIN sentences s ON s.id = f.sentence_id
 ORDER BY f.article_id, s.char_start IS NULL, s.char_start, f.fact_table, f.fact_id
 """
 
-# The itinerary as it was before its rows were worked out at build time.
-ITINERARY_REFERENCE = """
-SELECT o.sequence, e.start_date, e.end_date, e.time_of_day, e.date_basis, e.id, e.title,
-       e.title_ko, e.title_en, e.kind, e.status, e.parent_event_id, p.id, p.name,
-       p.name_ko, p.latitude, p.longitude, p.coordinates_precision,
-       (SELECT group_concat(participant, '; ') FROM (
-           SELECT coalesce(person.name, organization.name) || ' — ' || ep.role AS participant
-           FROM event_participants ep
-           LEFT JOIN people person ON person.id = ep.person_id
-           LEFT JOIN organizations organization ON organization.id = ep.organization_id
-           WHERE ep.event_id = e.id
-           ORDER BY ep.role, participant)),
-       e.when_ko, e.time_ko, e.sentence_id, e.quote, o.article_id
+# The itinerary as it was before its rows were stored at build time: the same columns,
+# joined and ordered at query time.
+ITINERARY_REFERENCE = f"""
+SELECT {ITINERARY_COLUMNS}
 FROM itinerary_order o
 JOIN events e ON e.id = o.event_id
 LEFT JOIN places p ON p.id = e.place_id
