@@ -46,77 +46,59 @@ SELECT e.id, e.article_id,
 FROM events e
 LEFT JOIN sentences s ON s.id = e.sentence_id"""
 
-# Every row of the itinerary, participants' names included, is worked out once at build
-# time into itinerary_rows, stored in the itinerary's order (by article, then sequence).
-# The view reads that one table without ORDER BY, so SQLite 3.40 flattens it into
-# Datasette's count(*) and facet queries, which then read the table's indexes: with a
-# join, or an ORDER BY, in the view every facet of its page worked out every row of the
-# corpus (1.6 s at 10,000 articles). A scan, or a look-up by one column's index, returns
-# the rows in the stored order.
-ITINERARY_COLUMNS = """
-    o.sequence,
-    e.start_date,
-    e.end_date,
-    e.time_of_day,
-    e.date_basis,
-    e.id AS event_id,
-    e.title,
-    e.title_ko,
-    e.title_en,
-    e.kind,
-    e.status,
-    e.parent_event_id,
-    p.id AS place_id,
-    p.name AS place,
-    p.name_ko AS place_ko,
-    p.latitude,
-    p.longitude,
-    p.coordinates_precision,
-    (SELECT group_concat(participant, '; ') FROM (
+# The itinerary's rows are worked out once at build time into itinerary_rows, stored in
+# the itinerary's order (by article, then sequence): the order, the place and the
+# participants' names. The view reads that one table without ORDER BY, so SQLite 3.40
+# flattens it into Datasette's count(*) and facet queries, which then read the table's
+# indexes; with a join or an ORDER BY in the view, every facet of its page worked out
+# every row of the corpus (1.6 s at 10,000 articles). A scan, or a look-up of one value
+# in one column's index, returns the rows in the stored order. The events' long texts
+# (titles, quote) are not copied: the view looks them up for the rows it returns.
+PARTICIPANTS = """(SELECT group_concat(participant, '; ') FROM (
         SELECT coalesce(person.name, organization.name) || ' — ' || ep.role AS participant
         FROM event_participants ep
         LEFT JOIN people person ON person.id = ep.person_id
         LEFT JOIN organizations organization ON organization.id = ep.organization_id
         WHERE ep.event_id = e.id
         ORDER BY ep.role, participant
-    )) AS participants,
-    e.when_ko,
-    e.time_ko,
-    e.sentence_id,
-    e.quote,
-    o.article_id"""
+    ))"""
 
-ITINERARY_ROWS_TABLE = """
-CREATE TABLE itinerary_rows (
-    sequence INTEGER NOT NULL,
-    start_date TEXT,
-    end_date TEXT,
-    time_of_day TEXT,
-    date_basis TEXT,
-    event_id TEXT PRIMARY KEY REFERENCES events(id),
-    title TEXT,
-    title_ko TEXT,
-    title_en TEXT,
-    kind TEXT,
-    status TEXT,
-    parent_event_id TEXT,
-    place_id TEXT REFERENCES places(id),
-    place TEXT,
-    place_ko TEXT,
-    latitude FLOAT,
-    longitude FLOAT,
-    coordinates_precision TEXT,
-    participants TEXT,
-    when_ko TEXT,
-    time_ko TEXT,
-    sentence_id TEXT,
-    quote TEXT,
-    article_id TEXT NOT NULL REFERENCES articles(id)
-)"""
+# The view's columns in order, each with its SQL over itinerary_order o, events e and
+# places p, and the SQLite type of the stored ones.
+ITINERARY_SOURCES = {
+    "sequence": ("o.sequence", "INTEGER NOT NULL"),
+    "start_date": ("e.start_date", "TEXT"),
+    "end_date": ("e.end_date", "TEXT"),
+    "time_of_day": ("e.time_of_day", "TEXT"),
+    "date_basis": ("e.date_basis", "TEXT"),
+    "event_id": ("e.id", "TEXT PRIMARY KEY REFERENCES events(id)"),
+    "title": ("e.title", None),
+    "title_ko": ("e.title_ko", None),
+    "title_en": ("e.title_en", None),
+    "kind": ("e.kind", "TEXT"),
+    "status": ("e.status", "TEXT"),
+    "parent_event_id": ("e.parent_event_id", "TEXT"),
+    "place_id": ("p.id", "TEXT REFERENCES places(id)"),
+    "place": ("p.name", "TEXT"),
+    "place_ko": ("p.name_ko", "TEXT"),
+    "latitude": ("p.latitude", "FLOAT"),
+    "longitude": ("p.longitude", "FLOAT"),
+    "coordinates_precision": ("p.coordinates_precision", "TEXT"),
+    "participants": (PARTICIPANTS, "TEXT"),
+    "when_ko": ("e.when_ko", "TEXT"),
+    "time_ko": ("e.time_ko", "TEXT"),
+    "sentence_id": ("e.sentence_id", "TEXT"),
+    "quote": ("e.quote", None),
+    "article_id": ("o.article_id", "TEXT NOT NULL REFERENCES articles(id)"),
+}
+STORED = {column: kind for column, (_, kind) in ITINERARY_SOURCES.items() if kind}
+
+ITINERARY_ROWS_TABLE = "CREATE TABLE itinerary_rows (\n    " + ",\n    ".join(
+    f"{column} {kind}" for column, kind in STORED.items()) + "\n)"
 
 FILL_ITINERARY_ROWS = f"""
-INSERT INTO itinerary_rows
-SELECT {ITINERARY_COLUMNS}
+INSERT INTO itinerary_rows ({', '.join(STORED)})
+SELECT {', '.join(ITINERARY_SOURCES[column][0] for column in STORED)}
 FROM itinerary_order o
 JOIN events e ON e.id = o.event_id
 LEFT JOIN places p ON p.id = e.place_id
@@ -126,13 +108,10 @@ ORDER BY o.article_id, o.sequence"""
 # rowid order, which is the itinerary's order.
 ITINERARY_ROWS_INDEXED = ("start_date", "place", "place_id", "kind", "date_basis", "article_id")
 
-ITINERARY = """
-SELECT sequence, start_date, end_date, time_of_day, date_basis, event_id, title, title_ko,
-       title_en, kind, status, parent_event_id, place_id, place, place_ko, latitude,
-       longitude, coordinates_precision, participants, when_ko, time_ko, sentence_id, quote,
-       article_id
-FROM itinerary_rows
-"""
+ITINERARY = "SELECT\n    " + ",\n    ".join(
+    f"i.{column}" if column in STORED
+    else f"(SELECT {column} FROM events WHERE id = i.event_id) AS {column}"
+    for column in ITINERARY_SOURCES) + "\nFROM itinerary_rows i\n"
 
 # A ratio row (unit 'ratio') names its figure (ratio_of_id) and its base (compared_to_id);
 # whichever of the two is China's goes in the cn_ columns.

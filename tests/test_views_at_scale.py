@@ -14,7 +14,7 @@ from datasette.app import Datasette
 
 from newsdb.build import build
 from newsdb.serving import ROOT, SETTINGS, view_counts, write_inspect
-from newsdb.views import ITINERARY_COLUMNS, VIEWS, create_views
+from newsdb.views import ITINERARY_SOURCES, VIEWS, create_views
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate_corpus import generate  # noqa: E402
@@ -53,7 +53,7 @@ ORDER BY f.article_id, s.char_start IS NULL, s.char_start, f.fact_table, f.fact_
 # The itinerary as it was before its rows were stored at build time: the same columns,
 # joined and ordered at query time.
 ITINERARY_REFERENCE = f"""
-SELECT {ITINERARY_COLUMNS}
+SELECT {', '.join(sql for sql, _ in ITINERARY_SOURCES.values())}
 FROM itinerary_order o
 JOIN events e ON e.id = o.event_id
 LEFT JOIN places p ON p.id = e.place_id
