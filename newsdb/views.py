@@ -28,7 +28,7 @@ ITINERARY_ORDER = """e.start_date,
 # The itinerary order needs every event of an article at once (a window over the
 # article), which at 10,000 articles made every page of the view and every query on it
 # number the whole corpus before filtering. So it is numbered once, at build time, into
-# the table itinerary_order, and the view reads it through an index.
+# the table itinerary_order, from which itinerary_rows (below) is filled in that order.
 ITINERARY_ORDER_TABLE = """
 CREATE TABLE itinerary_order (
     event_id TEXT PRIMARY KEY REFERENCES events(id),
