@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import html
 import http.client
+import importlib.util
 import json
 import re
 import socket
@@ -41,7 +42,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate_corpus import generate  # noqa: E402
 from newsdb.build import build  # noqa: E402
 from newsdb.finishers import FINISHERS  # noqa: E402
-from newsdb.serving import serve_args, write_inspect  # noqa: E402
+from newsdb.serving import PLUGINS, serve_args, write_inspect  # noqa: E402
 
 METADATA = ROOT / "metadata.yml"
 TRACE = re.compile(r"<pre>(\{.*?)</pre>", re.S)
@@ -123,6 +124,19 @@ def time_sql(conn: sqlite3.Connection, queries: list[tuple[str, dict]],
     return samples[1:]
 
 
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    """What the server's plugins do to each connection (the Korean escape_fts that
+    ?_search= and the search query call, the limits), so the direct SQL is the same."""
+    for path in sorted(PLUGINS.glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"plugin_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        if hasattr(module, "prepare_connection"):
+            module.prepare_connection(conn)
+        if hasattr(module, "load_analyser"):
+            module.load_analyser(conn)  # the model loads once, as the server's startup does
+
+
 def metadata_for(db_name: str) -> dict:
     data = yaml.safe_load(METADATA.read_text(encoding="utf-8")) if METADATA.exists() else {}
     return ((data or {}).get("databases") or {}).get(db_name) or {}
@@ -161,7 +175,8 @@ def pages(conn: sqlite3.Connection, db_name: str, search: str,
         "escape '\\' and sql like 'CREATE VIRTUAL TABLE%'")]
     for name, query in (metadata_for(db_name).get("queries") or {}).items():
         sql = query["sql"] if isinstance(query, dict) else query
-        if set(re.findall(r"\b\w+_fts\b", sql)) - set(fts):
+        # A name ending in _fts not called as a function (escape_fts(...)) is a table.
+        if set(re.findall(r"\b\w+_fts\b(?!\s*\()", sql)) - set(fts):
             print(f"skipping query {name}: the database has no full-text index it reads")
             continue
         names = dict.fromkeys(re.findall(r"(?<!:):(\w+)", sql))
@@ -189,6 +204,7 @@ def measure(db: Path, requests: int, search: str, clients: int = 4,
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     conn = sqlite3.connect(f"file:{db}?immutable=1", uri=True)
+    prepare_connection(conn)
     params = sample_values(conn, search)
     server = start_server(db, port)
     results = []

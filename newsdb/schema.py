@@ -101,6 +101,8 @@ TABLES = [
                       ("organization_id", "organizations", "id")),
         not_null=("event_id", "role"),
         facets=("role",),
+        # about_entity: a participant's events and roles without reading the table
+        indexes=(("organization_id", "event_id", "role"), ("person_id", "event_id", "role")),
         vocabularies={"role": v.PARTICIPANT_ROLES},
     ),
     Table(
@@ -120,8 +122,10 @@ TABLES = [
                   "sentence_id", "quote"),
         facets=("country", "category", "unit", "period", "qualifier", "rank_scope"),
         # statistics_by_category: filtered by category and read in its order;
-        # facts_needing_care (approximate figures)
-        indexes=(("category", "country", "indicator_en", "period"), ("qualifier", "id")),
+        # facts_needing_care (approximate figures); korea_china_comparison (the ratios in
+        # period order)
+        indexes=(("category", "country", "indicator_en", "period"), ("qualifier", "id"),
+                 ("unit", "period", "id")),
         vocabularies={"category": v.STATISTIC_CATEGORIES, "country": v.COUNTRIES,
                       "unit": v.UNITS, "qualifier": v.QUALIFIERS, "rank_scope": v.RANK_SCOPES},
     ),
@@ -153,6 +157,8 @@ TABLES = [
         pk=("mou_id", "organization_id"),
         foreign_keys=(("mou_id", "mous", "id"), ("organization_id", "organizations", "id")),
         not_null=("mou_id", "organization_id"),
+        # about_entity: an organization's memoranda without reading the table
+        indexes=(("organization_id", "mou_id"),),
     ),
     Table(
         "notes",

@@ -10,7 +10,9 @@ Datasette(..., settings=SETTINGS, plugins_dir=PLUGINS).
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +51,27 @@ def write_inspect(db: Path) -> Path:
     target = inspect_file(db)
     subprocess.run([datasette_bin(), "inspect", str(db), "--inspect-file", str(target)],
                    check=True)
+    data = json.loads(target.read_text(encoding="utf-8"))
+    data[db.stem]["tables"].update(view_counts(db))
+    target.write_text(json.dumps(data, indent=2), encoding="utf-8")
     return target
+
+
+def view_counts(db: Path) -> dict[str, dict[str, int]]:
+    """Row counts of the views, in the shape of `datasette inspect`'s table counts.
+
+    Datasette 0.65 takes an unfiltered page's row count from the inspect file under
+    that page's name, table or view; `datasette inspect` counts only tables, so every
+    view page counted its view at every request (korea_china_comparison: 180 ms at
+    10,000 articles). The file is served immutable, so the counts stay true."""
+    conn = sqlite3.connect(f"file:{db}?immutable=1", uri=True)
+    try:
+        views = [name for name, in conn.execute(
+            "select name from sqlite_master where type = 'view' order by name")]
+        return {name: {"count": conn.execute(f"select count(*) from [{name}]").fetchone()[0]}
+                for name in views}
+    finally:
+        conn.close()
 
 
 def serve_args(db: Path, host: str = "127.0.0.1", port: int = 8001,

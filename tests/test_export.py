@@ -51,9 +51,12 @@ def db_rows(db_path: Path, name: str) -> list[tuple]:
 
 
 def exported_names(db_path: Path) -> list[str]:
+    """The tables and views the package should hold: those metadata.yml does not hide."""
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8")) or {}
     conn = sqlite3.connect(db_path)
     try:
-        return [name for name, _ in export.exported_names(conn)]
+        return [name for name, _ in export.exported_names(conn)
+                if not export.table_metadata(metadata, name).get("hidden")]
     finally:
         conn.close()
 
