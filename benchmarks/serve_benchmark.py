@@ -285,6 +285,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients")
     parser.add_argument("--seconds", type=float, default=20, help="of the throughput run")
     args = parser.parse_args(argv)
+    if args.db and args.db.stem != "news":
+        # metadata.yml configures the database called "news": under another name the
+        # pages would be timed without their facets and canned queries.
+        parser.error(f"--db {args.db}: the file must be called news.db (metadata.yml "
+                     "describes the database 'news'); copy or link it as DIR/news.db")
     with tempfile.TemporaryDirectory(prefix="newsdb-serve-") as folder:
         db = args.db or build_corpus(args.articles, Path(folder))
         results, load = measure(db, args.requests, args.search, args.clients, args.seconds)
