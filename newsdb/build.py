@@ -22,10 +22,14 @@ def collect(sources_dir: Path) -> tuple[dict[str, list[dict]] | None, Problems]:
         problems.add(str(sources_dir), None, None, None, "sources folder is missing")
         return None, problems
     tables = _read_and_check(sources_dir, problems, with_lines=False)
-    if problems:
-        problems = Problems()
-        _read_and_check(sources_dir, problems, with_lines=True)
-    return (None if problems else tables), problems
+    if not problems:
+        return tables, problems
+    problems = Problems()
+    _read_and_check(sources_dir, problems, with_lines=True)
+    if not problems:
+        problems.add(str(sources_dir), None, None, None,
+                     "the sources changed while the build read them: run it again")
+    return None, problems
 
 
 def _read_and_check(sources_dir: Path, problems: Problems, with_lines: bool):

@@ -57,7 +57,7 @@ class Curated:
     raw: dict
 
     def line_of(self, name: str) -> int | None:
-        return line_of(self.raw, name) if isinstance(self.raw, dict) else self.line
+        return line_of(self.raw, name)
 
 
 @dataclass

@@ -143,3 +143,23 @@ def test_a_second_document_is_an_error(tmp_path):
 
 def test_one_document_may_start_with_its_marker(tmp_path):
     assert load_yaml(write(tmp_path, "---\n- id: a\n...\n")) == [{"id": "a"}]
+
+
+def test_a_build_reports_the_problems_of_its_second_reading(tmp_path, monkeypatch):
+    # Problems are reported from a second reading, with lines; if the sources changed
+    # between the two readings and the second finds nothing, the build still fails.
+    from newsdb import build
+
+    readings = []
+
+    def read(sources_dir, problems, with_lines):
+        readings.append(with_lines)
+        if not with_lines:
+            problems.add("sources/x.yml", None, "a", "quote", "first reading's problem")
+        return {"events": []}
+
+    monkeypatch.setattr(build, "_read_and_check", read)
+    tables, problems = build.collect(tmp_path)
+    assert tables is None and readings == [False, True]
+    assert [p.message for p in problems.items] == [
+        "the sources changed while the build read them: run it again"]
