@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         db = prepare_db(args.db, Path(tmp))
         metadata = args.metadata
         grouped = routes(db, metadata)
-        print(f"paths: " + ", ".join(f"{k} {len(v)}" for k, v in grouped.items()))
+        print("paths: " + ", ".join(f"{k} {len(v)}" for k, v in grouped.items()))
         # Every kind of route gets an equal share of the requests, whatever its count.
         longest = max(len(group) for group in grouped.values())
         paths = [(kind, group[i % len(group)])

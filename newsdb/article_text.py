@@ -122,7 +122,7 @@ def _iso_timestamp(value: str, utc_offset: str, line: int) -> str:
     try:
         stamp = dt.datetime.strptime(value, "%Y/%m/%d %H:%M")
         zone = dt.datetime.strptime(utc_offset, "%z").tzinfo
-    except ValueError as error:
+    except ValueError:
         raise ArticleFormatError(
             line, f"invalid timestamp '{value}': expected a real date and time "
                   "YYYY/MM/DD HH:MM") from None

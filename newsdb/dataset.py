@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 

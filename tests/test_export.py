@@ -19,7 +19,7 @@ import yaml
 
 import build_db
 from newsdb import export
-from newsdb.schema import TABLES, TABLES_BY_NAME
+from newsdb.schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 BOM = "\ufeff".encode("utf-8")
