@@ -1,7 +1,10 @@
-# news.db: `make serve` sets everything up and serves the site; `make test` runs every test.
+# news.db: `make serve` sets everything up and serves the site (PORT=8001 unless given);
+# `make test` runs every test.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+NEWSDB := $(VENV)/bin/newsdb
+PORT ?= 8001
 INSTALLED := $(VENV)/.installed
 SOURCES := $(shell find sources newsdb -type f -not -name '*.pyc') build_db.py
 
@@ -16,16 +19,16 @@ $(INSTALLED): pyproject.toml
 install: $(INSTALLED)
 
 news.db: $(INSTALLED) $(SOURCES)
-	$(PY) build_db.py --output news.db
+	$(NEWSDB) build --output news.db
 
 build: news.db
 
 serve: news.db
-	$(PY) -m newsdb.serving --db news.db --port 8001
+	$(NEWSDB) serve --db news.db --port $(PORT)
 
 # export/: datapackage.json, CSV, spreadsheet CSV and Parquet of news.db (README: Exports).
 export: news.db
-	$(PY) -m newsdb.export --db news.db export
+	$(NEWSDB) export export --db news.db
 
 test: $(INSTALLED)
 	$(PY) -m pytest

@@ -5,10 +5,12 @@
 
 Each size runs in its own child process (so peak memory is that build's alone): generate
 the corpus, read and check it (newsdb.build.collect), write it (newsdb.database with
-every finisher in newsdb.finishers.FINISHERS, each timed by name), then insert the same
-rows with plain sqlite3.executemany in one transaction into the same tables and indexes
-(newsdb.database.create_tables) and the same full-text tables the finishers produced:
-the floor. The table printed compares the two. Each size starts with an empty analysis
+every finisher in newsdb.finishers.FINISHERS, each timed by name: the derived tables,
+the Korean analysis, the one full-text index), then insert the same rows with plain
+sqlite3.executemany in one transaction into the same tables and indexes
+(newsdb.database.create_tables: the registry's tables, derived ones included), then the
+rows of the full-text index `search_index` (analysis included, as given) and the
+finishers' other indexes: the floor. The table printed compares the two. Each size starts with an empty analysis
 cache (the build's first run), then rebuilds the same sources once more with the cache
 filled: 'rebuild cpu s' is what a curator's next build costs.
 """
@@ -34,13 +36,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate_corpus import generate  # noqa: E402
 from newsdb.build import collect  # noqa: E402
 from newsdb.database import create_tables, insert_statement, write_database  # noqa: E402
+from newsdb.analysis import SEARCH_INDEX  # noqa: E402
 from newsdb.finishers import FINISHERS  # noqa: E402
 from newsdb.schema import TABLES_BY_NAME  # noqa: E402
 from newsdb.search_index import CACHE_ENV  # noqa: E402
 
 SIZES = (100, 1000, 10000)
 # The finisher that runs the Korean analysis: the target compares the build without it
-# (the floor inserts its output, search_text, as given).
+# (the floor inserts its output, the index's search_text column, as given).
 ANALYSIS = "add_search_texts"
 FTS_SHADOWS = ("_data", "_idx", "_docsize", "_config", "_content", "_segments",
                "_segdir", "_stat")
@@ -102,18 +105,22 @@ def measure(n: int, work: Path) -> dict:
 
 def insert_floor(built: Path, path: Path):
     """CPU and wall seconds to insert the built database's rows with plain executemany:
-    first the schema's tables (created by newsdb.database.create_tables, with any column
-    a finisher added) in one transaction, then in a second one the tables and full-text
-    indexes the finishers created, from their content (not the analysis that made it).
-    Rows are read from the built file beforehand, outside the timing."""
+    first every table of the registry, derived ones included (created by
+    newsdb.database.create_tables, with any column a finisher added), in one
+    transaction; then in a second one the tables the finishers created (the full-text
+    index, its rows given with their rowids and their analysis, not the analysis that
+    made it) and the indexes they added. Rows are read from the built file beforehand,
+    outside the timing."""
     path.unlink(missing_ok=True)
     source = sqlite3.connect(built)
     conn = sqlite3.connect(path)
     create_tables(sqlite_utils.Database(conn))
     schema = [(name, added_columns(source, conn, name)) for name in TABLES_BY_NAME]
     extra, virtual = finisher_tables(source)
-    loaded = {name: read_rows(source, name, columns)
-              for name, columns in schema + [(n, None) for n, _ in extra if n not in virtual]}
+    indexes = finisher_indexes(source, conn)
+    loaded = {name: read_rows(source, name, columns) for name, columns in schema}
+    loaded.update({name: read_rows(source, name, ["rowid", *columns_of(source, name)])
+                   for name, _ in extra})
     clock = Clock()
     with conn:
         for name, columns in schema:
@@ -122,10 +129,10 @@ def insert_floor(built: Path, path: Path):
     with conn:
         for name, sql in extra:
             conn.execute(sql)
-            if name in virtual:
-                conn.execute(f"INSERT INTO [{name}]([{name}]) VALUES ('rebuild')")
-            else:
-                conn.executemany(insert_statement(name, columns_of(source, name)), loaded[name])
+            conn.executemany(insert_statement(name, ["rowid", *columns_of(source, name)]),
+                             loaded[name])
+        for sql in indexes:
+            conn.execute(sql)
     floor_fts = clock.lap()
     source.close()
     conn.close()
@@ -150,9 +157,19 @@ def read_rows(conn: sqlite3.Connection, table: str, columns: list[str] | None) -
     return conn.execute(f"SELECT {listed} FROM [{table}] ORDER BY rowid").fetchall()
 
 
+def finisher_indexes(source: sqlite3.Connection, floor: sqlite3.Connection) -> list[str]:
+    """The CREATE INDEX statements of the indexes a finisher added (the canned queries'
+    expression indexes): those of the built file the floor's schema lacks."""
+    have = {name for name, in floor.execute("SELECT name FROM sqlite_master "
+                                            "WHERE type = 'index'")}
+    return [sql for name, sql in source.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "ORDER BY rowid") if name not in have]
+
+
 def finisher_tables(source: sqlite3.Connection):
-    """The tables finishers created, in creation order, and which of them are full-text
-    (virtual) tables: those are rebuilt from their content table in the floor."""
+    """The tables finishers created, in creation order (the full-text index, without its
+    shadow tables, which the floor's inserts fill), and which of them are virtual."""
     entries = source.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL "
         "AND name NOT LIKE 'sqlite_%' ORDER BY rowid").fetchall()
@@ -222,9 +239,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"measured {n:,} articles", file=sys.stderr, flush=True)
     print(table(results))
     print("\nShares and ratios are of CPU time (the machine is shared). 'x floor' is the "
-          "whole build over the\nfloor (schema tables with search_text, then the finishers' "
-          "tables and full-text indexes);\n'x floor excl. analysis' leaves out the Korean "
-          f"analysis ({ANALYSIS}), whose output the floor\ninserts as given.")
+          "whole build over the\nfloor (the registry's tables, derived ones included, then "
+          f"the full-text index\n{SEARCH_INDEX} and the finishers' indexes); 'x floor excl. "
+          f"analysis' leaves out the Korean\nanalysis ({ANALYSIS}), whose output the floor "
+          "inserts as given.")
     return 0
 
 

@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
-"""Load benchmark: Datasette served as `make serve` serves it, driven by concurrent clients.
+"""Load benchmark: the site served exactly as `make serve` serves it, driven by concurrent
+clients.
 
-    .venv/bin/python benchmarks/load.py [--seconds 30] [--clients 16] [--db news.db]
+    .venv/bin/python benchmarks/load.py [--seconds 30] [--clients 16] [--workers 2]
+                                        [--db DIR/news.db]
 
-Builds news.db into a temporary folder (unless --db is given), starts the real server
-on 127.0.0.1 through newsdb.serving.serve_args, and for a bounded time drives it with
-concurrent clients (asyncio + httpx) across the home page, table pages with facets, row
-pages, canned queries (read from metadata.yml at run time), `_search` on sentences (when
-full-text search exists) and CSV exports. Prints requests per second, p50/p95/p99
-latency and the error count (any status other than 200, or a failed request).
+Builds news.db into a temporary folder from sources/ (unless --db is given: for example
+the 10,000-article database `benchmarks/build_benchmark.py --sizes 10000 --keep DIR`
+leaves in DIR/10000/news.db), starts the real server on 127.0.0.1 with the console script
+`newsdb serve --db ... --port ... --workers N` (the command `make serve` runs; it writes
+the inspect file beside the database), and for a bounded time drives it with concurrent
+clients (asyncio + httpx) across the home pages, table pages with their default facets,
+row pages, every canned query of the site (newsdb.site.site_metadata(), with sample
+parameters), `?_search=` on sentences and the `search` query (the one full-text index),
+and CSV exports. Prints requests per second, p50/p95/p99 latency and the error count
+(any status other than 200, or a failed request), overall and per route.
 """
 from __future__ import annotations
 
@@ -16,6 +22,8 @@ import argparse
 import asyncio
 import os
 import platform
+import re
+import signal
 import socket
 import sqlite3
 import statistics
@@ -25,21 +33,23 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import datasette
 import httpx
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from newsdb.analysis import SEARCH_INDEX  # noqa: E402
 from newsdb.build import build  # noqa: E402
 from newsdb.finishers import FINISHERS  # noqa: E402
 from newsdb.schema import TABLES  # noqa: E402
-from newsdb.serving import serve_args, write_inspect  # noqa: E402
+from newsdb.site import DATABASE, site_metadata  # noqa: E402
 
 SEARCH_TERM = "중국"
+NEWSDB = Path(sys.executable).with_name("newsdb")
+START_TIMEOUT = 180  # s: the inspect file of a large database and the analyser's model
 
 
 def free_port() -> int:
@@ -48,54 +58,102 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def routes(db: Path, metadata: Path) -> dict[str, list[str]]:
+def sample_params(conn: sqlite3.Connection) -> dict[str, str]:
+    """Values for canned-query parameters: the commonest day, category and organization
+    of the database; any other parameter gets the search term."""
+    def top(sql: str) -> str:
+        row = conn.execute(sql).fetchone()
+        return str(row[0]) if row and row[0] is not None else ""
+    day = top("select start_date from events where start_date is not null "
+              "group by 1 order by count(*) desc limit 1")
+    return {"day": day, "date": day,
+            "category": top("select category from statistics group by 1 "
+                            "order by count(*) desc limit 1"),
+            "who": top("select name from organizations order by rowid limit 1"),
+            "q": SEARCH_TERM}
+
+
+def routes(db: Path) -> dict[str, list[str]]:
     """Paths to request, grouped by kind."""
-    name = db.stem
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    name = DATABASE
+    conn = sqlite3.connect(f"file:{db}?immutable=1", uri=True)
+    public = [t for t in TABLES if t.public]
     found: dict[str, list[str]] = {"home": ["/", f"/{name}"]}
     found["table+facets"] = [
         f"/{name}/{t.name}?" + "&".join(f"_facet={f}" for f in t.facets)
-        for t in TABLES if t.facets
+        for t in public if t.facets
     ]
     found["row"] = [
         f"/{name}/{t.name}/{quote(str(row[0]), safe='')}"
-        for t in TABLES if t.pk == "id"
-        for row in conn.execute(f"select id from [{t.name}] order by id limit 10")
+        for t in public if len(t.pk_columns) == 1
+        for row in conn.execute(f"select [{t.pk_columns[0]}] from [{t.name}] "
+                                f"order by rowid limit 10")
     ]
-    queries = (yaml.safe_load(metadata.read_text(encoding="utf-8")) or {}).get(
-        "databases", {}).get(name, {}).get("queries", {})
-    found["canned"] = [f"/{name}/{query}" for query in queries]
-    fts = conn.execute("select name from sqlite_master where name = 'sentences_fts'").fetchone()
-    if fts:
+    params = sample_params(conn)
+    found["canned"] = []
+    for query, spec in site_metadata()["databases"][name].get("queries", {}).items():
+        sql = spec["sql"] if isinstance(spec, dict) else spec
+        wanted = dict.fromkeys(re.findall(r"(?<!:):(\w+)", sql))
+        found["canned"].append(f"/{name}/{query}?" + urlencode(
+            {key: params.get(key, SEARCH_TERM) for key in wanted}))
+    index = conn.execute("select name from sqlite_master where name = ?",
+                         [SEARCH_INDEX]).fetchone()
+    if index:
         found["search"] = [f"/{name}/sentences?_search={quote(SEARCH_TERM)}",
-                           f"/{name}/sentences.json?_search={quote(SEARCH_TERM)}"]
-    found["csv"] = [f"/{name}/{t.name}.csv?_labels=on&_size=max" for t in TABLES]
+                           f"/{name}/sentences.json?_search={quote(SEARCH_TERM)}",
+                           f"/{name}/events?_search={quote(SEARCH_TERM)}",
+                           f"/{name}/search?q={quote(SEARCH_TERM)}"]
+    found["csv"] = [f"/{name}/{t.name}.csv?_labels=on&_size=max" for t in public]
     conn.close()
     if not found["canned"]:
-        print("notice: metadata.yml defines no canned queries; that route is skipped")
+        print("notice: the site defines no canned queries; that route is skipped")
         del found["canned"]
-    if not fts:
-        print("notice: sentences has no full-text index (sentences_fts); _search is skipped")
+    if not index:
+        print(f"notice: the database has no full-text index ({SEARCH_INDEX}); "
+              "_search is skipped")
     return found
 
 
+def start_server(db: Path, port: int, workers: int, log) -> subprocess.Popen:
+    """`newsdb serve`, as `make serve` runs it, in a session of its own so that its
+    uvicorn worker processes are stopped with it."""
+    if not NEWSDB.is_file():
+        raise SystemExit(f"{NEWSDB} not found: install the project (make install)")
+    args = [str(NEWSDB), "serve", "--db", str(db), "--host", "127.0.0.1",
+            "--port", str(port), "--workers", str(workers)]
+    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)  # the server's own process group
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+
+
 async def wait_until_up(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
     async with httpx.AsyncClient() as client:
-        for _ in range(300):
+        while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise SystemExit(f"datasette exited with status {process.returncode}")
+                raise RuntimeError(f"newsdb serve exited with status {process.returncode}")
             try:
                 if (await client.get(f"{base}/-/versions.json")).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
-            await asyncio.sleep(0.1)
-    raise SystemExit("datasette did not start within 30 seconds")
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"newsdb serve did not start within {START_TIMEOUT} seconds")
 
 
 async def drive(base: str, paths: list[tuple[str, str]], clients: int, seconds: float):
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: Counter = Counter()
+    failed_kinds: Counter = Counter()
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
@@ -113,15 +171,18 @@ async def drive(base: str, paths: list[tuple[str, str]], clients: int, seconds: 
             latencies[kind].append(time.perf_counter() - start)
             if not ok:
                 errors[path] += 1
+                failed_kinds[kind] += 1
 
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
         started = time.perf_counter()
         await asyncio.gather(*(client_loop(client, n * 7) for n in range(clients)))
         elapsed = time.perf_counter() - started
-    return latencies, errors, elapsed
+    return latencies, errors, failed_kinds, elapsed
 
 
 def percentiles(values: list[float]) -> tuple[float, float, float]:
+    if len(values) < 2:
+        return (values[0] * 1000,) * 3
     cuts = statistics.quantiles(values, n=100, method="inclusive")
     return cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000
 
@@ -134,26 +195,39 @@ def machine() -> str:
             f"Datasette {datasette.__version__}, SQLite {sqlite3.sqlite_version}")
 
 
-def report(latencies, errors, elapsed: float, clients: int) -> None:
+def report(latencies, errors, failed_kinds, elapsed: float, clients: int, workers: int,
+           db: Path, articles: int) -> None:
     every = [value for values in latencies.values() for value in values]
     total, failed = len(every), sum(errors.values())
-    p50, p95, p99 = percentiles(every)
     print(f"machine: {machine()}")
-    print(f"{clients} clients for {elapsed:.1f} s: {total} requests, "
+    print(f"database: {db} ({articles:,} articles, {db.stat().st_size / 2**20:,.0f} MiB)")
+    if not total:
+        print("no request completed")
+        return
+    p50, p95, p99 = percentiles(every)
+    print(f"{clients} clients, {workers} worker(s), {elapsed:.1f} s: {total} requests, "
           f"{total / elapsed:.1f} requests/s, p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
           f"p99 {p99:.1f} ms, errors {failed}")
-    print(f"{'route':<14} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    print(f"{'route':<14} {'requests':>9} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
+          f"{'p99 ms':>8} {'errors':>7}")
     for kind, values in latencies.items():
-        k50, k95, k99 = percentiles(values) if len(values) > 1 else (values[0] * 1000,) * 3
-        print(f"{kind:<14} {len(values):>9} {k50:>8.1f} {k95:>8.1f} {k99:>8.1f}")
+        k50, k95, k99 = percentiles(values)
+        print(f"{kind:<14} {len(values):>9} {len(values) / elapsed:>7.1f} {k50:>8.1f} "
+              f"{k95:>8.1f} {k99:>8.1f} {failed_kinds[kind]:>7}")
     for path, count in errors.most_common(10):
         print(f"error x{count}: {path}")
 
 
 def prepare_db(db: Path | None, folder: Path) -> Path:
     if db is not None:
+        if not db.is_file():
+            raise SystemExit(f"--db {db}: no such file")
+        if db.stem != DATABASE:
+            # The site (metadata, canned queries, search) is that of the database "news".
+            raise SystemExit(f"--db {db}: the file must be called {DATABASE}.db; "
+                             f"copy or link it as DIR/{DATABASE}.db")
         return db
-    output = folder / "news.db"
+    output = folder / f"{DATABASE}.db"
     counts, problems = build(ROOT / "sources", output, FINISHERS)
     if counts is None:
         raise SystemExit("\n".join(str(p) for p in problems.sorted()))
@@ -164,31 +238,38 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Load benchmark for the served news.db")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--db", type=Path, help="database to serve (default: a fresh build)")
-    parser.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="uvicorn worker processes of `newsdb serve` (default 2)")
+    parser.add_argument("--db", type=Path,
+                        help="a built news.db to serve, e.g. DIR/10000/news.db from "
+                             "build_benchmark.py --keep DIR (default: a fresh build)")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="newsdb-load-") as tmp:
         db = prepare_db(args.db, Path(tmp))
-        metadata = args.metadata
-        grouped = routes(db, metadata)
+        grouped = routes(db)
+        with sqlite3.connect(f"file:{db}?immutable=1", uri=True) as conn:
+            articles = conn.execute("select count(*) from articles").fetchone()[0]
         print("paths: " + ", ".join(f"{k} {len(v)}" for k, v in grouped.items()))
         # Every kind of route gets an equal share of the requests, whatever its count.
         longest = max(len(group) for group in grouped.values())
         paths = [(kind, group[i % len(group)])
                  for i in range(longest) for kind, group in grouped.items()]
-        write_inspect(db)
         port = free_port()
-        process = subprocess.Popen(serve_args(db, port=port, metadata=metadata),
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            asyncio.run(wait_until_up(base, process))
-            latencies, errors, elapsed = asyncio.run(
-                drive(base, paths, args.clients, args.seconds))
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-    report(latencies, errors, elapsed, args.clients)
+        log_path = Path(tmp) / "server.log"
+        with log_path.open("wb") as log:
+            process = start_server(db, port, args.workers, log)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                asyncio.run(wait_until_up(base, process))
+                latencies, errors, failed_kinds, elapsed = asyncio.run(
+                    drive(base, paths, args.clients, args.seconds))
+            except RuntimeError as error:
+                stop_server(process)
+                raise SystemExit(f"{error}\n{log_path.read_text(errors='replace')[-3000:]}")
+            finally:
+                stop_server(process)
+        report(latencies, errors, failed_kinds, elapsed, args.clients, args.workers, db,
+               articles)
     return 1 if sum(errors.values()) else 0
 
 

@@ -5,20 +5,22 @@
 
 Without --db, a corpus is generated and built in a temporary folder first (or reuse the
 one `build_benchmark.py --keep DIR` left in DIR/10000/news.db). The server is the real
-one: `newsdb.serving.serve_args` on 127.0.0.1 (plus trace_debug, so that each page's
-SQL can be read once with ?_trace=1). Every page is requested --requests times; then the
-SQL the page ran is run as many times directly against the file, so the difference is
-Datasette's own overhead. Pages: the events and statistics tables with their default
-facets (metadata.yml), a filtered events page, an event's row page, every canned query
-in metadata.yml, ?_search= on every table with full-text search, and a full CSV export
-of the events table.
+site in one process: `newsdb.serving.make_datasette` (the immutable file, its inspect
+data, the settings, the plugin from the installed package) under uvicorn on 127.0.0.1,
+plus trace_debug, so that each page's SQL can be read once with ?_trace=1. Every page is
+requested --requests times; then the SQL the page ran is run as many times directly
+against the file, with the plugin's connection set-up (Korean escape_fts, limits), so
+the difference is Datasette's own overhead. Pages: the events and statistics tables with
+their default facets (newsdb/tables.yml), a filtered events page, an event's row page,
+every derived table's page, every canned query of the site (newsdb.site), ?_search= on
+every searched table (the one index, search_index), and a full CSV export of the events
+table.
 """
 from __future__ import annotations
 
 import argparse
 import html
 import http.client
-import importlib.util
 import json
 import re
 import socket
@@ -33,8 +35,6 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -42,9 +42,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate_corpus import generate  # noqa: E402
 from newsdb.build import build  # noqa: E402
 from newsdb.finishers import FINISHERS  # noqa: E402
-from newsdb.serving import PLUGINS, serve_args, write_inspect  # noqa: E402
+from newsdb import datasette_plugin  # noqa: E402
+from newsdb.analysis import SEARCH_INDEX  # noqa: E402
+from newsdb.schema import DERIVED_TABLES, SEARCHED_TABLES  # noqa: E402
+from newsdb.serving import write_inspect  # noqa: E402
+from newsdb.site import DATABASE, site_metadata  # noqa: E402
 
-METADATA = ROOT / "metadata.yml"
 TRACE = re.compile(r"<pre>(\{.*?)</pre>", re.S)
 
 
@@ -54,11 +57,31 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# One uvicorn process serving newsdb.serving.make_datasette's site, as each worker of
+# `newsdb serve` does (app_from_environment), with trace_debug switched on before the
+# app is made (Datasette wraps it in its tracer only then).
+SERVER = """
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from newsdb.serving import make_datasette, preload_analyser
+
+db, port = Path(sys.argv[1]), int(sys.argv[2])
+preload_analyser(db)
+site = make_datasette(db)
+site._settings["trace_debug"] = True
+uvicorn.run(site.app(), host="127.0.0.1", port=port, access_log=False, log_level="warning")
+"""
+
+
 def start_server(db: Path, port: int) -> subprocess.Popen:
     write_inspect(db)
-    args = serve_args(db, port=port, metadata=METADATA) + ["--setting", "trace_debug", "1"]
-    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
+    args = [sys.executable, "-c", SERVER, str(db), str(port)]
+    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              cwd=ROOT)
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2)
@@ -68,7 +91,8 @@ def start_server(db: Path, port: int) -> subprocess.Popen:
                 raise SystemExit(f"datasette exited: {server.stderr.read().decode()}")
             time.sleep(0.2)
     server.terminate()
-    raise SystemExit("datasette did not start within 60 s")
+    server.wait(timeout=30)
+    raise SystemExit("datasette did not start within 180 s")
 
 
 def fetch(url: str) -> tuple[int, bytes]:
@@ -125,21 +149,10 @@ def time_sql(conn: sqlite3.Connection, queries: list[tuple[str, dict]],
 
 
 def prepare_connection(conn: sqlite3.Connection) -> None:
-    """What the server's plugins do to each connection (the Korean escape_fts that
+    """What the server's plugin does to each connection (the Korean escape_fts that
     ?_search= and the search query call, the limits), so the direct SQL is the same."""
-    for path in sorted(PLUGINS.glob("*.py")):
-        spec = importlib.util.spec_from_file_location(f"plugin_{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        if hasattr(module, "prepare_connection"):
-            module.prepare_connection(conn)
-        if hasattr(module, "load_analyser"):
-            module.load_analyser(conn)  # the model loads once, as the server's startup does
-
-
-def metadata_for(db_name: str) -> dict:
-    data = yaml.safe_load(METADATA.read_text(encoding="utf-8")) if METADATA.exists() else {}
-    return ((data or {}).get("databases") or {}).get(db_name) or {}
+    datasette_plugin.prepare_connection(conn)
+    datasette_plugin.load_analyser(conn)  # the model loads once, as at the server's startup
 
 
 def sample_values(conn: sqlite3.Connection, search: str) -> dict[str, str]:
@@ -168,25 +181,25 @@ def pages(conn: sqlite3.Connection, db_name: str, search: str,
               ("statistics table", f"/{db_name}/statistics", []),
               ("events filtered", f"/{db_name}/events?kind={urllib.parse.quote(kind)}", []),
               ("event row", f"/{db_name}/events/{urllib.parse.quote(event_id)}", [])]
-    for view, in conn.execute("select name from sqlite_master where type = 'view' order by name"):
-        result.append((f"view {view}", f"/{db_name}/{view}", []))
-    fts = [row[0] for row in conn.execute(
-        "select name from sqlite_master where type = 'table' and name like '%\\_fts' "
-        "escape '\\' and sql like 'CREATE VIRTUAL TABLE%'")]
-    for name, query in (metadata_for(db_name).get("queries") or {}).items():
+    for table in DERIVED_TABLES:
+        result.append((f"derived {table.name}", f"/{db_name}/{table.name}", []))
+    indexed = conn.execute("select 1 from sqlite_master where name = ?",
+                           [SEARCH_INDEX]).fetchone() is not None
+    if not indexed:
+        print(f"the database has no full-text index ({SEARCH_INDEX}): the search query and "
+              "?_search= are skipped", file=sys.stderr)
+    queries = site_metadata()["databases"][DATABASE].get("queries") or {}
+    for name, query in queries.items():
         sql = query["sql"] if isinstance(query, dict) else query
-        # A name ending in _fts not called as a function (escape_fts(...)) is a table.
-        if set(re.findall(r"\b\w+_fts\b(?!\s*\()", sql)) - set(fts):
-            print(f"skipping query {name}: the database has no full-text index it reads")
+        if not indexed and re.search(rf"\b{SEARCH_INDEX}\b", sql):
             continue
         names = dict.fromkeys(re.findall(r"(?<!:):(\w+)", sql))
         values = {key: params.get(key, search) for key in names}
         result.append((f"query {name}", f"/{db_name}/{name}?"
                        + urllib.parse.urlencode(values), [(sql, values)]))
-    for table in fts:
-        content = table[:-len("_fts")]
-        result.append((f"_search {content}",
-                       f"/{db_name}/{content}?_search={urllib.parse.quote(search)}", []))
+    for table in SEARCHED_TABLES if indexed else []:
+        result.append((f"_search {table.name}",
+                       f"/{db_name}/{table.name}?_search={urllib.parse.quote(search)}", []))
     return result
 
 
@@ -285,11 +298,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients")
     parser.add_argument("--seconds", type=float, default=20, help="of the throughput run")
     args = parser.parse_args(argv)
-    if args.db and args.db.stem != "news":
-        # metadata.yml configures the database called "news": under another name the
-        # pages would be timed without their facets and canned queries.
-        parser.error(f"--db {args.db}: the file must be called news.db (metadata.yml "
-                     "describes the database 'news'); copy or link it as DIR/news.db")
+    if args.db and args.db.stem != DATABASE:
+        # The plugin serves the site of the database called "news": under another name
+        # the pages would be timed without their facets, search and canned queries.
+        parser.error(f"--db {args.db}: the file must be called news.db (the site is that "
+                     "of the database 'news'); copy or link it as DIR/news.db")
     with tempfile.TemporaryDirectory(prefix="newsdb-serve-") as folder:
         db = args.db or build_corpus(args.articles, Path(folder))
         results, load = measure(db, args.requests, args.search, args.clients, args.seconds)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .schema import TABLES, Table, vocabulary_rows
+from .schema import SOURCE_TABLES, TABLES, Table, vocabulary_rows
 
 
 def temporary_path(output: Path) -> Path:
@@ -35,7 +35,7 @@ def write_database(output: Path, tables: dict[str, list[dict]], finishers=()) ->
         # as some (enable_fts) commit on their own.
         with db.atomic():
             create_tables(db)
-            for table in TABLES:
+            for table in SOURCE_TABLES:
                 rows = vocabulary_rows() if table.name == "vocabulary" else tables[table.name]
                 insert_rows(db.conn, table, rows)
         with db.conn:
@@ -66,6 +66,14 @@ def insert_statement(name: str, columns: list[str]) -> str:
     return f"INSERT INTO [{name}] ({listed}) VALUES ({', '.join('?' * len(columns))})"
 
 
+def first_rowid(table: Table) -> int:
+    """Each table's rows get rowids in a block of their own (the table's place in the
+    registry times 2^32), so that one full-text index can hold every table's rows under
+    their own rowids and Datasette's `?_search=` on a table (`rowid in (select rowid from
+    search_index ...)`) matches that table's rows only."""
+    return (TABLES.index(table) + 1) << 32
+
+
 def insert_rows(conn: sqlite3.Connection, table: Table, rows: list[dict]) -> None:
     """Plain executemany: the rows are already checked and of SQLite's own types, and
     sqlite-utils' per-value conversions cost twice the insert itself. Every row carries
@@ -75,9 +83,11 @@ def insert_rows(conn: sqlite3.Connection, table: Table, rows: list[dict]) -> Non
     unknown = set(rows[0]) - set(columns) if rows else set()
     if unknown:
         raise ValueError(f"rows of {table.name} have columns the schema lacks: {unknown}")
-    values = itemgetter(*columns)
-    conn.executemany(insert_statement(table.name, columns),
-                     map(values, rows) if len(columns) > 1 else ((values(row),) for row in rows))
+    # itemgetter of one name returns the value itself, not a tuple of one
+    values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    start = first_rowid(table)
+    conn.executemany(insert_statement(table.name, ["rowid", *columns]),
+                     ((start + n, *values(row)) for n, row in enumerate(rows)))
 
 
 def create_tables(db: sqlite_utils.Database) -> None:

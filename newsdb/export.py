@@ -1,18 +1,23 @@
 """Export news.db for tools other than Datasette.
 
-    python -m newsdb.export [--db news.db] [--metadata metadata.yml] DIR
+    newsdb export DIR [--db news.db]        (or python -m newsdb.export)
 
-writes, for every table and view of the database:
+writes, for every public table of the registry (newsdb/tables.yml), in its order, then
+every further table and view of the database:
 
     DIR/datapackage.json          Frictionless Data Package v2 with a Table Schema per CSV
     DIR/<name>.csv                UTF-8, RFC 4180, NULL as an empty field
     DIR/spreadsheet/<name>.csv    the same with a UTF-8 byte-order mark, for Excel
     DIR/parquet/<name>.parquet    typed columns, the SQLite values unchanged
 
-The descriptions come from metadata.yml, the enum constraints from the controlled
-vocabularies of newsdb/schema.py, keys and column types from the SQLite schema itself,
-so tables and views added later are exported without code changes. The export is
-written beside DIR and moved into place when complete.
+The registry is the one place where a table is declared: it says which tables are
+exported (never its internal ones), which of their columns (exactly the declared ones, so
+no build helper leaks out), their descriptions and the enum constraints of their
+vocabularies. Keys, NOT NULL and column types come from the SQLite schema itself, so a
+view added to the database later is exported too, after the registry's tables, without
+code changes; full-text search tables never are. The package's title and description
+come from the site's metadata (metadata.yml). The export is written beside DIR and moved
+into place when complete.
 """
 from __future__ import annotations
 
@@ -34,11 +39,10 @@ import yaml
 
 from .build import report_problems
 from .problems import Problems
-from .schema import TABLES_BY_NAME
+from .schema import REGISTRY, TABLES, Table
+from .site import METADATA, site_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
-# metadata.yml describes the database under this name, whatever the file is called.
-DATABASE_NAME = "news"
 PACKAGE_SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
 DEFAULT_TITLE = "news.db"
 LICENSES = [{
@@ -59,25 +63,29 @@ MISSING_VALUES = [""]
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PARQUET_TYPES = {"integer": pa.int64(), "number": pa.float64()}
+# The shadow tables SQLite's full-text search modules keep beside a virtual table.
+FTS_SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config",
+                       "_segments", "_segdir", "_stat")
 
 
 @dataclass
 class Resource:
-    """One table or view: its Table Schema and its rows, values as SQLite returns them."""
+    """One table or view: its Table Schema and its rows, values as SQLite returns them.
+    The fields of a registry table carry their descriptions."""
     name: str
     kind: str
     fields: list[dict]
     primary_key: list[str]
     foreign_keys: list[dict]
     rows: list[tuple]
+    description: str | None = None
 
     @property
     def column_names(self) -> list[str]:
         return [field["name"] for field in self.fields]
 
 
-def export_package(db_path: Path, out_dir: Path, metadata_path: Path = ROOT / "metadata.yml",
-                   ) -> tuple[list[Resource] | None, Problems]:
+def export_package(db_path: Path, out_dir: Path) -> tuple[list[Resource] | None, Problems]:
     """Write every export of `db_path` into `out_dir`. Returns the exported resources, or
     None and the problems when nothing was written."""
     problems = Problems()
@@ -86,8 +94,8 @@ def export_package(db_path: Path, out_dir: Path, metadata_path: Path = ROOT / "m
                      "database not found; build it first with python build_db.py")
         return None, problems
     check_target(out_dir, problems)
-    metadata = read_metadata(metadata_path, problems)
-    resources = read_database(db_path, metadata, problems)
+    metadata = package_metadata(problems)
+    resources = read_database(db_path, problems)
     for resource in resources:
         check_no_empty_strings(db_path, resource, problems)
     if problems:
@@ -131,13 +139,16 @@ def check_no_empty_strings(db_path: Path, resource: Resource, problems: Problems
                              "empty string; NULL is the only way to say 'not stated'")
 
 
-def read_database(db_path: Path, metadata: dict, problems: Problems) -> list[Resource]:
-    """Every table and view not hidden by metadata.yml, read from a read-only connection."""
+def read_database(db_path: Path, problems: Problems) -> list[Resource]:
+    """The public tables of the registry, then every further table and view, read from a
+    read-only connection."""
     try:
         conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            return [read_resource(conn, name, kind) for name, kind in exported_names(conn)
-                    if not table_metadata(metadata, name).get("hidden")]
+            check_registry_tables(db_path, conn, problems)
+            if problems:
+                return []
+            return [read_resource(conn, name, kind) for name, kind in exported_names(conn)]
         finally:
             conn.close()
     except sqlite3.Error as error:
@@ -145,17 +156,32 @@ def read_database(db_path: Path, metadata: dict, problems: Problems) -> list[Res
         return []
 
 
-def read_metadata(path: Path, problems: Problems) -> dict:
-    if not path.is_file():
-        return {}
+def check_registry_tables(db_path: Path, conn: sqlite3.Connection,
+                          problems: Problems) -> None:
+    """Every public table of the registry, with every column it declares, is exported: a
+    database built before a declaration was added cannot be exported."""
+    present = dict(database_names(conn))
+    for table in public_tables():
+        if table.name not in present:
+            problems.add(db_path, None, table.name, None,
+                         f"table declared in {REGISTRY.name} is missing from the database; "
+                         "rebuild it")
+            continue
+        columns = {column[1] for column in table_info(conn, table.name)}
+        for column in table.columns_list:
+            if column.name not in columns:
+                problems.add(db_path, None, table.name, column.name,
+                             f"column declared in {REGISTRY.name} is missing from the "
+                             "database; rebuild it")
+
+
+def package_metadata(problems: Problems) -> dict:
+    """The site's metadata (metadata.yml completed from the registry), for the package's
+    title and description."""
     try:
-        with path.open(encoding="utf-8") as handle:
-            metadata = yaml.safe_load(handle) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        problems.add(path, None, None, None, f"cannot read the metadata: {error}")
-        return {}
-    if not isinstance(metadata, dict):
-        problems.add(path, None, None, None, "the metadata is not a mapping")
+        metadata = site_metadata()
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
+        problems.add(METADATA, None, None, None, f"cannot read the metadata: {error}")
         return {}
     return metadata
 
@@ -196,32 +222,63 @@ class Paragraphs(HTMLParser):
         self.paragraphs[-1] += data
 
 
-def table_metadata(metadata: dict, name: str) -> dict:
-    databases = metadata.get("databases") or {}
-    tables = (databases.get(DATABASE_NAME) or {}).get("tables") or {}
-    return tables.get(name) or {}
-
-
 # Reading the database
 
-def exported_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(name, 'table' | 'view') of every user table and view, without full-text search
-    virtual tables and their shadow tables."""
+def public_tables() -> list[Table]:
+    """The registry's public tables, in its order."""
+    return [table for table in TABLES if table.public]
+
+
+def registry_table(name: str) -> Table | None:
+    return next((table for table in TABLES if table.name == name), None)
+
+
+def database_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(name, 'table' | 'view') of every user table and view of the database, without
+    full-text search virtual tables and their shadow tables."""
     listed = conn.execute("PRAGMA main.table_list").fetchall()
-    names = [(name, kind) for _, name, kind, *_ in listed
-             if kind in ("table", "view") and not name.startswith("sqlite_")]
-    return sorted(names, key=lambda item: (item[1] != "table", item[0]))
+    virtual = [name for _, name, kind, *_ in listed if kind == "virtual"]
+    shadows = {name + suffix for name in virtual for suffix in FTS_SHADOW_SUFFIXES}
+    return [(name, kind) for _, name, kind, *_ in listed
+            if kind in ("table", "view") and not name.startswith("sqlite_")
+            and name not in shadows]
+
+
+def exported_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(name, 'table' | 'view') of what is exported: the registry's public tables in its
+    order, then the database's further tables and views (tables first, by name). The
+    registry's internal tables never are."""
+    present = dict(database_names(conn))
+    declared = {table.name for table in TABLES}
+    registry = [(table.name, present[table.name]) for table in public_tables()
+                if table.name in present]
+    others = [(name, kind) for name, kind in present.items() if name not in declared]
+    return registry + sorted(others, key=lambda item: (item[1] != "table", item[0]))
+
+
+def table_info(conn: sqlite3.Connection, name: str) -> list[tuple]:
+    return conn.execute(f"PRAGMA table_info({quote(name)})").fetchall()
 
 
 def read_resource(conn: sqlite3.Connection, name: str, kind: str) -> Resource:
-    columns = conn.execute(f"PRAGMA table_info({quote(name)})").fetchall()
-    primary_key = [column[1] for column in sorted(columns, key=lambda c: c[5]) if column[5]]
+    """A table or view with its rows. A registry table has exactly its declared columns,
+    in the declared order, with their descriptions; a column the database has beyond
+    them (a build helper) is left out."""
+    table = registry_table(name)
+    info = {column[1]: column for column in table_info(conn, name)}
+    columns = ([info[column.name] for column in table.columns_list] if table
+               else list(info.values()))
+    primary_key = [column[1] for column in sorted(info.values(), key=lambda c: c[5])
+                   if column[5]]
     order = ", ".join(quote(column) for column in primary_key) or "rowid"
-    sql = f"SELECT * FROM {quote(name)}" + (f" ORDER BY {order}" if kind == "table" else "")
+    selected = ", ".join(quote(column[1]) for column in columns)
+    sql = f"SELECT {selected} FROM {quote(name)}" + (
+        f" ORDER BY {order}" if kind == "table" else "")
     rows = conn.execute(sql).fetchall()
-    fields = [describe_field(name, column, [row[i] for row in rows])
+    fields = [describe_field(table, column, [row[i] for row in rows])
               for i, column in enumerate(columns)]
-    return Resource(name, kind, fields, primary_key, foreign_keys(conn, name), rows)
+    return Resource(name, kind, fields, primary_key, foreign_keys(conn, name), rows,
+                    one_line(table.description) if table else None)
 
 
 def quote(identifier: str) -> str:
@@ -243,7 +300,7 @@ def foreign_keys(conn: sqlite3.Connection, name: str) -> list[dict]:
     return [keys[key_id] for key_id in sorted(keys)]
 
 
-def describe_field(table: str, column: tuple, values: list) -> dict:
+def describe_field(table: Table | None, column: tuple, values: list) -> dict:
     _, name, declared, not_null, _, _ = column
     field = {"name": name, "type": field_type(name, declared, values)}
     if name == "url":
@@ -251,11 +308,13 @@ def describe_field(table: str, column: tuple, values: list) -> dict:
     constraints = {}
     if not_null:
         constraints["required"] = True
-    terms = TABLES_BY_NAME[table].vocabularies.get(name) if table in TABLES_BY_NAME else None
-    if terms:
-        constraints["enum"] = list(terms)
+    declaration = table.column[name] if table else None
+    if declaration and declaration.terms:
+        constraints["enum"] = list(declaration.terms)
     if constraints:
         field["constraints"] = constraints
+    if declaration and declaration.documentation:
+        field["description"] = one_line(declaration.documentation)
     return field
 
 
@@ -304,8 +363,8 @@ def write_exports(out_dir: Path, resources: list[Resource], articles: list[dict]
         write_csv(out_dir / "spreadsheet" / path.name, resource.column_names,
                   [[spreadsheet_cell(value) for value in row] for row in resource.rows],
                   encoding="utf-8-sig")
-        write_parquet(out_dir / "parquet" / f"{resource.name}.parquet", resource, metadata)
-        descriptors.append(resource_descriptor(resource, path, metadata))
+        write_parquet(out_dir / "parquet" / f"{resource.name}.parquet", resource)
+        descriptors.append(resource_descriptor(resource, path))
     package = package_descriptor(descriptors, articles, metadata)
     with (out_dir / "datapackage.json").open("w", encoding="utf-8") as handle:
         json.dump(package, handle, ensure_ascii=False, indent=2)
@@ -329,13 +388,12 @@ def spreadsheet_cell(value):
     return value
 
 
-def write_parquet(path: Path, resource: Resource, metadata: dict) -> None:
-    descriptions = field_descriptions(resource.name, metadata)
+def write_parquet(path: Path, resource: Resource) -> None:
     schema = pa.schema([
         pa.field(field["name"], PARQUET_TYPES.get(field["type"], pa.string()),
                  nullable=not field.get("constraints", {}).get("required", False),
-                 metadata={"description": descriptions[field["name"]]}
-                 if field["name"] in descriptions else None)
+                 metadata={"description": field["description"]}
+                 if field.get("description") else None)
         for field in resource.fields])
     columns = list(zip(*resource.rows)) or [[] for _ in resource.fields]
     table = pa.table([pa.array(parquet_values(values, schema.field(i).type),
@@ -352,17 +410,8 @@ def parquet_values(values, arrow_type) -> list:
     return list(values)
 
 
-def field_descriptions(table: str, metadata: dict) -> dict[str, str]:
-    columns = table_metadata(metadata, table).get("columns") or {}
-    return {name: one_line(str(text)) for name, text in columns.items() if text}
-
-
-def resource_descriptor(resource: Resource, path: Path, metadata: dict) -> dict:
-    about = table_metadata(metadata, resource.name)
-    descriptions = field_descriptions(resource.name, metadata)
-    fields = [{**field, "description": descriptions[field["name"]]}
-              if field["name"] in descriptions else field for field in resource.fields]
-    schema = {"fields": fields, "missingValues": MISSING_VALUES}
+def resource_descriptor(resource: Resource, path: Path) -> dict:
+    schema = {"fields": resource.fields, "missingValues": MISSING_VALUES}
     if resource.primary_key:
         schema["primaryKey"] = resource.primary_key
     if resource.foreign_keys:
@@ -378,10 +427,8 @@ def resource_descriptor(resource: Resource, path: Path, metadata: dict) -> dict:
         "bytes": len(data),
         "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
     }
-    if about.get("title"):
-        descriptor["title"] = str(about["title"])
-    if description(about):
-        descriptor["description"] = description(about)
+    if resource.description:
+        descriptor["description"] = resource.description
     descriptor["schema"] = schema
     return descriptor
 
@@ -417,8 +464,8 @@ def summary(out_dir: Path, resources: list[Resource]) -> str:
             f"CSV, spreadsheet CSV and Parquet, described by datapackage.json")
 
 
-def run(db_path: Path, out_dir: Path, metadata_path: Path = ROOT / "metadata.yml") -> int:
-    resources, problems = export_package(db_path, out_dir, metadata_path)
+def run(db_path: Path, out_dir: Path) -> int:
+    resources, problems = export_package(db_path, out_dir)
     if resources is None:
         outcome = f"export failed: {{count}} problem(s) found; {out_dir} was not changed"
         report_problems(problems, sys.stderr, outcome=outcome)
@@ -433,9 +480,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dir", type=Path, help="folder to write (replaced if it holds "
                                                "an earlier export)")
     parser.add_argument("--db", type=Path, default=ROOT / "news.db")
-    parser.add_argument("--metadata", type=Path, default=ROOT / "metadata.yml")
     args = parser.parse_args(argv)
-    return run(args.db, args.dir, args.metadata)
+    return run(args.db, args.dir)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
-"""Steps run on the new database after the tables are loaded, before it is moved into
-place: views and full-text search. Each takes a sqlite_utils.Database."""
+"""Steps run on the new database after the curated tables are loaded, before it is moved
+into place: the derived tables, then full-text search. Each takes a sqlite_utils.Database."""
 from __future__ import annotations
 
+from .derived import fill_derived_tables
 from .search_index import SEARCH_FINISHERS
-from .views import create_views
 
-# Full-text search goes last: it adds search_text to the tables and indexes them finished.
-FINISHERS: list = [create_views, *SEARCH_FINISHERS]
+# Full-text search goes last: it indexes the finished tables.
+FINISHERS: list = [fill_derived_tables, *SEARCH_FINISHERS]

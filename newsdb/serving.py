@@ -1,26 +1,25 @@
-"""How news.db is served: one source of truth for the Makefile, the tests and benchmarks.
+"""How news.db is served: one factory for `newsdb serve`, the tests and the benchmarks.
 
-    python -m newsdb.serving [--port 8001]    # inspect, then exec datasette
+The file is served immutable: read-only, with row counts taken from an inspect file
+written by `datasette inspect`, so table pages do not count rows at every request. The
+site itself (metadata, canned queries, search, limits) is the project's plugin, which
+Datasette loads from the installed package's entry point, here and under a plain
+`datasette news.db` alike.
 
-The file is served immutable (-i): read-only, with row counts taken from an inspect
-file so table pages do not count rows on every request. plugins/ limits what one query
-can do (value size, refused SQL functions); tests build the same server with
-Datasette(..., settings=SETTINGS, plugins_dir=PLUGINS).
+`newsdb serve --workers N` runs N uvicorn worker processes, each with its own Datasette
+made by `app_from_environment` (the file is immutable, so they share nothing but it).
 """
 from __future__ import annotations
 
-import argparse
 import json
+import logging
 import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# The project's own plugins: Korean-aware search (plugins/korean_search.py) and the
-# limits for the public site (plugins/hardening.py: value size, refused SQL functions).
-PLUGINS = ROOT / "plugins"
+from datasette.app import Datasette
 
 SETTINGS = {
     # A runaway query is stopped rather than holding a worker.
@@ -31,12 +30,15 @@ SETTINGS = {
     "facet_time_limit_ms": 500,
     # Suggesting facets runs a query per column on every table page: 50 of the 54
     # queries of the events page, over 150 ms at 1,000 articles (benchmarks/). The
-    # default facets are in metadata.yml, and any column can still be faceted from its
-    # menu.
+    # default facets are declared in newsdb/tables.yml, and any column can still be
+    # faceted from its menu.
     "suggest_facets": False,
     # Open data: the whole file may be downloaded.
     "allow_download": True,
 }
+# The database the worker processes serve (set by `serve` for its workers).
+DB_ENV = "NEWSDB_SERVE_DB"
+log = logging.getLogger("newsdb.serving")
 
 
 def datasette_bin() -> str:
@@ -48,52 +50,53 @@ def inspect_file(db: Path) -> Path:
 
 
 def write_inspect(db: Path) -> Path:
+    """`datasette inspect`: the hash and the row count of every table, once per build."""
     target = inspect_file(db)
     subprocess.run([datasette_bin(), "inspect", str(db), "--inspect-file", str(target)],
                    check=True)
-    data = json.loads(target.read_text(encoding="utf-8"))
-    data[db.stem]["tables"].update(view_counts(db))
-    target.write_text(json.dumps(data, indent=2), encoding="utf-8")
     return target
 
 
-def view_counts(db: Path) -> dict[str, dict[str, int]]:
-    """Row counts of the views, in the shape of `datasette inspect`'s table counts.
+def make_datasette(db: Path, inspect: Path | None = None, metadata: dict | None = None,
+                   ) -> Datasette:
+    """The site exactly as served: the immutable file, its inspect data, SETTINGS; the
+    plugin comes from the installed package. `metadata` adds to the plugin's (the tests
+    add a writing canned query to prove the file refuses it)."""
+    inspect = inspect or inspect_file(db)
+    inspect_data = json.loads(inspect.read_text(encoding="utf-8")) if inspect.is_file() else None
+    return Datasette(immutables=[str(db)], inspect_data=inspect_data, settings=SETTINGS,
+                     metadata=metadata)
 
-    Datasette 0.65 takes an unfiltered page's row count from the inspect file under
-    that page's name, table or view; `datasette inspect` counts only tables, so every
-    view page counted its view at every request (korea_china_comparison: 180 ms at
-    10,000 articles). The file is served immutable, so the counts stay true."""
+
+def app_from_environment():
+    """uvicorn factory for each worker process: the ASGI app for $NEWSDB_SERVE_DB."""
+    db = Path(os.environ[DB_ENV])
+    preload_analyser(db)
+    return make_datasette(db).app()
+
+
+def preload_analyser(db: Path) -> None:
+    """Load the Korean analyser's model in the worker before it answers anything: it
+    takes seconds, longer than the SQL time limit. (Datasette's startup hook also
+    would, but only at the first request.)"""
+    from .analysis import analyser_for, registry_names
+
     conn = sqlite3.connect(f"file:{db}?immutable=1", uri=True)
     try:
-        views = [name for name, in conn.execute(
-            "select name from sqlite_master where type = 'view' order by name")]
-        return {name: {"count": conn.execute(f"select count(*) from [{name}]").fetchone()[0]}
-                for name in views}
+        names = registry_names(conn)
     finally:
         conn.close()
+    if names:
+        analyser_for(names)
 
 
-def serve_args(db: Path, host: str = "127.0.0.1", port: int = 8001,
-               metadata: Path = ROOT / "metadata.yml") -> list[str]:
-    args = [datasette_bin(), "serve", "-i", str(db), "--inspect-file", str(inspect_file(db)),
-            "-m", str(metadata), "--plugins-dir", str(PLUGINS), "-h", host, "-p", str(port)]
-    for name, value in SETTINGS.items():
-        args += ["--setting", name, str(value).lower() if isinstance(value, bool) else str(value)]
-    return args
+def serve(db: Path, host: str = "127.0.0.1", port: int = 8001, workers: int = 1) -> None:
+    import uvicorn
 
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Serve news.db with Datasette")
-    parser.add_argument("--db", type=Path, default=ROOT / "news.db")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8001)
-    args = parser.parse_args(argv)
-    write_inspect(args.db)
-    command = serve_args(args.db, args.host, args.port)
-    print(" ".join(command), flush=True)
-    os.execv(command[0], command)
-
-
-if __name__ == "__main__":
-    main()
+    write_inspect(db)
+    os.environ[DB_ENV] = str(db.resolve())
+    print(f"Serving {db} at http://{host}:{port}/ with {workers} worker(s)", flush=True)
+    # No access log: a line per request costs the workers time under load; errors are
+    # logged by Datasette once each, without rendering a traceback page.
+    uvicorn.run("newsdb.serving:app_from_environment", factory=True, host=host, port=port,
+                workers=workers, access_log=False, log_level="warning")

@@ -212,3 +212,32 @@ def _read_article_text(path: Path, root: Path, meta, problems: Problems) -> Arti
     except ArticleFormatError as error:
         problems.add(file, error.line, meta.id, None, str(error))
         return None
+
+
+def read_article_sentences(root: Path, article: str, problems: Problems) -> list[Sentence] | None:
+    """The sentences of one article, for curators choosing sentence keys. `article` is an
+    article id under root/articles, or the path of its .yml or .txt file; a .txt without
+    a curated .yml beside it is read as KST with no paragraphs dropped."""
+    path = Path(article)
+    if path.suffix not in (".yml", ".txt"):
+        path = root / "articles" / f"{article}.yml"
+    yml = path.with_suffix(".yml")
+    if yml.is_file():
+        found = _read_article(root, yml, problems, with_lines=True)
+        return list(found.sentences.values()) if found else None
+    txt = path.with_suffix(".txt")
+    if not txt.is_file():
+        problems.add(_display(path, root), None, None, None,
+                     "no such article: expected an article id, or a .yml or .txt file")
+        return None
+    raw = txt.read_bytes()
+    try:
+        parsed = parse_article(read_source_text(raw), "+0900", [])
+    except UnicodeDecodeError as error:
+        problems.add(_display(txt, root), utf8_error_line(raw, error), None, None,
+                     utf8_error_message(error))
+        return None
+    except ArticleFormatError as error:
+        problems.add(_display(txt, root), error.line, None, None, str(error))
+        return None
+    return split_sentences(parsed.paragraphs)

@@ -15,3 +15,21 @@ def built_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("built") / "news.db"
     assert build_db.main(["--output", str(path)]) == 0
     return path
+
+
+@pytest.fixture(scope="session")
+def served_site(built_db):
+    """The site exactly as `make serve` serves it: the one factory, with the inspect file.
+    The project's plugin is loaded from the installed package's entry point, as in
+    production; no test registers or removes plugins."""
+    from newsdb.serving import make_datasette, write_inspect
+
+    return make_datasette(built_db, write_inspect(built_db))
+
+
+@pytest.fixture(scope="session")
+def plain_site(built_db):
+    """`datasette news.db` with no flags."""
+    from datasette.app import Datasette
+
+    return Datasette([str(built_db)])

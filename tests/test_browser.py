@@ -1,5 +1,5 @@
-"""The site in a real browser: Debian's chromium, driven by Playwright, against datasette
-started exactly as `make serve` starts it (newsdb.serving.serve_args).
+"""The site in a real browser: Debian's chromium, driven by Playwright, against the server
+started exactly as `make serve` starts it (`newsdb serve`, tests/live_server.py).
 
 Every request the pages make is intercepted: loopback requests go through, map tiles are
 answered with an empty response (the only third-party resource allowed), and anything
@@ -12,16 +12,14 @@ import csv
 import io
 import os
 import shutil
-import socket
 import sqlite3
-import subprocess
-import time
-import urllib.request
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from live_server import live_server
 
-from newsdb.serving import ROOT, serve_args, write_inspect
+ROOT = Path(__file__).resolve().parent.parent
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -44,39 +42,11 @@ def require_browser():
         pytest.skip(reason)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"datasette exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"datasette did not answer at {url} within {timeout}s")
-
-
 @pytest.fixture(scope="module")
 def server(built_db):
     require_browser()
-    write_inspect(built_db)
-    port = free_port()
-    process = subprocess.Popen(serve_args(built_db, port=port), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/-/versions.json", process)
+    with live_server(built_db) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

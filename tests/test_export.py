@@ -3,6 +3,7 @@ files give back exactly the rows of news.db."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import decimal
 import json
@@ -19,10 +20,12 @@ import yaml
 
 import build_db
 from newsdb import export
-from newsdb.schema import TABLES
+from newsdb.schema import TABLES, TABLES_BY_NAME, Column
+from newsdb.site import site_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 BOM = "\ufeff".encode("utf-8")
+PUBLIC = [table for table in TABLES if table.public]
 
 
 @pytest.fixture(scope="session")
@@ -51,14 +54,29 @@ def db_rows(db_path: Path, name: str) -> list[tuple]:
 
 
 def exported_names(db_path: Path) -> list[str]:
-    """The tables and views the package should hold: those metadata.yml does not hide."""
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8")) or {}
+    """The tables and views the package should hold: the registry's public tables in its
+    order, then the database's other tables and views, never a full-text search table."""
     conn = sqlite3.connect(db_path)
     try:
-        return [name for name, _ in export.exported_names(conn)
-                if not export.table_metadata(metadata, name).get("hidden")]
+        listed = conn.execute("SELECT name, type, sql FROM sqlite_master "
+                              "WHERE type IN ('table', 'view') ORDER BY type, name").fetchall()
     finally:
         conn.close()
+    virtual = [name for name, _, sql in listed if sql.upper().startswith("CREATE VIRTUAL")]
+    others = [name for name, _, sql in listed
+              if name not in TABLES_BY_NAME and name not in virtual
+              and not name.startswith("sqlite_")
+              and not any(name.startswith(f"{table}_") for table in virtual)]
+    return [table.name for table in PUBLIC] + others
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def declared(table, *columns: Column):
+    """A table of the registry with further columns declared."""
+    return dataclasses.replace(table, columns_list=table.columns_list + columns)
 
 
 def resource_of(package: dict, name: str) -> dict:
@@ -93,7 +111,8 @@ def test_package_is_valid(exported):
 def test_package_names_every_table_with_its_csv(built_db, exported, package):
     names = exported_names(built_db)
     assert [r["name"] for r in package["resources"]] == names
-    assert {table.name for table in TABLES} <= set(names)
+    # The built database holds the registry's tables and nothing more to export.
+    assert names == [table.name for table in PUBLIC]
     for name in names:
         assert (exported / f"{name}.csv").is_file()
         assert (exported / "spreadsheet" / f"{name}.csv").is_file()
@@ -113,7 +132,7 @@ def test_package_metadata(built_db, package):
 
 
 def test_keys_match_the_schema(package):
-    for table in TABLES:
+    for table in PUBLIC:
         schema = resource_of(package, table.name)["schema"]
         pk = [table.pk] if isinstance(table.pk, str) else list(table.pk)
         assert schema["primaryKey"] == pk
@@ -124,7 +143,7 @@ def test_keys_match_the_schema(package):
 
 def test_vocabularies_become_enum_constraints(package):
     checked = 0
-    for table in TABLES:
+    for table in PUBLIC:
         fields = {f["name"]: f for f in resource_of(package, table.name)["schema"]["fields"]}
         for column, terms in table.vocabularies.items():
             assert fields[column]["constraints"]["enum"] == list(terms)
@@ -246,61 +265,148 @@ def test_spreadsheet_cells_never_run_as_formulas(value, shown):
     assert export.spreadsheet_cell(value) == shown
 
 
-# Metadata
+# Descriptions: the registry for tables and columns, the site metadata for the package
 
-def test_descriptions_come_from_metadata(built_db, tmp_path):
-    metadata = tmp_path / "metadata.yml"
-    metadata.write_text(yaml.safe_dump({
+def test_descriptions_come_from_the_registry(exported, package):
+    for table in PUBLIC:
+        resource = resource_of(package, table.name)
+        assert resource["description"] == one_line(table.description)
+        fields = resource["schema"]["fields"]
+        # Every column declared in the registry appears, in its order, and no other.
+        assert [f["name"] for f in fields] == [c.name for c in table.columns_list]
+        for field, column in zip(fields, table.columns_list):
+            assert field["description"] == one_line(column.documentation), field["name"]
+        parquet = pq.read_table(exported / "parquet" / f"{table.name}.parquet").schema
+        assert parquet.names == [c.name for c in table.columns_list]
+        for column in table.columns_list:
+            assert parquet.field(column.name).metadata == {
+                b"description": one_line(column.documentation).encode("utf-8")}
+
+
+def test_vocabulary_meanings_are_in_the_column_descriptions(package):
+    kind = next(f for f in resource_of(package, "events")["schema"]["fields"]
+                if f["name"] == "kind")
+    for term, meaning in TABLES_BY_NAME["events"].column["kind"].terms.items():
+        assert f"{term} — {meaning}" in kind["description"]
+
+
+def test_no_build_helper_is_exported(exported, package):
+    names = [r["name"] for r in package["resources"]]
+    assert not [name for name in names if name.startswith("search_index")]
+    assert not list(exported.rglob("search_index*"))
+    fields = [(r["name"], f["name"]) for r in package["resources"]
+              for f in r["schema"]["fields"]]
+    assert not [field for field in fields if field[1] == "search_text"]
+    for path in exported.glob("*.csv"):
+        assert "search_text" not in read_csv(path, "utf-8")[0], path.name
+
+
+def test_the_registry_decides_tables_and_columns(built_db, tmp_path, monkeypatch):
+    # In a copy of the database: a column declared in the registry appears in the export
+    # with its description; a column the database has beyond the declaration (a build
+    # helper) does not; an internal table is not exported, though present.
+    db_path = tmp_path / "news.db"
+    shutil.copy(built_db, db_path)
+    with sqlite_utils.Database(db_path) as db:
+        db.execute("ALTER TABLE events ADD COLUMN press_contact_en TEXT")
+        db.execute("UPDATE events SET press_contact_en = 'MSIP press office'")
+        db.execute("ALTER TABLE sentences ADD COLUMN search_text TEXT")
+        db.execute("UPDATE sentences SET search_text = 'helper ' || text_ko")
+        db.conn.commit()
+    events = declared(TABLES_BY_NAME["events"],
+                      Column("press_contact_en", "text", "Fixture\n  press contact."))
+    registry = [events if t.name == "events" else
+                dataclasses.replace(t, internal=True) if t.name == "vocabulary" else t
+                for t in TABLES]
+    monkeypatch.setattr(export, "TABLES", registry)
+    out_dir = tmp_path / "export"
+    resources, problems = export.export_package(db_path, out_dir)
+    assert resources is not None, problems.sorted()
+    package = json.loads((out_dir / "datapackage.json").read_text(encoding="utf-8"))
+    names = [r["name"] for r in package["resources"]]
+    assert names == [t.name for t in registry if t.public]
+    assert not (out_dir / "vocabulary.csv").exists()
+    field = resource_of(package, "events")["schema"]["fields"][-1]
+    assert field == {"name": "press_contact_en", "type": "string",
+                     "description": "Fixture press contact."}
+    header, *rows = read_csv(out_dir / "events.csv", "utf-8")
+    assert header[-1] == "press_contact_en"
+    assert {row[-1] for row in rows} == {"MSIP press office"}
+    parquet = pq.read_table(out_dir / "parquet" / "events.parquet").schema
+    assert parquet.field("press_contact_en").metadata == {
+        b"description": b"Fixture press contact."}
+    sentences = resource_of(package, "sentences")["schema"]["fields"]
+    assert "search_text" not in [f["name"] for f in sentences]
+    assert "search_text" not in read_csv(out_dir / "sentences.csv", "utf-8")[0]
+    parquet = pq.read_table(out_dir / "parquet" / "sentences.parquet").schema
+    assert "search_text" not in parquet.names
+    assert frictionless.validate(out_dir / "datapackage.json").valid
+
+
+def test_a_declared_column_or_table_missing_from_the_database_is_a_problem(
+        built_db, tmp_path, monkeypatch):
+    events = declared(TABLES_BY_NAME["events"], Column("press_contact_en", "text", "Fixture."))
+    extra = dataclasses.replace(TABLES_BY_NAME["notes"], name="later_notes")
+    registry = [events if t.name == "events" else t for t in TABLES] + [extra]
+    monkeypatch.setattr(export, "TABLES", registry)
+    out_dir = tmp_path / "export"
+    resources, problems = export.export_package(built_db, out_dir)
+    assert resources is None
+    assert [(p.record, p.field) for p in problems.sorted()] == [
+        ("events", "press_contact_en"), ("later_notes", None)]
+    assert all("rebuild" in p.message for p in problems.sorted())
+    assert not out_dir.exists()
+
+
+def test_package_title_and_description_come_from_the_site_metadata(
+        built_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "site_metadata", lambda: {
         "title": "Fixture title",
         "description_html": "<p>Fixture\n  <b>description</b>.</p><ul><li><a href='/'>Nav</a>"
                             "</li></ul>",
+        # Tables' descriptions and hidden flags in the metadata do not decide the export.
         "databases": {"news": {"tables": {
-            "events": {
-                "title": "Fixture events",
-                "description": "Fixture table\ndescription.",
-                "columns": {"kind": "Fixture kind description.", "quote": "Fixture quote."},
-            },
+            "events": {"description": "Not this.", "columns": {"kind": "Not this."}},
             "vocabulary": {"hidden": True},
         }}},
-    }), encoding="utf-8")
+    })
     out_dir = tmp_path / "export"
-    resources, problems = export.export_package(built_db, out_dir, metadata)
+    resources, problems = export.export_package(built_db, out_dir)
     assert resources is not None, problems.sorted()
     package = json.loads((out_dir / "datapackage.json").read_text(encoding="utf-8"))
     assert package["title"] == "Fixture title"
     assert package["description"].startswith("Fixture description. ")
     assert "Nav" not in package["description"]
-    assert "vocabulary" not in [r["name"] for r in package["resources"]]
-    assert not (out_dir / "vocabulary.csv").exists()
+    assert "vocabulary" in [r["name"] for r in package["resources"]]
     events = resource_of(package, "events")
-    assert events["title"] == "Fixture events"
-    assert events["description"] == "Fixture table description."
-    fields = {f["name"]: f for f in events["schema"]["fields"]}
-    assert fields["kind"]["description"] == "Fixture kind description."
-    assert fields["quote"]["description"] == "Fixture quote."
-    assert "description" not in fields["title_ko"]
-    assert "description" not in resource_of(package, "people")
-    parquet = pq.read_table(out_dir / "parquet" / "events.parquet").schema
-    assert parquet.field("kind").metadata == {b"description": b"Fixture kind description."}
+    assert events["description"] == one_line(TABLES_BY_NAME["events"].description)
+    kind = next(f for f in events["schema"]["fields"] if f["name"] == "kind")
+    assert kind["description"] == one_line(TABLES_BY_NAME["events"].column["kind"].documentation)
 
 
-def test_repository_metadata_descriptions_are_used(package):
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8")) or {}
+def test_repository_site_metadata_is_used(package):
+    metadata = site_metadata()
     assert package["title"] == metadata.get("title", export.DEFAULT_TITLE)
-    tables = ((metadata.get("databases") or {}).get("news") or {}).get("tables") or {}
-    for resource in package["resources"]:
-        about = tables.get(resource["name"]) or {}
-        if about.get("description"):
-            assert resource["description"] == " ".join(str(about["description"]).split())
-        fields = {f["name"]: f for f in resource["schema"]["fields"]}
-        for column, text in (about.get("columns") or {}).items():
-            assert fields[column]["description"] == " ".join(str(text).split())
+    assert package["description"].startswith(export.description(metadata))
 
 
-def test_missing_metadata_gives_a_valid_package(built_db, tmp_path):
+@pytest.mark.parametrize("about, text", [
+    ({"description": "One\n  line."}, "One line."),
+    ({"description_html": "<p>First <b>paragraph</b>.</p><p>Nav</p>"}, "First paragraph."),
+    ({"description_html": "<ul><li>Only</li></ul>"}, "Only"),
+    ({}, None),
+])
+def test_metadata_descriptions_are_plain_text(about, text):
+    assert export.description(about) == text
+
+
+def test_missing_metadata_gives_a_valid_package(built_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "site_metadata", dict)
     out_dir = tmp_path / "export"
-    resources, problems = export.export_package(built_db, out_dir, tmp_path / "none.yml")
+    resources, problems = export.export_package(built_db, out_dir)
     assert resources is not None, problems.sorted()
+    package = json.loads((out_dir / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["title"] == export.DEFAULT_TITLE
     assert frictionless.validate(out_dir / "datapackage.json").valid
 
 
@@ -322,8 +428,9 @@ def test_views_are_exported_and_search_tables_are_not(built_db, tmp_path):
     package = json.loads((out_dir / "datapackage.json").read_text(encoding="utf-8"))
     names = [r["name"] for r in package["resources"]]
     assert {"events_per_kind", "rank_or_indicator"} <= set(names)
-    assert names.index("events_per_kind") > max(names.index(t.name) for t in TABLES)
-    assert not [name for name in names if "_fts" in name]
+    assert names == exported_names(db_path)
+    assert names.index("events_per_kind") > max(names.index(t.name) for t in PUBLIC)
+    assert not [name for name in names if "_fts" in name or "search_index" in name]
     view = resource_of(package, "events_per_kind")
     assert [(f["name"], f["type"]) for f in view["schema"]["fields"]] == [
         ("kind", "string"), ("events", "integer"), ("quote_length", "number")]
@@ -391,7 +498,7 @@ def test_a_missing_database_is_a_problem(tmp_path, capsys):
     assert "database not found" in err and "export failed" in err
 
 
-def test_unreadable_inputs_are_problems(built_db, tmp_path):
+def test_unreadable_inputs_are_problems(built_db, tmp_path, monkeypatch):
     not_a_db = tmp_path / "news.db"
     not_a_db.write_text("not SQLite", encoding="utf-8")
     resources, problems = export.export_package(not_a_db, tmp_path / "a")
@@ -399,7 +506,8 @@ def test_unreadable_inputs_are_problems(built_db, tmp_path):
     assert "cannot read the database" in problems.sorted()[0].message
     bad_yaml = tmp_path / "metadata.yml"
     bad_yaml.write_text("title: [unclosed", encoding="utf-8")
-    resources, problems = export.export_package(built_db, tmp_path / "b", bad_yaml)
+    monkeypatch.setattr(export, "site_metadata", lambda: yaml.safe_load(bad_yaml.read_text()))
+    resources, problems = export.export_package(built_db, tmp_path / "b")
     assert resources is None
     assert "cannot read the metadata" in problems.sorted()[0].message
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

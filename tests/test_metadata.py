@@ -1,22 +1,28 @@
-"""metadata.yml documents every table, view and column of the built database, and every
-controlled-vocabulary term next to the column that uses it."""
+"""The registry (newsdb/tables.yml) documents every table and column of the built
+database, every controlled-vocabulary term next to the column that uses it, and the site
+serves exactly that; a column added to the registry reaches the schema, the site's
+metadata and the export with no other file changed."""
 from __future__ import annotations
 
+import json
+import os
 import re
 import sqlite3
+import subprocess
+import sys
+import textwrap
 
 import pytest
 import yaml
-from datasette.app import Datasette
 
 from newsdb import vocabularies
-from newsdb.schema import TABLES
-from newsdb.serving import ROOT
+from newsdb.schema import REGISTRY, TABLES, RegistryError, load
+from newsdb.site import site_metadata
 
-METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-DESCRIBED = METADATA["databases"]["news"]["tables"]
+DESCRIBED = site_metadata()["databases"]["news"]["tables"]
 VOCABULARY_COLUMNS = [(table.name, column, terms)
                       for table in TABLES for column, terms in table.vocabularies.items()]
+ROOT = REGISTRY.parent.parent
 
 
 def test_every_vocabulary_is_used_by_a_column():
@@ -36,55 +42,91 @@ def test_column_description_lists_every_vocabulary_term(table, column, terms):
     assert missing == [], f"{table}.{column} does not describe {missing}"
 
 
-def visible_tables_and_views(db_path) -> dict[str, list[str]]:
+def user_tables(db_path) -> dict[str, list[str]]:
     conn = sqlite3.connect(db_path)
     names = [row[0] for row in conn.execute(
         "select name from sqlite_master where type in ('table', 'view')"
-        " and name not like 'sqlite_%'")]
+        " and name not like 'sqlite_%' and name not like 'search_index%'")]
     return {name: [row[1] for row in conn.execute(f"pragma table_info([{name}])")]
             for name in names}
 
 
-async def hidden_tables(db_path) -> set[str]:
-    site = Datasette([str(db_path)], metadata=METADATA)
-    return set(await site.get_database("news").hidden_table_names())
+def test_the_database_has_exactly_the_registry_tables_and_columns(built_db):
+    assert user_tables(built_db) == {table.name: list(table.columns) for table in TABLES}
 
 
-async def test_every_table_view_and_column_is_described(built_db):
-    hidden = await hidden_tables(built_db)
-    undescribed = []
-    for name, columns in visible_tables_and_views(built_db).items():
-        if name in hidden:
-            continue
-        described = DESCRIBED.get(name, {})
-        if not described.get("description"):
-            undescribed.append(name)
-        undescribed += [f"{name}.{column}" for column in columns
-                        if not described.get("columns", {}).get(column)]
-    assert undescribed == []
+def test_every_table_and_column_is_described(built_db):
+    for name, columns in user_tables(built_db).items():
+        assert DESCRIBED[name]["description"], name
+        assert [c for c in columns if not DESCRIBED[name]["columns"].get(c)] == [], name
 
 
-async def test_described_tables_and_columns_exist(built_db):
-    actual = visible_tables_and_views(built_db)
-    stale = [f"{name}.{column}" for name, table in DESCRIBED.items() if name in actual
-             for column in table.get("columns", {}) if column not in actual[name]]
-    stale += [name for name, table in DESCRIBED.items()
-              if name not in actual and not table.get("hidden")]
-    assert stale == []
+async def test_the_site_serves_the_registry_descriptions(served_site):
+    from markupsafe import escape
+
+    response = await served_site.client.get("/news/events")
+    assert response.status_code == 200
+    assert str(escape(DESCRIBED["events"]["description"])) in response.text
+    assert str(escape(DESCRIBED["events"]["columns"]["kind"])) in response.text
 
 
-async def test_full_text_tables_are_hidden(built_db):
-    hidden = await hidden_tables(built_db)
-    fts = {name for name in visible_tables_and_views(built_db) if "_fts" in name}
-    assert fts - hidden == set()
+async def test_only_the_full_text_index_is_hidden(served_site):
+    hidden = set(await served_site.get_database("news").hidden_table_names())
+    assert {name for name in hidden if not name.startswith("search_index")} == \
+        {table.name for table in TABLES if table.internal}
+    assert "search_index" in hidden
 
 
-def test_default_facets_and_sort_name_real_columns():
-    columns = {table.name: set(table.columns) for table in TABLES}
-    for name, table in DESCRIBED.items():
-        known = columns.get(name) or set(table.get("columns", {}))
-        for facet in table.get("facets", []):
-            assert facet in known, f"{name} facet {facet}"
-        for key in ("sort", "sort_desc", "label_column"):
-            if key in table:
-                assert table[key] in known, f"{name} {key} {table[key]}"
+def test_no_public_table_has_a_build_helper_column():
+    for table in TABLES:
+        assert "search_text" not in table.columns, table.name
+
+
+def test_a_registry_with_a_typo_is_refused(tmp_path):
+    registry = yaml.safe_load(REGISTRY.read_text(encoding="utf-8"))
+    registry["events"]["facets"].append("kindd")
+    path = tmp_path / "tables.yml"
+    path.write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RegistryError, match="events: unknown column 'kindd'"):
+        load(path)
+
+
+# A column added to events in a copy of the registry, filled by wrapping the code that
+# makes event rows: the two places a new column touches besides its test.
+ADD_A_COLUMN = textwrap.dedent("""
+    import json, sys
+    from pathlib import Path
+    import newsdb.dataset as dataset
+    from newsdb.export import run
+    from newsdb.site import site_metadata
+    import build_db
+
+    make_row = dataset._event_row
+    dataset._event_row = lambda *args: {**make_row(*args), "press_contact_en": "MSIP press office"}
+    out = Path(sys.argv[1])
+    assert build_db.main(["--output", str(out / "news.db")]) == 0
+    assert run(out / "news.db", out / "export") == 0
+    print(json.dumps(site_metadata()["databases"]["news"]["tables"]["events"]["columns"]))
+""")
+
+
+def test_a_column_declared_in_the_registry_reaches_schema_metadata_and_export(tmp_path):
+    text = REGISTRY.read_text(encoding="utf-8")
+    registry = tmp_path / "tables.yml"
+    registry.write_text(text.replace(
+        "    description_en: What happens, in English.\n",
+        "    description_en: What happens, in English.\n"
+        "    press_contact_en: Who answers the press about the event.\n", 1), encoding="utf-8")
+    env = {**os.environ, "NEWSDB_TABLES": str(registry), "NEWSDB_ANALYSIS_CACHE": "off"}
+    result = subprocess.run([sys.executable, "-c", ADD_A_COLUMN, str(tmp_path)], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    columns = json.loads(result.stdout.splitlines()[-1])
+    assert columns["press_contact_en"] == "Who answers the press about the event."
+    conn = sqlite3.connect(tmp_path / "news.db")
+    assert conn.execute("select distinct press_contact_en from events").fetchall() == \
+        [("MSIP press office",)]
+    package = json.loads((tmp_path / "export" / "datapackage.json").read_text())
+    events = next(r for r in package["resources"] if r["name"] == "events")
+    field = next(f for f in events["schema"]["fields"] if f["name"] == "press_contact_en")
+    assert field["description"] == "Who answers the press about the event."

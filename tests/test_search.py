@@ -1,5 +1,6 @@
-"""Korean-aware full-text search: `?_search=` on every indexed table, the `search`
-canned query, and a build that stays offline and byte-for-byte reproducible."""
+"""Korean-aware full-text search: `?_search=` on every searched table and the `search`
+canned query, both reading the one index `search_index`, and a build that stays offline
+and byte-for-byte reproducible."""
 from __future__ import annotations
 
 import hashlib
@@ -10,22 +11,38 @@ from pathlib import Path
 import pytest
 import yaml
 from datasette.app import Datasette
-from datasette.utils import detect_fts, escape_fts
+from datasette.utils import escape_fts
 
 import build_db
-from newsdb.search_index import (SEARCH_COLUMNS, analyser_for, fts_query, fts_table,
-                                 registry_names, search_sql)
+from newsdb.analysis import SEARCH_INDEX, analyser_for, fts_query, registry_names
+from newsdb.database import first_rowid
+from newsdb.schema import SEARCHED_TABLES, TABLES
+from newsdb.serving import make_datasette, write_inspect
+from newsdb.site import SEARCH_SQL, site_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = yaml.safe_load((ROOT / "benchmarks" / "search_queries.yml").read_text("utf-8"))
-METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text("utf-8"))
+# Table -> its searched columns, from the registry (newsdb/tables.yml).
+SEARCH_COLUMNS = {table.name: table.search for table in SEARCHED_TABLES}
+
+
+def search_sql(table: str) -> str:
+    """The ids `?_search=` shows on a table page: Datasette's own SQL with the table
+    metadata fts_table=search_index, fts_pk=rowid, for an already escaped expression."""
+    return (f'select id from "{table}" where rowid in '
+            f'(select rowid from {SEARCH_INDEX} where {SEARCH_INDEX} match ?)')
+
+
+@pytest.fixture(scope="module")
+def inspect_file(built_db) -> Path:
+    return write_inspect(built_db)
 
 
 @pytest.fixture
-def search_datasette(built_db) -> Datasette:
-    """Datasette as served: the project's metadata and plugins (Korean query analysis)."""
-    return Datasette([str(built_db)], metadata=METADATA,
-                     plugins_dir=str(ROOT / "plugins"))
+def search_datasette(built_db, inspect_file) -> Datasette:
+    """Datasette exactly as served: the immutable file, its inspect data, the settings;
+    the plugin (Korean query analysis) comes from the installed package's entry point."""
+    return make_datasette(built_db, inspect_file)
 
 
 async def search(ds: Datasette, table: str, query: str) -> list[dict]:
@@ -68,6 +85,18 @@ async def test_china_finds_only_rows_that_mention_china(search_datasette, table)
     assert all(mentions_china(row, table) for row in rows), [row["id"] for row in rows]
 
 
+@pytest.mark.parametrize("table", SEARCH_COLUMNS)
+async def test_table_search_finds_only_that_tables_rows(search_datasette, built_db, table):
+    """One index holds every table's rows: a table's `?_search=` must show its own rows
+    only, every one of those the index finds for it (rowids lie in blocks per table)."""
+    conn = sqlite3.connect(built_db)
+    indexed = {row_id for row_id, in conn.execute(
+        f"select row_id from {SEARCH_INDEX} where {SEARCH_INDEX} match ? and table_name = ?",
+        [fts_query("중국", analyser_for(registry_names(conn))), table])}
+    found = {row["id"] for row in await search(search_datasette, table, "중국")}
+    assert found == indexed
+
+
 @pytest.mark.parametrize("table, word, inflected", [
     ("events", "샤오미", "샤오미의"),
     ("sentences", "협력", "협력을"),
@@ -86,8 +115,8 @@ def uninflected(query: dict, analyser) -> bool:
 
 
 def test_plain_datasette_search_finds_uninflected_words(built_db):
-    """Without the plugin Datasette escapes the query itself; the analysis column
-    still holds the nouns, names and numbers the article inflects or compounds."""
+    """Without the plugin Datasette escapes the query itself; the index's analysis
+    column still holds the nouns, names and numbers the article inflects or compounds."""
     conn = sqlite3.connect(built_db)
     analyser = analyser_for(registry_names(conn))
     checked = 0
@@ -101,21 +130,84 @@ def test_plain_datasette_search_finds_uninflected_words(built_db):
     assert checked >= 40
 
 
-def test_datasette_detects_every_search_table(built_db):
+def test_every_searched_table_reads_the_one_index():
+    tables = site_metadata()["databases"]["news"]["tables"]
+    for table in TABLES:
+        if table.search:
+            assert tables[table.name]["fts_table"] == SEARCH_INDEX
+            assert tables[table.name]["fts_pk"] == "rowid"
+        else:
+            assert "fts_table" not in tables[table.name]
+
+
+def test_the_one_index_is_the_only_full_text_table(built_db):
     conn = sqlite3.connect(built_db)
-    for table in SEARCH_COLUMNS:
-        assert detect_fts(conn, table) == fts_table(table)
+    virtual = [name for name, in conn.execute(
+        "select name from sqlite_master where sql like 'CREATE VIRTUAL TABLE%'")]
+    assert virtual == [SEARCH_INDEX]
+    assert not [name for name, in conn.execute("select name from sqlite_master")
+                if name.endswith("_fts")]
 
 
-def test_indexes_match_their_tables(built_db, tmp_path):
-    """The FTS tables point at rows by rowid: nothing after indexing may move them."""
+def test_index_rows_are_their_tables_rows(built_db):
+    """Each searched row is one index row under the row's own rowid, in its table's block
+    of rowids, with its id, and nothing else is indexed."""
+    conn = sqlite3.connect(built_db)
+    total = 0
+    for table in SEARCHED_TABLES:
+        start = first_rowid(table)
+        count = conn.execute(f"select count(*) from [{table.name}]").fetchone()[0]
+        assert count
+        low, high = conn.execute(f"select min(rowid), max(rowid) from [{table.name}]"
+                                 ).fetchone()
+        assert start <= low and high < start + (1 << 32)
+        matched = conn.execute(
+            f"select count(*) from {SEARCH_INDEX} s join [{table.name}] t "
+            f"on t.rowid = s.rowid and t.id = s.row_id where s.table_name = ?",
+            [table.name]).fetchone()[0]
+        assert matched == count, table.name
+        total += count
+    assert conn.execute(f"select count(*) from {SEARCH_INDEX}").fetchone()[0] == total
+
+
+def test_index_text_is_the_searched_columns(built_db):
+    conn = sqlite3.connect(built_db)
+    conn.row_factory = sqlite3.Row
+    for table in SEARCHED_TABLES:
+        row = conn.execute(f"select rowid, * from [{table.name}] order by rowid limit 1"
+                           ).fetchone()
+        text, label = conn.execute(f"select text, label from {SEARCH_INDEX} where rowid = ?",
+                                   [row["rowid"]]).fetchone()
+        for column in table.search:
+            if row[column]:
+                assert str(row[column]) in text, (table.name, column)
+        assert label == (row[table.label] if table.label else row["id"])
+
+
+def test_index_passes_its_integrity_check(built_db, tmp_path):
     copy = tmp_path / "news.db"
     copy.write_bytes(built_db.read_bytes())
     conn = sqlite3.connect(copy)
-    for table in SEARCH_COLUMNS:
-        fts = fts_table(table)
-        # rank 1: also compare the index with the content of the rows.
-        conn.execute(f"insert into {fts}({fts}, rank) values ('integrity-check', 1)")
+    conn.execute(f"insert into {SEARCH_INDEX}({SEARCH_INDEX}, rank) "
+                 "values ('integrity-check', 1)")
+
+
+def test_no_public_table_has_a_search_text_column(built_db):
+    conn = sqlite3.connect(built_db)
+    for table in TABLES:
+        columns = [row[1] for row in conn.execute(f"pragma table_info([{table.name}])")]
+        assert "search_text" not in columns, table.name
+        assert "search_text" not in table.columns, table.name
+
+
+async def test_search_index_is_hidden(search_datasette):
+    tables = (await search_datasette.client.get("/news.json")).json()["tables"]
+    hidden = {table["name"] for table in tables if table["hidden"]}
+    shown = {table["name"] for table in tables if not table["hidden"]}
+    assert SEARCH_INDEX in hidden
+    # The index's shadow tables too; every public table of the registry is shown.
+    assert {name for name in hidden | shown if name.startswith(SEARCH_INDEX)} <= hidden
+    assert {table.name for table in TABLES if table.public} <= shown
 
 
 async def test_table_page_has_a_search_box(search_datasette):
@@ -126,16 +218,21 @@ async def test_table_page_has_a_search_box(search_datasette):
     assert "search matches" in response.text
 
 
-async def test_search_tables_are_hidden(search_datasette):
-    tables = (await search_datasette.client.get("/news.json")).json()["tables"]
-    hidden = {table["name"] for table in tables if table["hidden"]}
-    assert {fts_table(table) for table in SEARCH_COLUMNS} <= hidden
+async def test_table_without_search_has_no_search_box(search_datasette):
+    response = await search_datasette.client.get("/news/articles")
+    assert response.status_code == 200
+    assert 'name="_search"' not in response.text
 
 
 async def canned_search(ds: Datasette, q: str) -> list[dict]:
     response = await ds.client.get("/news/search.json", params={"q": q, "_shape": "array"})
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def test_canned_search_is_the_site_search_sql():
+    assert site_metadata()["databases"]["news"]["queries"]["search"]["sql"] == SEARCH_SQL
+    assert SEARCH_INDEX in SEARCH_SQL
 
 
 async def test_canned_search_ranks_rows_from_every_table(search_datasette):
@@ -145,11 +242,36 @@ async def test_canned_search_ranks_rows_from_every_table(search_datasette):
     assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows)
     for row in rows:
         assert set(row) == {"table_name", "row_id", "label", "snippet", "link", "rank"}
-        assert "<mark>" in row["snippet"]
         assert row["label"]
         assert row["link"] == f"/news/{row['table_name']}/{row['row_id']}"
+    # The words are marked where the row's text has them as typed (샤오미의); a row
+    # found through its analysis only (샤오미와) shows its text unmarked.
+    assert any("<mark>샤오미의</mark>" in row["snippet"] for row in rows)
     page = await search_datasette.client.get(rows[0]["link"])
     assert page.status_code == 200
+
+
+async def test_canned_search_snippet_is_the_row_text_never_its_analysis(search_datasette,
+                                                                       built_db):
+    conn = sqlite3.connect(built_db)
+    for row in await canned_search(search_datasette, "샤오미의"):
+        text, = conn.execute(f"select text from {SEARCH_INDEX} where table_name = ? "
+                             "and row_id = ?", [row["table_name"], row["row_id"]]).fetchone()
+        plain = row["snippet"].replace("<mark>", "").replace("</mark>", "")
+        for piece in filter(None, plain.split("…")):
+            assert piece in text, (row["table_name"], row["row_id"], piece)
+
+
+async def test_canned_search_finds_what_table_searches_find(search_datasette):
+    """The search query and `?_search=` read the same index with the same analysis."""
+    rows = await canned_search(search_datasette, "칭화홀딩스를")
+    by_table: dict[str, set] = {}
+    for row in rows:
+        by_table.setdefault(row["table_name"], set()).add(row["row_id"])
+    assert by_table
+    for table, ids in by_table.items():
+        found = {row["id"] for row in await search(search_datasette, table, "칭화홀딩스를")}
+        assert found == ids, table
 
 
 async def test_canned_search_snippet_quotes_the_row_text(search_datasette):
@@ -217,9 +339,9 @@ def test_build_is_offline_and_reproducible(built_db, tmp_path, monkeypatch):
     assert sha256(output) == sha256(built_db)
 
 
-async def test_analyser_is_loaded_at_startup_not_by_the_first_search(built_db):
+async def test_analyser_is_loaded_at_startup_not_by_the_first_search(built_db, inspect_file):
     analyser_for.cache_clear()
-    site = Datasette([str(built_db)], plugins_dir=str(ROOT / "plugins"))
+    site = make_datasette(built_db, inspect_file)
     await site.invoke_startup()
     names = registry_names(sqlite3.connect(built_db))
     assert analyser_for.cache_info().currsize == 1
@@ -228,12 +350,19 @@ async def test_analyser_is_loaded_at_startup_not_by_the_first_search(built_db):
     assert analyser_for.cache_info().hits == hits + 1
 
 
-def test_served_with_the_search_plugin(tmp_path):
-    from newsdb.serving import serve_args
-
-    args = serve_args(tmp_path / "news.db")
-    plugins = Path(args[args.index("--plugins-dir") + 1])
-    assert (plugins / "korean_search.py").is_file()
+async def test_plugin_comes_from_the_installed_package(built_db):
+    """No plugins folder: a plain Datasette over news.db loads the project's plugin
+    through its entry point, with the Korean-aware escape_fts."""
+    site = Datasette([str(built_db)])
+    plugins = (await site.client.get("/-/plugins.json")).json()
+    # Listed under its distribution's name (pyproject.toml's entry point).
+    assert "news-db" in {plugin["name"] for plugin in plugins}
+    response = await site.client.get("/news.json", params={
+        "sql": "select escape_fts(:q) as e", "q": "샤오미의", "_shape": "array"})
+    assert response.json() == [{"e": '("샤오미의" OR ("샤오미"))'}]
+    rows = (await site.client.get("/news/events.json", params={
+        "_search": "샤오미의", "_shape": "array"})).json()
+    assert "xiaomi-ceo-meeting-2014" in {row["id"] for row in rows}
 
 
 def test_analysis_cache_gives_the_same_bytes_and_skips_the_analyser(built_db, tmp_path,

@@ -1,7 +1,8 @@
 """The public site cannot be changed or broken through its URLs.
 
-The server is built as `make serve` builds it (newsdb.serving: immutable file, SETTINGS,
-plugins/), on a database whose text fields carry HTML and script.
+The server is built by the factory `newsdb serve` uses (newsdb.serving.make_datasette:
+immutable file, inspect data, SETTINGS, the installed plugin), on a database whose text
+fields carry HTML and script.
 """
 from __future__ import annotations
 
@@ -12,11 +13,10 @@ from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
-from datasette.plugins import pm
 
 from newsdb.build import build
 from newsdb.finishers import FINISHERS
-from newsdb.serving import PLUGINS, SETTINGS, serve_args
+from newsdb.serving import SETTINGS, make_datasette, write_inspect
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_ID = "2014-12-17-msip-minister-china-visit"
@@ -83,15 +83,9 @@ def served_hash(hostile_db) -> str:
 
 @pytest.fixture
 def datasette(hostile_db, served_hash):
-    before = {name for name, _ in pm.list_name_plugin()}
-    ds = Datasette(immutables=[str(hostile_db)], settings=SETTINGS,
-                   plugins_dir=str(PLUGINS),
-                   metadata={"databases": {"news": {"queries": CANNED}}})
+    ds = make_datasette(hostile_db, write_inspect(hostile_db),
+                        metadata={"databases": {"news": {"queries": CANNED}}})
     yield ds
-    # plugins_dir registers into Datasette's global plugin manager; leave it as found.
-    for name, _ in pm.list_name_plugin():
-        if name not in before:
-            pm.unregister(name=name)
     assert sha256(hostile_db) == served_hash
 
 
@@ -222,10 +216,19 @@ async def test_no_page_of_any_table_or_view_shows_raw_html(datasette):
             assert marker not in response.text, table
 
 
-def test_the_real_server_is_started_the_way_these_tests_build_it(tmp_path):
-    args = serve_args(tmp_path / "news.db")
-    assert args[args.index("-i") + 1] == str(tmp_path / "news.db")
-    assert args[args.index("--plugins-dir") + 1] == str(PLUGINS)
-    settings = {args[i + 1]: args[i + 2] for i, arg in enumerate(args) if arg == "--setting"}
-    assert settings["sql_time_limit_ms"] == str(SETTINGS["sql_time_limit_ms"])
-    assert "127.0.0.1" in args
+async def test_the_served_site_has_the_settings_and_the_plugin(hostile_db):
+    ds = make_datasette(hostile_db)
+    settings = (await ds.client.get("/-/settings.json")).json()
+    assert {key: settings[key] for key in SETTINGS} == SETTINGS
+    plugins = (await ds.client.get("/-/plugins.json")).json()
+    # the project's plugin, loaded from its distribution's entry point
+    assert "news-db" in {plugin["name"] for plugin in plugins}
+    assert ds.databases["news"].is_mutable is False
+
+
+async def test_extra_metadata_does_not_change_the_site_of_other_instances(datasette,
+                                                                          hostile_db):
+    # The fixture's instance adds two canned queries; a second instance must not see them.
+    other = make_datasette(hostile_db)
+    assert (await other.client.get("/news/add_person")).status_code == 404
+    assert (await datasette.client.get("/news/person_by_name")).status_code == 200

@@ -1,5 +1,6 @@
-"""The views over build-time tables keep their order and meaning over several articles,
-and the serving shortcuts (view counts in the inspect file, expression indexes) hold."""
+"""The derived tables (itinerary, korea_china_comparison, facts_with_evidence) keep their
+order and meaning over several articles, and the serving shortcuts (their counts in the
+inspect file, the canned queries' expression indexes) hold."""
 from __future__ import annotations
 
 import json
@@ -9,21 +10,22 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from datasette.app import Datasette
 
 from newsdb.build import build
-from newsdb.serving import ROOT, SETTINGS, view_counts, write_inspect
-from newsdb.views import ITINERARY_SOURCES, VIEWS, create_views
+from newsdb.derived import DERIVED, EXPRESSION_INDEXES, ITINERARY, fill_derived_tables
+from newsdb.schema import DERIVED_TABLES, TABLES_BY_NAME
+from newsdb.serving import SETTINGS, write_inspect
+from newsdb.site import site_metadata
 
+ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate_corpus import generate  # noqa: E402
 
-METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-QUERIES = METADATA["databases"]["news"]["queries"]
+QUERIES = site_metadata()["databases"]["news"]["queries"]
 
-# The facts_with_evidence view as it was before its order was numbered at build time:
-# the reference its rows and order must match.
+# facts_with_evidence as it was when it was a view, written out independently of
+# newsdb/derived.py: the reference its rows and their stored order must match.
 FACTS_REFERENCE = """
 SELECT f.fact_table, f.fact_id, f.label, f.detail_en, f.article_id, f.sentence_id,
        s.paragraph, s.position, f.quote, s.text_ko AS sentence_ko
@@ -50,24 +52,25 @@ LEFT JOIN sentences s ON s.id = f.sentence_id
 ORDER BY f.article_id, s.char_start IS NULL, s.char_start, f.fact_table, f.fact_id
 """
 
-# The itinerary as it was before its rows were stored at build time: the same columns,
-# joined and ordered at query time.
-ITINERARY_REFERENCE = f"""
-SELECT {', '.join(sql for sql, _ in ITINERARY_SOURCES.values())}
-FROM itinerary_order o
-JOIN events e ON e.id = o.event_id
-LEFT JOIN places p ON p.id = e.place_id
-ORDER BY o.article_id, o.sequence
-"""
+# The itinerary worked out at query time, ordered by article and sequence: the stored
+# table must hold the same rows, in this order, without an ORDER BY.
+ITINERARY_REFERENCE = "SELECT * FROM (SELECT {columns}\n{source}) ORDER BY article_id, sequence"
+
+
+def itinerary_reference() -> str:
+    columns = ",\n    ".join(f"{ITINERARY[column]} AS {column}"
+                             for column in TABLES_BY_NAME["itinerary"].columns)
+    source = DERIVED["itinerary"][1].rsplit("ORDER BY", 1)[0]
+    return ITINERARY_REFERENCE.format(columns=columns, source=source)
 
 
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory) -> Path:
-    """Three generated articles, built with the views (no Korean analysis: not needed)."""
+    """Three generated articles with the derived tables (no Korean analysis: not needed)."""
     folder = tmp_path_factory.mktemp("views-corpus")
     sources = generate(folder / "sources", 3, seed=2)
     output = folder / "news.db"
-    counts, problems = build(sources, output, [create_views])
+    counts, problems = build(sources, output, [fill_derived_tables])
     assert counts is not None, [str(p) for p in problems.sorted()]
     return output
 
@@ -80,9 +83,40 @@ def rows(db: Path, sql: str, params=()) -> list[tuple]:
         conn.close()
 
 
+def test_derived_tables_are_tables_not_views(corpus_db):
+    assert rows(corpus_db, "select name from sqlite_master where type = 'view'") == []
+    tables = {name for name, in rows(corpus_db, "select name from sqlite_master "
+                                                "where type = 'table'")}
+    assert {table.name for table in DERIVED_TABLES} == set(DERIVED) <= tables
+
+
 def test_itinerary_rows_come_in_article_and_sequence_order(corpus_db):
-    assert rows(corpus_db, "select * from itinerary") == rows(corpus_db, ITINERARY_REFERENCE)
-    assert len({row[-1] for row in rows(corpus_db, "select * from itinerary")}) == 3
+    stored = rows(corpus_db, "select * from itinerary")
+    assert stored == rows(corpus_db, itinerary_reference())
+    assert len({row[-1] for row in stored}) == 3
+
+
+def test_itinerary_has_every_event_once_numbered_from_one(corpus_db):
+    assert rows(corpus_db, "select count(*), count(distinct event_id) from itinerary") == \
+        rows(corpus_db, "select count(*), count(*) from events")
+    for article_id, count, low, high, distinct in rows(
+            corpus_db, "select article_id, count(*), min(sequence), max(sequence), "
+                       "count(distinct sequence) from itinerary group by article_id"):
+        assert (low, high, distinct) == (1, count, count), article_id
+
+
+def test_itinerary_puts_a_leg_before_the_events_within_it(corpus_db):
+    """On each day, an event that is the umbrella of others (a leg of the trip) comes
+    first, and days come in date order."""
+    found = rows(corpus_db, """
+        select child.article_id, child.sequence, parent.sequence
+        from itinerary child join itinerary parent on parent.event_id = child.parent_event_id
+        where child.start_date = parent.start_date""")
+    assert found and all(parent < child for _, child, parent in found)
+    for article_id, in rows(corpus_db, "select distinct article_id from itinerary"):
+        dates = [d for d, in rows(corpus_db, "select start_date from itinerary where "
+                                             "article_id = ? order by sequence", (article_id,))]
+        assert dates == sorted(dates, key=lambda d: (d is None, d))
 
 
 @pytest.mark.parametrize("column", ["start_date", "place", "kind", "date_basis"])
@@ -97,26 +131,40 @@ def test_facts_with_evidence_matches_the_facts_in_article_order(corpus_db):
     assert rows(corpus_db, "select * from facts_with_evidence") == rows(corpus_db, FACTS_REFERENCE)
 
 
-def test_inspect_file_holds_every_view_count(corpus_db):
+def test_korea_china_comparison_pairs_each_ratio_with_its_figures(corpus_db):
+    found = rows(corpus_db, """
+        select c.ratio_id, cn.country, kr.country, r.unit
+        from korea_china_comparison c
+        join statistics r on r.id = c.ratio_id
+        join statistics cn on cn.id = c.cn_statistic_id
+        join statistics kr on kr.id = c.kr_statistic_id""")
+    assert len(found) == rows(corpus_db, "select count(*) from statistics "
+                                         "where unit = 'ratio'")[0][0] > 3
+    assert {row[1:] for row in found} == {("CN", "KR", "ratio")}
+
+
+def test_inspect_file_holds_every_derived_table_count(corpus_db):
     counts = json.loads(write_inspect(corpus_db).read_text(encoding="utf-8"))["news"]["tables"]
-    for view in VIEWS:
-        assert counts[view]["count"] == rows(corpus_db, f"select count(*) from {view}")[0][0]
-    assert set(view_counts(corpus_db)) == set(VIEWS)
+    for table in DERIVED_TABLES:
+        count = rows(corpus_db, f"select count(*) from {table.name}")[0][0]
+        assert count and counts[table.name]["count"] == count
 
 
-async def test_view_page_takes_its_count_from_the_inspect_file(corpus_db):
+async def test_derived_table_page_takes_its_count_from_the_inspect_file(corpus_db):
     inspect = json.loads(write_inspect(corpus_db).read_text(encoding="utf-8"))
+    # make_datasette's site, with trace_debug to read the SQL the page ran.
     site = Datasette([], immutables=[str(corpus_db)], inspect_data=inspect,
-                     metadata=METADATA, settings={**SETTINGS, "trace_debug": True})
-    response = await site.client.get("/news/korea_china_comparison.json",
-                                     params={"_trace": "1"})
-    assert response.json()["filtered_table_rows_count"] == inspect["news"]["tables"][
-        "korea_china_comparison"]["count"]
-    traced = [trace["sql"] for trace in response.json()["_trace"]["traces"]]
-    assert not [sql for sql in traced if sql.startswith("select count(*)")]
+                     settings={**SETTINGS, "trace_debug": True})
+    for table in DERIVED_TABLES:
+        response = await site.client.get(f"/news/{table.name}.json", params={"_trace": "1"})
+        assert response.status_code == 200, response.text
+        assert response.json()["filtered_table_rows_count"] == inspect["news"]["tables"][
+            table.name]["count"]
+        traced = [trace["sql"] for trace in response.json()["_trace"]["traces"]]
+        assert not [sql for sql in traced if sql.startswith("select count(*)")], table.name
 
 
-@pytest.mark.parametrize("index", ["statistics_country_year", "policies_country_year"])
+@pytest.mark.parametrize("index", sorted(EXPRESSION_INDEXES))
 def test_china_milestones_reads_its_expression_indexes(corpus_db, index):
     plan = rows(corpus_db, "explain query plan " + QUERIES["china_milestones"]["sql"])
     assert any(index in step[3] for step in plan)

@@ -1,0 +1,116 @@
+"""The `newsdb` command line: build, check, serve, export, and list an article's sentences.
+
+    newsdb build [--sources DIR] [--output news.db] [--export DIR]
+    newsdb check [--sources DIR]
+    newsdb serve [--db news.db] [--host H] [--port P] [--workers N]
+    newsdb export DIR [--db news.db]
+    newsdb sentences ARTICLE [--sources DIR]
+
+Problems in the sources are printed as `error: file:line: record 'x': field 'y': ...`
+lines and the command exits 1 without a traceback; a failed build leaves the previous
+database untouched.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "sources"
+DATABASE = ROOT / "news.db"
+
+sources_option = click.option(
+    "--sources", type=click.Path(path_type=Path), default=SOURCES, show_default=True,
+    help="Folder of curated sources.")
+
+
+@click.group()
+@click.version_option(package_name="news-db")
+def cli():
+    """news.db: Korean news reports as a sourced, queryable SQLite database."""
+
+
+@cli.command()
+@sources_option
+@click.option("--output", type=click.Path(path_type=Path), default=DATABASE,
+              show_default=True, help="Database to write.")
+@click.option("--export", "export_dir", type=click.Path(path_type=Path), metavar="DIR",
+              help="After building, export the new database to DIR.")
+def build(sources: Path, output: Path, export_dir: Path | None):
+    """Build the database from the curated sources, atomically."""
+    from .build import build as build_database, report_problems, summary
+    from .finishers import FINISHERS
+
+    counts, problems = build_database(sources, output, FINISHERS)
+    if counts is None:
+        report_problems(problems)
+        sys.exit(1)
+    click.echo(summary(output, counts))
+    if export_dir:
+        from . import export
+
+        sys.exit(export.run(output, export_dir))
+
+
+@cli.command()
+@sources_option
+def check(sources: Path):
+    """Validate the sources and report every problem; writes nothing."""
+    from .build import collect, report_problems
+
+    tables, problems = collect(sources)
+    if tables is None:
+        report_problems(problems, outcome="check failed: {count} problem(s) found")
+        sys.exit(1)
+    counts = ", ".join(f"{name} {len(rows)}" for name, rows in tables.items())
+    click.echo(f"sources are valid: {counts}")
+
+
+@cli.command()
+@click.option("--db", type=click.Path(path_type=Path), default=DATABASE, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8001, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Worker processes (the file is immutable, each serves it alone).")
+def serve(db: Path, host: str, port: int, workers: int):
+    """Serve the database with Datasette and the project's plugin."""
+    if not db.is_file():
+        raise click.ClickException(f"{db} does not exist; build it first with newsdb build")
+    from .serving import serve as run
+
+    run(db, host, port, workers)
+
+
+@cli.command("export")
+@click.argument("out_dir", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--db", type=click.Path(path_type=Path), default=DATABASE, show_default=True)
+def export_command(out_dir: Path, db: Path):
+    """Export a Frictionless Data Package, spreadsheet CSV and Parquet into DIR."""
+    from . import export
+
+    sys.exit(export.run(db, out_dir))
+
+
+@cli.command()
+@click.argument("article")
+@sources_option
+def sentences(article: str, sources: Path):
+    """List an article's sentence keys and text: ARTICLE is an article id, or the path of
+    its .yml or .txt file."""
+    from .build import report_problems
+    from .problems import Problems
+    from .sources import read_article_sentences
+
+    problems = Problems()
+    found = read_article_sentences(sources, article, problems)
+    if found is None:
+        report_problems(problems, outcome="sentences failed: {count} problem(s) found")
+        sys.exit(1)
+    for sentence in found:
+        click.echo(f"{sentence.key}\t{sentence.text}")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,107 @@
+"""news.db's Datasette plugin, registered through `[project.entry-points.datasette]`, so
+any Datasette in an environment where the project is installed serves the full site for
+a database named `news`: `datasette news.db` and `make serve` alike.
+
+- get_metadata: metadata.yml completed from the table registry (newsdb/site.py).
+- prepare_connection: Korean-aware `escape_fts` and the limits of a public site.
+- startup: the Korean analyser's model is loaded before the first search.
+- render_cell: the `search` query's highlighted snippets and links.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from datasette import hookimpl
+from markupsafe import Markup, escape
+
+from .analysis import analyser_for, fts_query, registry_names
+from .site import DATABASE, site_metadata
+
+MARK_START, MARK_END = "<mark>", "</mark>"
+
+# The longest value in news.db is an article body of some tens of kilobytes. Without a
+# limit `select randomblob(1000000000)` builds a gigabyte in a single step of SQLite's
+# virtual machine, which the time limit cannot interrupt, and Datasette then encodes it
+# into JSON: one request could exhaust the server's memory.
+MAX_VALUE_BYTES = 1_000_000
+
+# fts3_tokenizer(name) returns a C pointer and fts3_tokenizer(name, pointer) installs
+# one: a memory disclosure and a code-execution primitive in SQLite builds with
+# SQLITE_ENABLE_FTS3_TOKENIZER (Debian's). ATTACH would open other files; Datasette's
+# SQL check refuses it already, this holds even if that check changes.
+REFUSED_FUNCTIONS = {"fts3_tokenizer", "load_extension"}
+REFUSED_ACTIONS = {sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH}
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    # Only where a database called news is served: another database opened in the same
+    # environment keeps its own site.
+    if DATABASE not in datasette.databases:
+        return {}
+    return fresh(site_metadata(), depth=5)
+
+
+def fresh(metadata: dict, depth: int) -> dict:
+    """New dicts down to each table's, query's and plugin's settings (the columns below
+    are shared): Datasette merges other metadata (`-m`) into what this hook returns, and
+    must not change the cached site. Called some 200 times for one page: a full deepcopy
+    would cost tens of milliseconds a page."""
+    if depth == 0:
+        return metadata
+    return {key: fresh(value, depth - 1) if isinstance(value, dict) else value
+            for key, value in metadata.items()}
+
+
+def authorize(action, arg1, arg2, database, trigger):
+    if action in REFUSED_ACTIONS:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_FUNCTION and arg2 and arg2.lower() in REFUSED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn):
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.set_authorizer(authorize)
+    # trylast: registered after Datasette's own escape_fts, so this one replaces it.
+    # Queries typed with particles and endings (샤오미의, 협력을) are analysed the way the
+    # index was built, with the registry's names kept whole.
+    names = registry_names(conn)
+
+    def korean_escape_fts(query):
+        return fts_query(query or "", analyser_for(names))
+
+    conn.create_function("escape_fts", 1, korean_escape_fts)
+
+
+def load_analyser(conn) -> None:
+    names = registry_names(conn)
+    if names:
+        analyser_for(names)
+
+
+@hookimpl
+def startup(datasette):
+    """Load the analyser's model before serving: loading takes seconds, more than the
+    SQL time limit, so the first search must not be the one to pay for it."""
+    async def load():
+        database = datasette.databases.get(DATABASE)
+        if database is not None:
+            await database.execute_fn(load_analyser)
+
+    return load
+
+
+@hookimpl
+def render_cell(value, column, table, database):
+    """The search query's snippet shows its <mark> highlights, its link is clickable."""
+    if database != DATABASE or table is not None or not isinstance(value, str):
+        return None
+    if column == "snippet":
+        return Markup(str(escape(value)).replace(str(escape(MARK_START)), MARK_START)
+                      .replace(str(escape(MARK_END)), MARK_END))
+    if column == "link" and value.startswith("/"):
+        return Markup(f'<a href="{escape(value)}">{escape(value)}</a>')
+    return None
