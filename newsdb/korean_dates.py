@@ -2,7 +2,11 @@
 
 resolve_event_date('오는 17일부터 사흘간', date(2014, 12, 17))
     -> DateSpan(2014-12-17, 2014-12-19, None)
+resolve_event_date('17일부터 3박4일', date(2014, 12, 17))
+    -> DateSpan(2014-12-17, 2014-12-20, None)
 resolve_period('올 하반기', date(2014, 12, 17)) -> '2014-S2'
+parse_duration('2박 3일') -> Duration(days=3, nights=2)
+duration_end(date(2014, 12, 17), '사흘간') -> date(2014, 12, 19)
 
 Only the local calendar date of the publication timestamp matters; an aware
 datetime is reduced to its own (local) date, never converted to UTC.
@@ -14,7 +18,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-__all__ = ["DateSpan", "resolve_event_date", "resolve_period"]
+__all__ = ["DateSpan", "Duration", "duration_end", "parse_duration", "resolve_event_date", "resolve_period"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,20 @@ class DateSpan:
     start: datetime.date
     end: datetime.date  # == start for a single day
     time_of_day: str | None  # 'morning' | 'afternoon' | 'evening' | None
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A length of time as written: '6개월' is months=6, '일주일' is days=7.
+
+    Months and years are kept apart from days because their length in days
+    depends on the start date. For N박M일 nights is N and days is M.
+    """
+
+    years: int = 0
+    months: int = 0
+    days: int = 0
+    nights: int | None = None  # only for N박M일
 
 
 TIME_OF_DAY = {
@@ -41,8 +59,30 @@ RELATIVE_DAYS = {"그저께": -2, "그제": -2, "어제": -1, "오늘": 0, "내�
 SAME_DAY_WORDS = ("이날", "당일", "같은 날", "같은날")
 
 TIME_RE = re.compile("|".join(TIME_OF_DAY))
+# Native counts before 달/해/주: '한 달', '석 달', '두 해'.
+NATIVE_COUNTS = {
+    "한": 1, "두": 2, "세": 3, "석": 3, "네": 4, "넉": 4, "다섯": 5,
+    "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10,
+}
+_NATIVE = "|".join(sorted(NATIVE_COUNTS, key=len, reverse=True))
+_DAY_WORDS = "|".join(sorted(DURATION_WORDS, key=len, reverse=True))
+# One duration phrase. '(?<![가-힣])' keeps '한'/'세' from matching inside words;
+# the lookahead drops '사흘 뒤', '사흘째', '3년 만에', which are points, not lengths.
 DURATION_RE = re.compile(
-    rf"(?:(?P<word>{'|'.join(DURATION_WORDS)})|(?<!\d)(?P<days>\d+)\s*일)\s*(?:간|동안)"
+    r"(?:(?<!\d)(?P<nights>\d+)\s*박\s*(?P<stay_days>\d+)\s*일"
+    rf"|(?P<day_word>{_DAY_WORDS})"
+    r"|(?<!\d)(?P<days>\d+)\s*일"
+    r"|(?P<one_week>일주일)|(?<!\d)(?P<weeks>\d+)\s*주일?"
+    rf"|(?<![가-힣])(?P<week_word>{_NATIVE})\s*주(?=\s*(?:간|동안))"
+    rf"|(?<!\d)(?P<months>\d+)\s*(?:개월|달)|(?<![가-힣])(?P<month_word>{_NATIVE})\s*달"
+    rf"|(?<!\d)(?P<years>\d+)\s*년|(?<![가-힣])(?P<year_word>{_NATIVE})\s*해"
+    r")(?P<for>\s*(?:간|동안))?"
+    r"(?!\s*(?:전|후|뒤|앞|만|째))"
+)
+# Particles a standalone duration may carry: '3년간의', '사흘에 걸쳐'.
+DURATION_TAIL_RE = re.compile(r"\s*(?:에\s*걸쳐|의|을|를|은|는|이|가|에)?\s*")
+DURATION_EXPECTED = (
+    "expected a duration such as '사흘간', '3일 동안', '3박4일', '일주일', '한 달', '6개월' or '3년간'"
 )
 # '17~19일' is rewritten to '17일 19일' so only one day pattern is needed.
 DAY_RANGE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[~∼〜-]\s*(\d{1,2})\s*일")
@@ -83,15 +123,101 @@ def _local_date(published: datetime.date) -> datetime.date:
     return published
 
 
-def _take_duration(text: str) -> tuple[int | None, str]:
-    """Return the number of days in '사흘간' / '3일간' and the text without it."""
-    match = DURATION_RE.search(text)
-    if match is None:
+def _take_duration(text: str) -> tuple[Duration | None, str]:
+    """Return the one duration in the text ('사흘간', '3박4일', '한 달간') and the text without it."""
+    found = [match for match in DURATION_RE.finditer(text) if _is_length(match)]
+    if not found:
         return None, text
-    days = DURATION_WORDS[match["word"]] if match["word"] else int(match["days"])
-    if days < 1:
-        raise ValueError(f"cannot read {text!r}: a duration must be at least one day")
-    return days, text[: match.start()] + " " + text[match.end():]
+    if len(found) > 1:
+        phrases = ", ".join(repr(match.group().strip()) for match in found)
+        raise ValueError(f"cannot read {text!r}: more than one duration ({phrases})")
+    match = found[0]
+    return _duration_from_match(match, text), text[: match.start()] + " " + text[match.end():]
+
+
+def _is_length(match: re.Match[str]) -> bool:
+    # A bare '17일' or '2014년' is a date; only '3일간' / '3년 동안' are lengths.
+    return bool(match["for"]) or not (match["days"] or match["years"])
+
+
+# Which DURATION_RE group fills which Duration field, and how many of it one count is.
+_DURATION_GROUPS = (
+    ("day_word", "days", 1), ("days", "days", 1),
+    ("one_week", "days", 7), ("weeks", "days", 7), ("week_word", "days", 7),
+    ("months", "months", 1), ("month_word", "months", 1),
+    ("years", "years", 1), ("year_word", "years", 1),
+)
+_WORD_COUNTS = {**DURATION_WORDS, **NATIVE_COUNTS, "일주일": 1}
+
+
+def _duration_from_match(match: re.Match[str], text: str) -> Duration:
+    if match["nights"]:
+        return _stay(int(match["nights"]), int(match["stay_days"]), text)
+    group, field, per = next(entry for entry in _DURATION_GROUPS if match[entry[0]])
+    piece = match[group]
+    count = int(piece) if piece.isdigit() else _WORD_COUNTS[piece]
+    if count < 1:
+        raise ValueError(f"cannot read {text!r}: a duration must be at least one day ({match.group().strip()!r})")
+    return Duration(**{field: count * per})
+
+
+def _stay(nights: int, days: int, text: str) -> Duration:
+    # '3박5일' (a night flight home) is a real package; only days <= nights is impossible.
+    if nights < 1 or days <= nights:
+        raise ValueError(
+            f"cannot read {text!r}: {nights}박{days}일 needs at least one night and more days than nights (e.g. 3박4일)"
+        )
+    return Duration(days=days, nights=nights)
+
+
+def parse_duration(text: str) -> Duration:
+    """Parse a length of time: '사흘간', '3일 동안', '3박4일', '일주일', '한 달', '6개월', '3년간'.
+
+    One unit only ('1년 6개월' is rejected). A bare '3일' or '3년' is
+    rejected too, because in news text it names a date, not a length.
+    """
+    cleaned = text.strip()
+    match = DURATION_RE.match(cleaned)
+    if match is None or not DURATION_TAIL_RE.fullmatch(cleaned[match.end():]):
+        raise ValueError(f"cannot read {text!r} as a duration: {DURATION_EXPECTED}")
+    if not _is_length(match):
+        phrase = match.group().strip()
+        raise ValueError(
+            f"cannot read {text!r} as a duration: {phrase!r} alone names a date; "
+            f"write {phrase}간 or {phrase} 동안"
+        )
+    return _duration_from_match(match, text)
+
+
+def duration_end(start: datetime.date, duration: Duration | str) -> datetime.date:
+    """The last day of a duration that includes its start day.
+
+    사흘 from the 17th ends on the 19th, 3박4일 from the 17th on the 20th,
+    한 달 from 12월 17일 on 1월 16일.
+    """
+    if isinstance(duration, str):
+        duration = parse_duration(duration)
+    counts = (duration.years, duration.months, duration.days)
+    if min(counts) < 0 or max(counts) == 0:
+        raise ValueError(f"cannot find the end of {duration!r}: it must be positive")
+    after_months = _add_months(_local_date(start), duration.years * 12 + duration.months)
+    return after_months + datetime.timedelta(days=duration.days - 1)
+
+
+def _add_months(start: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the day after a month too short to have it.
+
+    Subtracting a day then gives the end the civil code counts (민법 제160조):
+    한 달 from 1월 31일 ends on the last day of February.
+    """
+    if months == 0:
+        return start
+    year, month = _shift_month(start.year, start.month, months)
+    same_day = _try_date(year, month, start.day)
+    if same_day is not None:
+        return same_day
+    next_year, next_month = _shift_month(year, month, 1)
+    return datetime.date(next_year, next_month, 1)
 
 
 def _resolve_days(text: str, published: datetime.date, direction: str, original: str) -> list[datetime.date]:
@@ -191,13 +317,16 @@ def _anchor_day(
     return _local_date(same_day)
 
 
-def _apply_duration(start: datetime.date, end: datetime.date, duration: int, day_count: int, text: str) -> datetime.date:
+def _apply_duration(
+    start: datetime.date, end: datetime.date, duration: Duration, day_count: int, text: str
+) -> datetime.date:
     # '17일부터 사흘간' gives the end; '18일과 19일 이틀간' must agree with it.
-    stated_end = start + datetime.timedelta(days=duration - 1)
+    stated_end = duration_end(start, duration)
     if day_count > 1 and stated_end != end:
         covered = (end - start).days + 1
+        stated = (stated_end - start).days + 1
         raise ValueError(
-            f"cannot read {text!r}: the days given cover {covered} days but the duration says {duration}"
+            f"cannot read {text!r}: the days given cover {covered} days but the duration says {stated}"
         )
     return stated_end
 

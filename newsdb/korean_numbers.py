@@ -15,8 +15,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = [
     "ParsedNumber",
+    "ParsedRange",
     "ParsedRank",
     "parse_korean_number",
+    "parse_korean_range",
     "parse_rank",
     "recompute_ratio",
 ]
@@ -27,6 +29,24 @@ class ParsedNumber:
     value: float  # in base units: 324만7천명 -> 3247000.0, 25.8% -> 25.8
     unit: str  # persons | count | percent | ratio | fraction | USD | KRW | CNY
     qualifier: str  # exact | approx | more_than | less_than
+
+    # Properties, not fields: equality, repr and the constructor stay as before,
+    # but a single figure can be used wherever a range is expected.
+    @property
+    def value_low(self) -> float:
+        return self.value
+
+    @property
+    def value_high(self) -> float:
+        return self.value
+
+
+@dataclass(frozen=True)
+class ParsedRange:
+    value_low: float  # in base units: 3억~4억원 -> 300000000.0
+    value_high: float  # 400000000.0; equal to value_low for a single figure
+    unit: str  # as ParsedNumber.unit
+    qualifier: str  # as ParsedNumber.qualifier; read from the high side's words
 
 
 @dataclass(frozen=True)
@@ -176,6 +196,85 @@ def _qualifier(rest: str, approx: bool) -> str:
         if any(word in rest for word in words):
             return qualifier
     return "approx" if approx else "exact"
+
+
+# ---------------------------------------------------------------- ranges
+
+# '~' and its look-alikes; '-' too, since some papers write '10-20%'.
+RANGE_SEPARATOR_RE = re.compile(r"\s*[~∼〜～\-–]\s*")
+# The low side may leave out the unit ('3억~4억원') or repeat it ('3억원~4억원').
+RANGE_LOW_RE = re.compile(
+    rf"(?P<prefix>(?:약|대략)\s*)?"
+    rf"(?P<number>{_NUMBER_CHARS}+?)\s*"
+    rf"(?P<about>여)?\s*"
+    rf"(?P<unit>{_UNIT_ALTERNATION})?"
+)
+BIG_MULTIPLIER_RE = re.compile("[조억만]")
+
+
+def parse_korean_range(text: str) -> ParsedRange:
+    """Parse '3억~4억원', '10~20%' or a single figure into low and high values.
+
+    A single figure ('4억원') gives value_low == value_high. When the low
+    side has no 조/억/만 it shares the high side's largest one, as Korean
+    writers elide it: '3~4억원' is 3억 to 4억, '1천~2천억달러' is 1천억 to 2천억.
+    """
+    cleaned = text.strip()
+    sides = RANGE_SEPARATOR_RE.split(cleaned)
+    if len(sides) == 1:
+        number = parse_korean_number(cleaned)
+        return ParsedRange(number.value, number.value, number.unit, number.qualifier)
+    if len(sides) > 2:
+        raise ValueError(f"cannot read {text!r} as a Korean range: more than one '~' separator")
+    low_text, high_text = sides
+    if not low_text or not high_text:
+        raise ValueError(f"cannot read {text!r} as a Korean range: expected a figure on both sides of '~' (e.g. 3억~4억원)")
+    try:
+        high = parse_korean_number(high_text)
+    except ValueError as error:
+        raise ValueError(f"cannot read {text!r} as a Korean range: the high side: {error}") from error
+    if high.unit == "fraction":
+        raise ValueError(f"cannot read {text!r} as a Korean range: ranges of fractions are not supported")
+    low, low_approx, shared = _range_low(low_text, high_text, high.unit, text)
+    if low > Decimal(repr(high.value)):
+        # With a shared 조/억/만 the writer may have meant a smaller one ('3천~4만명').
+        hint = f" (read as {low_text}{shared}; write the 조/억/만 on both sides)" if shared else ""
+        raise ValueError(
+            f"cannot read {text!r} as a Korean range: the low side {_plain(low)}{hint} "
+            f"is greater than the high side {_plain(high.value)}"
+        )
+    qualifier = "approx" if low_approx and high.qualifier == "exact" else high.qualifier
+    return ParsedRange(float(low), high.value, high.unit, qualifier)
+
+
+def _range_low(low_text: str, high_text: str, high_unit: str, text: str) -> tuple[Decimal, bool, str | None]:
+    """The low side's value, whether it said 약/여, and the 조/억/만 it borrowed from the high side."""
+    match = RANGE_LOW_RE.fullmatch(low_text)
+    if match is None:
+        raise ValueError(f"cannot read {text!r} as a Korean range: cannot read the low side {low_text!r}; {NUMBER_EXPECTED}")
+    if match["unit"] and UNITS[match["unit"]] != high_unit:
+        raise ValueError(
+            f"cannot read {text!r} as a Korean range: the two sides have different units "
+            f"({UNITS[match['unit']]} and {high_unit})"
+        )
+    value = _number_value(match["number"], text)
+    shared = None if BIG_MULTIPLIER_RE.search(match["number"]) else _largest_big_multiplier(high_text)
+    if shared is not None:
+        value *= BIG_MULTIPLIERS[shared]
+    return value, bool(match["prefix"] or match["about"]), shared
+
+
+def _largest_big_multiplier(high_text: str) -> str | None:
+    # Only the number part counts: the words after the unit may contain '만'.
+    number = NUMBER_RE.fullmatch(high_text)["number"]
+    found = BIG_MULTIPLIER_RE.search(number)
+    return found.group() if found else None
+
+
+def _plain(value: Decimal | float) -> str:
+    # Decimal('3E+8') and 300000000.0 both read as 300000000 in messages.
+    written = f"{Decimal(repr(value)) if isinstance(value, float) else value:f}"
+    return written.rstrip("0").rstrip(".") if "." in written else written
 
 
 # ---------------------------------------------------------------- ranks

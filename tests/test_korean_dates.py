@@ -3,7 +3,14 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from newsdb.korean_dates import DateSpan, resolve_event_date, resolve_period
+from newsdb.korean_dates import (
+    DateSpan,
+    Duration,
+    duration_end,
+    parse_duration,
+    resolve_event_date,
+    resolve_period,
+)
 
 PUBLISHED = date(2014, 12, 17)
 KST = timezone(timedelta(hours=9))
@@ -186,3 +193,152 @@ def test_bare_month_takes_the_nearest_year():
 def test_resolve_period_rejects(text, message):
     with pytest.raises(ValueError, match=message):
         resolve_period(text, PUBLISHED)
+
+
+# ---------------------------------------------------------------- durations
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("3년 동안", Duration(years=3)),
+        ("3년간", Duration(years=3)),
+        ("3년간의", Duration(years=3)),
+        ("사흘간", Duration(days=3)),
+        ("사흘 동안", Duration(days=3)),
+        ("사흘에 걸쳐", Duration(days=3)),
+        ("3일간", Duration(days=3)),
+        ("3일 동안", Duration(days=3)),
+        ("3박4일", Duration(days=4, nights=3)),
+        ("2박 3일", Duration(days=3, nights=2)),
+        ("3박4일간", Duration(days=4, nights=3)),
+        ("3박5일", Duration(days=5, nights=3)),  # a night flight home
+        ("하루", Duration(days=1)),
+        ("이틀", Duration(days=2)),
+        ("사흘", Duration(days=3)),
+        ("나흘", Duration(days=4)),
+        ("닷새", Duration(days=5)),
+        ("엿새", Duration(days=6)),
+        ("이레", Duration(days=7)),
+        ("여드레", Duration(days=8)),
+        ("아흐레", Duration(days=9)),
+        ("열흘", Duration(days=10)),
+        ("일주일", Duration(days=7)),
+        ("일주일간", Duration(days=7)),
+        ("2주", Duration(days=14)),
+        ("2주일 동안", Duration(days=14)),
+        ("한 주간", Duration(days=7)),
+        ("한 달", Duration(months=1)),
+        ("한 달간", Duration(months=1)),
+        ("석 달", Duration(months=3)),
+        ("6개월", Duration(months=6)),
+        ("6개월간", Duration(months=6)),
+        ("3달", Duration(months=3)),
+        ("두 해 동안", Duration(years=2)),
+        ("  사흘간  ", Duration(days=3)),
+    ],
+)
+def test_parse_duration(text, expected):
+    assert parse_duration(text) == expected
+
+
+def test_duration_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        parse_duration("사흘간").days = 4
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "expected a duration such as '사흘간'"),
+        ("언젠가", "expected a duration such as '사흘간'"),
+        ("1년 6개월", "expected a duration such as"),  # one unit only
+        ("사흘 뒤", "expected a duration such as"),  # a point in time, not a length
+        ("사흘째", "expected a duration such as"),
+        ("3년 만에", "expected a duration such as"),
+        ("3일", "'3일' alone names a date; write 3일간 or 3일 동안"),
+        ("2014년", "'2014년' alone names a date"),
+        ("0일간", "a duration must be at least one day"),
+        ("0개월", "a duration must be at least one day"),
+        ("3박3일", "3박3일 needs at least one night and more days than nights"),
+        ("3박2일", "3박2일 needs at least one night and more days than nights"),
+        ("0박1일", "0박1일 needs at least one night"),
+    ],
+)
+def test_parse_duration_rejects(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize(
+    "start, duration, end",
+    [
+        ("2014-12-17", "사흘간", "2014-12-19"),  # the start day counts
+        ("2014-12-17", "3박4일", "2014-12-20"),
+        ("2014-12-17", "2박 3일", "2014-12-19"),
+        ("2014-12-17", "하루", "2014-12-17"),
+        ("2014-12-17", "일주일", "2014-12-23"),
+        ("2014-12-30", "사흘간", "2015-01-01"),
+        ("2014-12-17", "한 달", "2015-01-16"),
+        ("2014-12-17", "6개월", "2015-06-16"),
+        ("2014-12-17", "3년간", "2017-12-16"),
+        # a month too short for the start day ends on its last day (민법 제160조)
+        ("2015-01-31", "한 달", "2015-02-28"),
+        ("2016-01-31", "한 달", "2016-02-29"),
+        ("2015-01-28", "한 달", "2015-02-27"),
+        ("2016-02-29", "1년간", "2017-02-28"),
+    ],
+)
+def test_duration_end(start, duration, end):
+    assert duration_end(date.fromisoformat(start), duration) == date.fromisoformat(end)
+
+
+def test_duration_end_takes_a_duration_or_an_aware_datetime():
+    assert duration_end(date(2014, 12, 17), Duration(days=4, nights=3)) == date(2014, 12, 20)
+    assert duration_end(datetime(2014, 12, 18, 0, 30, tzinfo=KST), Duration(days=3)) == date(2014, 12, 20)
+
+
+@pytest.mark.parametrize("duration", [Duration(), Duration(days=-1), Duration(months=1, days=-40)])
+def test_duration_end_rejects_empty_or_negative(duration):
+    with pytest.raises(ValueError, match="it must be positive"):
+        duration_end(date(2014, 12, 17), duration)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("17일부터 사흘간", span("2014-12-17", "2014-12-19")),
+        ("17일부터 3박4일", span("2014-12-17", "2014-12-20")),  # was 12-17 to 2015-01-04: '4일' read as a day
+        ("17일부터 3박4일간", span("2014-12-17", "2014-12-20")),
+        ("오는 17일부터 2박 3일", span("2014-12-17", "2014-12-19")),
+        ("17일부터 사흘", span("2014-12-17", "2014-12-19")),  # was 12-17 only: '사흘' ignored
+        ("17일부터 사흘 동안", span("2014-12-17", "2014-12-19")),
+        ("17일부터 일주일간", span("2014-12-17", "2014-12-23")),
+        ("17일부터 2주간", span("2014-12-17", "2014-12-30")),
+        ("17일부터 한 달간", span("2014-12-17", "2015-01-16")),
+        ("17일부터 6개월간", span("2014-12-17", "2015-06-16")),
+        ("2014년 12월 17일부터 사흘간", span("2014-12-17", "2014-12-19")),
+        ("18~20일 사흘간", span("2014-12-18", "2014-12-20")),
+        ("17일과 20일 3박4일", span("2014-12-17", "2014-12-20")),
+        ("18일과 19일 이틀", span("2014-12-18", "2014-12-19")),
+        ("17일 사흘째", span("2014-12-17")),  # '사흘째' is a point, not a length
+        ("17일부터 3박4일 오후", span("2014-12-17", "2014-12-20", "afternoon")),
+    ],
+)
+def test_resolve_event_date_with_durations(text, expected):
+    assert resolve_event_date(text, PUBLISHED) == expected
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("17일부터 사흘간 3박4일", r"more than one duration \('사흘간', '3박4일'\)"),
+        ("17일과 19일 3박4일", "the days given cover 3 days but the duration says 4"),
+        ("17일과 19일 한 달간", "the days given cover 3 days but the duration says 31"),
+        ("17일부터 3박3일", "3박3일 needs at least one night and more days than nights"),
+        ("17일부터 0일간", "a duration must be at least one day"),
+    ],
+)
+def test_resolve_event_date_rejects_durations(text, message):
+    with pytest.raises(ValueError, match=message):
+        resolve_event_date(text, PUBLISHED)

@@ -4,8 +4,10 @@ import pytest
 
 from newsdb.korean_numbers import (
     ParsedNumber,
+    ParsedRange,
     ParsedRank,
     parse_korean_number,
+    parse_korean_range,
     parse_rank,
     recompute_ratio,
 )
@@ -196,3 +198,80 @@ def test_recompute_ratio_values():
 def test_recompute_ratio_rejects(args, message):
     with pytest.raises(ValueError, match=message):
         recompute_ratio(*args)
+
+
+# ---------------------------------------------------------------- ranges
+
+
+@pytest.mark.parametrize(
+    "text, low, high, unit, qualifier",
+    [
+        ("3억~4억원", 300000000.0, 400000000.0, "KRW", "exact"),
+        ("3억∼4억 원", 300000000.0, 400000000.0, "KRW", "exact"),  # U+223C, as some papers type it
+        ("3억 ~ 4억원", 300000000.0, 400000000.0, "KRW", "exact"),
+        ("3억원~4억원", 300000000.0, 400000000.0, "KRW", "exact"),
+        ("10~20%", 10.0, 20.0, "percent", "exact"),
+        ("10%~20%", 10.0, 20.0, "percent", "exact"),
+        ("10-20%", 10.0, 20.0, "percent", "exact"),
+        ("3만~5만명", 30000.0, 50000.0, "persons", "exact"),
+        ("1천억~2천억달러", 100000000000.0, 200000000000.0, "USD", "exact"),
+        ("2.5~3.5배", 2.5, 3.5, "ratio", "exact"),
+        ("0~4.5%", 0.0, 4.5, "percent", "exact"),
+        ("3억~3억원", 300000000.0, 300000000.0, "KRW", "exact"),
+        # an elided 조/억/만 on the low side is the high side's
+        ("3~4억원", 300000000.0, 400000000.0, "KRW", "exact"),
+        ("1천~2천억달러", 100000000000.0, 200000000000.0, "USD", "exact"),
+        ("1.5~2조원", 1500000000000.0, 2000000000000.0, "KRW", "exact"),
+        ("10~20만명", 100000.0, 200000.0, "persons", "exact"),
+        ("3~4억5천만원", 300000000.0, 450000000.0, "KRW", "exact"),
+        ("5천만~1억원", 50000000.0, 100000000.0, "KRW", "exact"),
+        # qualifiers
+        ("약 3억~4억원", 300000000.0, 400000000.0, "KRW", "approx"),
+        ("3천~4천여명", 3000.0, 4000.0, "persons", "approx"),
+        ("3억~4억원 이상", 300000000.0, 400000000.0, "KRW", "more_than"),
+        ("3억~4억원에 이르는", 300000000.0, 400000000.0, "KRW", "exact"),
+        # a single figure is a range of one value
+        ("4억원", 400000000.0, 400000000.0, "KRW", "exact"),
+        ("324만7천명으로", 3247000.0, 3247000.0, "persons", "exact"),
+        ("4조달러를 넘어", 4e12, 4e12, "USD", "more_than"),
+    ],
+)
+def test_parse_korean_range(text, low, high, unit, qualifier):
+    assert parse_korean_range(text) == ParsedRange(low, high, unit, qualifier)
+
+
+def test_single_number_exposes_low_and_high():
+    number = parse_korean_number("8천279억달러")
+    assert (number.value_low, number.value_high) == (827900000000.0, 827900000000.0)
+    # properties, not fields: the dataclass compares and prints as before
+    assert number == ParsedNumber(827900000000.0, "USD", "exact")
+    assert [f.name for f in dataclasses.fields(number)] == ["value", "unit", "qualifier"]
+
+
+def test_parsed_range_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        parse_korean_range("3억~4억원").value_low = 1.0
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("3억원~4억달러", r"the two sides have different units \(KRW and USD\)"),
+        ("10명~20%", r"different units \(persons and percent\)"),
+        ("4억~3억원", "the low side 400000000 is greater than the high side 300000000"),
+        ("20~10%", "the low side 20 is greater than the high side 10"),
+        ("3천~4만명", r"the low side 30000000 \(read as 3천만; write the 조/억/만 on both sides\)"),
+        ("~4억원", "expected a figure on both sides"),
+        ("3억~", "expected a figure on both sides"),
+        ("3~4~5억원", "more than one '~' separator"),
+        ("3억~4억", "the high side: .*a unit is required"),
+        ("abc~4억원", "cannot read the low side 'abc'"),
+        ("1/3~1/2", "ranges of fractions are not supported"),
+        ("5만3억~6억원", "out of order"),
+        ("", "empty string"),
+    ],
+)
+def test_parse_korean_range_rejects(text, message):
+    with pytest.raises(ValueError, match=message) as error:
+        parse_korean_range(text)
+    assert str(error.value).startswith("cannot read")
