@@ -232,3 +232,15 @@ async def test_extra_metadata_does_not_change_the_site_of_other_instances(datase
     other = make_datasette(hostile_db)
     assert (await other.client.get("/news/add_person")).status_code == 404
     assert (await datasette.client.get("/news/person_by_name")).status_code == 200
+
+
+async def test_errors_are_answered_without_a_traceback(datasette, capsys, caplog):
+    """Datasette's default handler printed every error with rich and every frame's local
+    variables (seconds each under load); the plugin answers errors itself."""
+    assert (await datasette.client.get("/news/no_such_table")).status_code == 404
+    response = await datasette.client.get("/news/events.json", params={"_sort": "no_such"})
+    assert response.status_code == 500
+    assert response.json()["error"] == "Cannot sort table by no_such"
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.err + printed.out
+    assert "╭" not in printed.err + printed.out
