@@ -12,7 +12,9 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 
 from .korean_dates import resolve_event_date, resolve_period
 from .korean_numbers import parse_korean_number, parse_rank, recompute_ratio
+from . import claims as claims_
 from .problems import Problems
+from .references import _is_unknown, _json_list, _label, _reference
 from .sources import Article, Curated, Sources
 from .yaml_source import line_of
 
@@ -23,6 +25,9 @@ COUNTRY_BOUNDS = {
     "KR": (33.0, 124.5, 38.7, 132.0),
 }
 FACT_TABLES = ("events", "statistics", "policies", "mous", "notes")
+# The facts a citation may introduce, by the section of its file that declares them.
+CITED_FACTS = {"events": "events", "statistics": "statistics", "mous": "mous",
+               "notes": "notes"}
 
 
 def build_rows(sources: Sources, problems: Problems) -> dict[str, list[dict]]:
@@ -36,25 +41,48 @@ def build_rows(sources: Sources, problems: Problems) -> dict[str, list[dict]]:
         "places": [_place_row(c, ids, problems) for c in _sorted(registries["places"])],
     }
     _check_place_cycles(registries["places"], problems)
-    for name in ("articles", "sentences", *FACT_TABLES, "event_participants", "mou_parties",
-                 "mentions"):
+    for name in ("articles", "sources", "sentences", *FACT_TABLES, "event_participants",
+                 "mou_parties", "mentions"):
         tables[name] = []
     fact_ids = {name: {} for name in FACT_TABLES}
-    for article in sources.articles:
-        _check_unique_across_articles(article, fact_ids, problems)
-    # Ids written in an article count as known even when their record is invalid.
-    declared = {name: set(found).union(*(a.declared.get(name, ()) for a in sources.articles))
+    reports = [*sources.articles, *sources.citations]
+    for report in reports:
+        _check_unique_across_articles(report, fact_ids, problems)
+    _check_unique_sources(reports, problems)
+    # Ids written in a report count as known even when their record is invalid.
+    declared = {name: None if name in sources.unread and sources.unread[name] is None
+                else set(found).union(*(r.declared.get(name, ()) for r in reports),
+                                      sources.unread.get(name) or ())
                 for name, found in fact_ids.items()}
     all_ids = {**ids, **declared}
     finder = MentionFinder(registries)
+    book = claims_.ClaimBook()
     for article in sources.articles:
-        _add_article(article, tables, all_ids, problems)
+        _add_article(article, tables, all_ids, problems, book)
         tables["mentions"].extend(finder.rows(article))
+        tables["sources"].append(claims_.article_source_row(article))
+    for citation in sources.citations:
+        tables["sources"].append(claims_.citation_source_row(citation))
+        for name, rows in claims_.citation_fact_rows(citation, all_ids, problems).items():
+            tables[name].extend(rows)
     all_ids["articles"] = {row["id"] for row in tables["articles"]}
     all_ids["sentences"] = {row["id"] for row in tables["sentences"]}
+    all_ids["sources"] = {row["id"] for row in tables["sources"]}
+    all_ids["event_participants"] = {row["id"] for row in tables["event_participants"]}
+    for citation in sources.citations:
+        claims_.add_citation_claims(book, citation, tables, all_ids, problems)
+    all_ids["claims"] = {row["id"] for row in book.rows}
+    for report in reports:
+        _check_notes(report, all_ids, problems)
     for article in sources.articles:
-        _check_notes(article, all_ids, problems)
         _check_inferences_noted(article, problems)
+    tables["claims"] = book.rows
+    if not problems:
+        # Reconciliation needs every claim read and every reference known.
+        claims_.reconcile_facts(tables, book, {r["id"]: r for r in tables["sources"]},
+                                problems)
+    else:
+        tables["conflicts"] = []
     for rows in tables.values():
         rows.sort(key=lambda row: row["id"] if "id" in row else tuple(row.values()))
     return tables
@@ -62,32 +90,6 @@ def build_rows(sources: Sources, problems: Problems) -> dict[str, list[dict]]:
 
 def _sorted(records: dict[str, Curated]) -> list[Curated]:
     return [records[key] for key in sorted(records)]
-
-
-def _label(english: str | None, korean: str) -> str:
-    return f"{english} ({korean})" if english else korean
-
-
-def _json_list(values: list[str]) -> str | None:
-    return json.dumps(values, ensure_ascii=False) if values else None
-
-
-def _is_unknown(ids, table: str, value) -> bool:
-    """True when `value` names no row of `table`. Ids of an unreadable file (None) are
-    not checked: that file's own error is reported instead."""
-    known = ids[table]
-    return known is not None and value not in known
-
-
-def _reference(curated: Curated, field: str, value, table: str, ids, problems: Problems,
-               line: int | None = None):
-    """Return value if it names a known row of `table`, else record a problem (at `line`,
-    for a field inside a nested item)."""
-    if value is not None and _is_unknown(ids, table, value):
-        problems.add(curated.file, line or curated.line_of(field), curated.record.id, field,
-                     f"unknown {table[:-1] if table != 'people' else 'person'} '{value}': "
-                     f"expected an id from {table}")
-    return value
 
 
 # Registries -------------------------------------------------------------------------
@@ -185,9 +187,10 @@ class MentionFinder:
 
 # Articles ---------------------------------------------------------------------------
 
-def _check_unique_across_articles(article: Article, fact_ids, problems: Problems) -> None:
+def _check_unique_across_articles(report, fact_ids, problems: Problems) -> None:
+    """A fact is declared once, by one article or citation; the others claim about it."""
     for table in FACT_TABLES:
-        for curated in article.sections[table]:
+        for curated in report.sections.get(table, ()):
             first = fact_ids[table].get(curated.record.id)
             if first:
                 problems.add(curated.file, curated.line_of("id"), curated.record.id, "id",
@@ -196,15 +199,26 @@ def _check_unique_across_articles(article: Article, fact_ids, problems: Problems
                 fact_ids[table][curated.record.id] = curated.file
 
 
-def _add_article(article: Article, tables, ids, problems: Problems) -> None:
+def _check_unique_sources(reports, problems: Problems) -> None:
+    seen: dict[str, str] = {}
+    for report in reports:
+        if report.meta.id in seen:
+            problems.add(report.file, report.line_of("id") if hasattr(report, "raw") else None,
+                         report.meta.id, "id",
+                         f"duplicate source id: already used in {seen[report.meta.id]}")
+        seen.setdefault(report.meta.id, report.file)
+
+
+def _add_article(article: Article, tables, ids, problems: Problems,
+                 book: claims_.ClaimBook) -> None:
     meta, text = article.meta, article.text
     tables["articles"].append({
         "id": meta.id, "title": _label(meta.title_en, text.title_ko),
         "title_ko": text.title_ko, "title_en": meta.title_en,
         "subtitle_ko": text.subtitle_ko, "subtitle_en": meta.subtitle_en,
         "published_at": text.published_at, "updated_at": text.updated_at,
-        "publisher": meta.publisher, "url": meta.url, "language": meta.language,
-        "source_file": meta.source_file, "body_ko": text.body_ko,
+        "publisher": meta.publisher, "author_ko": meta.author_ko, "url": meta.url,
+        "language": meta.language, "source_file": meta.source_file, "body_ko": text.body_ko,
     })
     for sentence in article.sentences.values():
         tables["sentences"].append({
@@ -217,16 +231,21 @@ def _add_article(article: Article, tables, ids, problems: Problems) -> None:
     event_dates = _resolve_event_dates(article, published, problems)
     statistics = {c.record.id: c for c in article.sections["statistics"]}
     for curated in article.sections["events"]:
-        tables["events"].append(_event_row(article, curated, event_dates, ids, problems))
-        tables["event_participants"].extend(_participant_rows(curated, ids, problems))
+        row = _event_row(article, curated, event_dates, ids, problems)
+        participants = _participant_rows(curated, ids, problems)
+        tables["events"].append(row)
+        tables["event_participants"].extend(participants)
+        claims_.add_event_claims(book, article, curated, row, participants)
     for curated in article.sections["statistics"]:
-        tables["statistics"].append(
-            _statistic_row(article, curated, published, statistics, ids, problems))
+        row = _statistic_row(article, curated, published, statistics, ids, problems)
+        tables["statistics"].append(row)
+        claims_.add_statistic_claims(book, article, curated, row)
     for curated in article.sections["policies"]:
         tables["policies"].append(_policy_row(article, curated, problems))
     for curated in article.sections["mous"]:
         row = _mou_row(article, curated, event_dates, ids, problems)
         tables["mous"].append(row)
+        claims_.add_mou_claims(book, article, curated, row)
         tables["mou_parties"].extend(
             {"mou_id": row["id"],
              "organization_id": _reference(curated, "parties", party, "organizations", ids,
@@ -405,6 +424,10 @@ def _event_row(article, curated: Curated, event_dates, ids, problems: Problems) 
                                       ids, problems),
         "description_en": event.description_en,
         **_evidence(article, curated, problems),
+        # Worked out again from every report's claims (newsdb/claims.py).
+        "date_precision": "within" if event.date_basis == "inferred"
+        else "day" if start == end else "span",
+        "source_count": 0, "status_as_of": None,
     }
 
 
@@ -424,7 +447,8 @@ def _participant_rows(curated: Curated, ids, problems: Problems) -> list[dict]:
         rows.append({
             "id": f"{event.id}--{who}", "event_id": event.id,
             "person_id": participant.person, "organization_id": participant.organization,
-            "role": participant.role,
+            "description_ko": participant.description_ko,
+            "description_en": participant.description_en, "role": participant.role,
         })
     seen = set()
     for row in rows:
@@ -463,6 +487,8 @@ def _statistic_row(article, curated: Curated, published, statistics, ids,
                                   problems),
         "compared_to_id": _reference(curated, "compared_to", stat.compared_to, "statistics",
                                      ids, problems),
+        "value_low": number.value if number else None,
+        "value_high": number.value if number else None, "source_count": 0,
         "recomputed_value": recomputed, "recomputed_agrees": agrees,
         **_evidence(article, curated, problems),
     }
@@ -623,14 +649,15 @@ def _mou_row(article, curated: Curated, event_dates, ids, problems: Problems) ->
         "title": _label(mou.title_en, mou.title_ko),
         "title_ko": mou.title_ko, "title_en": mou.title_en, "status": mou.status,
         "planned_date": planned, "signed_date": mou.signed_date, "event_id": event_id,
-        **_evidence(article, curated, problems),
+        **_evidence(article, curated, problems), "source_count": 0, "status_as_of": None,
     }
 
 
 def _note_row(article, curated: Curated, problems: Problems) -> dict:
     note = curated.record
     return {
-        "id": note.id, "article_id": article.meta.id, "kind": note.kind,
+        "id": note.id, "article_id": article.meta.id, "source_id": article.meta.id,
+        "kind": note.kind,
         "about_table": note.about_table, "about_id": note.about_id, "note_en": note.note_en,
         **_evidence(article, curated, problems),
     }

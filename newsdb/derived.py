@@ -21,11 +21,12 @@ ITINERARY_ORDER = """e.start_date,
         e.end_date,
         CASE e.time_of_day WHEN 'morning' THEN 1 WHEN 'afternoon' THEN 2
             WHEN 'evening' THEN 3 ELSE 0 END,
-        s.char_start,
+        e.article_id IS NULL, e.article_id, s.char_start,
         e.id"""
 
 PARTICIPANTS = """(SELECT group_concat(participant, '; ') FROM (
-        SELECT coalesce(person.name, organization.name) || ' — ' || ep.role AS participant
+        SELECT coalesce(person.name, ep.description_en || ' (' || organization.name || ')',
+                        organization.name) || ' — ' || ep.role AS participant
         FROM event_participants ep
         LEFT JOIN people person ON person.id = ep.person_id
         LEFT JOIN organizations organization ON organization.id = ep.organization_id
@@ -35,20 +36,21 @@ PARTICIPANTS = """(SELECT group_concat(participant, '; ') FROM (
 
 # Column -> expression over events e, places p and sentences s.
 ITINERARY = {
-    "sequence": f"row_number() OVER (PARTITION BY e.article_id ORDER BY {ITINERARY_ORDER})",
+    "sequence": f"row_number() OVER (ORDER BY {ITINERARY_ORDER})",
     "start_date": "e.start_date", "end_date": "e.end_date", "time_of_day": "e.time_of_day",
     "date_basis": "e.date_basis", "event_id": "e.id", "title": "e.title",
     "title_ko": "e.title_ko", "title_en": "e.title_en", "kind": "e.kind",
     "status": "e.status", "parent_event_id": "e.parent_event_id", "place_id": "p.id",
     "place": "p.name", "place_ko": "p.name_ko", "latitude": "p.latitude",
     "longitude": "p.longitude", "coordinates_precision": "p.coordinates_precision",
+    "date_precision": "e.date_precision", "source_count": "e.source_count",
     "participants": PARTICIPANTS, "when_ko": "e.when_ko", "time_ko": "e.time_ko",
     "sentence_id": "e.sentence_id", "quote": "e.quote", "article_id": "e.article_id",
 }
 ITINERARY_FROM = """FROM events e
 LEFT JOIN places p ON p.id = e.place_id
 LEFT JOIN sentences s ON s.id = e.sentence_id
-ORDER BY e.article_id, 1"""
+ORDER BY 1"""
 
 # A ratio row (unit 'ratio') names its figure (ratio_of_id) and its base (compared_to_id);
 # whichever of the two is China's goes in the cn_ columns.

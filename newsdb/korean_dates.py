@@ -89,6 +89,8 @@ DAY_RANGE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[~∼〜-]\s*(\d{1,2})\s*일")
 DAY_RE = re.compile(
     r"(?<!\d)(?:(?P<year>\d{4})\s*년\s*)?(?:(?P<month>\d{1,2})\s*월\s*)?(?P<day>\d{1,2})\s*일"
 )
+# A month and day written with a full stop, as press releases date things: '(12. 8)'.
+DOTTED_DATE_RE = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.\s*([12]\d|3[01]|0?[1-9])(?![\d.])")
 DIRECTIONS = {"오는": "future", "지난": "past"}
 DIRECTION_RE = re.compile(r"(?P<direction>오는|지난)\s*(?=\d)")
 
@@ -107,6 +109,7 @@ def resolve_event_date(
     duration, rest = _take_duration(text)
     direction_match = DIRECTION_RE.search(rest)
     direction = DIRECTIONS[direction_match["direction"]] if direction_match else "nearest"
+    rest = DOTTED_DATE_RE.sub(r"\1월 \2일", rest)
     days = _resolve_days(DAY_RANGE_RE.sub(r"\1일 \2일", rest), published, direction, text)
     if not days:
         days = [_anchor_day(text, rest, published, same_day, time_match is not None or duration is not None)]

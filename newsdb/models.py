@@ -73,7 +73,9 @@ class ArticleMeta(Record):
     utc_offset: Annotated[str, StringConstraints(pattern=r"^[+-](0\d|1[0-4]):[0-5]\d$")]
     language: Literal["ko"]
     publisher: Text | None = None
+    outlet_ko: Text | None = None
     url: Text | None = None
+    author_ko: Text | None = None
     drop_paragraphs: list[Text] = []
 
 
@@ -85,10 +87,20 @@ class Evidence(Record):
 class Participant(Record):
     person: Slug | None = None
     organization: Slug | None = None
+    # A participant the report does not name: its organization and the report's words.
+    description_ko: Text | None = None
+    description_en: Text | None = None
     role: vocabulary(v.PARTICIPANT_ROLES)
 
 
-class Event(Evidence):
+class Claimed(Record):
+    """What every report may add to a fact it states: who it cites, and whether it only
+    expects it (detected from an article's quote when not given)."""
+    attributed_to: Slug | None = None
+    hedged: bool | None = None
+
+
+class Event(Evidence, Claimed):
     id: Slug
     title_ko: Text
     title_en: Text | None = None
@@ -109,7 +121,7 @@ class Event(Evidence):
     participants: list[Participant] = []
 
 
-class Statistic(Evidence):
+class Statistic(Evidence, Claimed):
     id: Slug
     indicator_ko: Text
     indicator_en: Text | None = None
@@ -143,7 +155,7 @@ class Policy(Evidence):
     description_en: Text | None = None
 
 
-class Mou(Evidence):
+class Mou(Evidence, Claimed):
     id: Slug
     title_ko: Text
     title_en: Text | None = None
@@ -158,8 +170,8 @@ class Note(Record):
     id: Slug
     kind: vocabulary(v.NOTE_KINDS)
     about_table: Literal[
-        "articles", "sentences", "organizations", "people", "places", "events",
-        "statistics", "policies", "mous",
+        "articles", "sources", "sentences", "organizations", "people", "places", "events",
+        "statistics", "policies", "mous", "claims",
     ]
     about_id: Text
     sentence: SentenceKey | None = None
@@ -173,4 +185,103 @@ class ArticleFile(Record):
     statistics: list[dict] = []
     policies: list[dict] = []
     mous: list[dict] = []
+    notes: list[dict] = []
+
+
+# Citations: reports of other outlets, held by reference. No sentence of theirs is stored:
+# their facts are claims, each with a summary in our own words.
+
+IsoDateOrTime = Annotated[str, StringConstraints(
+    pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?[+-]\d{2}:\d{2})?$")]
+About = Annotated[str, StringConstraints(
+    pattern=r"^(events|mous|statistics|event_participants|people)/[a-z0-9]+(-[a-z0-9]+)*"
+            r"(--[a-z0-9]+(-[a-z0-9]+)*)?$")]
+
+# The fields a citation's claim may be about, per table; `dates` stands for start_date
+# and end_date, read together from the wording.
+CLAIM_FIELDS = {
+    "events": ("exists", "dates", "time_of_day", "status", "place"),
+    "mous": ("exists", "status", "signed_date", "planned_date"),
+    "statistics": ("exists", "value"),
+    "event_participants": ("exists",),
+    "people": ("title_ko",),
+}
+
+
+class CitationMeta(Record):
+    id: Slug
+    outlet_ko: Text
+    outlet_en: Text
+    url: Text
+    author_ko: Text | None = None
+    published_at: IsoDateOrTime
+    headline_ko: Text | None = None
+    summary_en: Text
+
+
+class Claim(Record):
+    about: About
+    field: Literal["exists", "dates", "time_of_day", "status", "place", "signed_date",
+                   "planned_date", "value", "title_ko"]
+    wording_ko: Text | None = None
+    value: Text | None = None
+    tense: vocabulary(v.CLAIM_TENSES)
+    hedged: bool = False
+    attributed_to: Slug | None = None
+    summary_en: Text
+
+
+class CitedEvent(Record):
+    """An event that no held article states: its dates and status come from claims."""
+    id: Slug
+    title_ko: Text
+    title_en: Text | None = None
+    kind: vocabulary(v.EVENT_KINDS)
+    place: Slug | None = None
+    organizer: Slug | None = None
+    parent_event: Slug | None = None
+    description_en: Text | None = None
+    participants: list[Participant] = []
+
+
+class CitedMou(Record):
+    id: Slug
+    title_ko: Text
+    title_en: Text | None = None
+    event: Slug | None = None
+    parties: list[Slug] = Field(min_length=1)
+
+
+class CitedStatistic(Record):
+    id: Slug
+    indicator_ko: Text
+    indicator_en: Text | None = None
+    category: vocabulary(v.STATISTIC_CATEGORIES)
+    country: Country
+    organization: Slug | None = None
+    unit: vocabulary(v.UNITS)
+    period_ko: Text | None = None
+
+
+class CitedParticipant(Participant):
+    """A participant a citation adds to an event stated elsewhere."""
+    event: Slug
+
+
+class CitedNote(Record):
+    id: Slug
+    kind: vocabulary(v.NOTE_KINDS)
+    about_table: Literal["sources", "events", "statistics", "mous", "organizations",
+                         "people", "places", "claims"]
+    about_id: Text
+    note_en: Text
+
+
+class CitationFile(Record):
+    citation: dict
+    events: list[dict] = []
+    mous: list[dict] = []
+    statistics: list[dict] = []
+    participants: list[dict] = []
+    claims: list[dict] = Field(min_length=1)
     notes: list[dict] = []

@@ -7,6 +7,8 @@ Layout (adding an article means adding two files, never changing code):
     sources/registry/places.yml
     sources/articles/<article-id>.txt    the captured article, verbatim
     sources/articles/<article-id>.yml    its curated events, statistics, MOUs, notes
+    sources/citations/<source-id>.yml    a report of another outlet, held by reference:
+                                         its bibliographic data and its claims
 """
 from __future__ import annotations
 
@@ -45,6 +47,14 @@ ARTICLE_SECTIONS = {
     "mous": models.Mou,
     "notes": models.Note,
 }
+CITATION_SECTIONS = {
+    "events": models.CitedEvent,
+    "mous": models.CitedMou,
+    "statistics": models.CitedStatistic,
+    "participants": models.CitedParticipant,
+    "claims": models.Claim,
+    "notes": models.CitedNote,
+}
 
 
 @dataclass
@@ -73,13 +83,29 @@ class Article:
 
 
 @dataclass
+class Citation:
+    meta: models.CitationMeta
+    file: str
+    raw: dict
+    sections: dict[str, list[Curated]] = field(default_factory=dict)
+    declared: dict[str, set[str]] = field(default_factory=dict)
+
+    def line_of(self, name: str) -> int | None:
+        return line_of(self.raw, name)
+
+
+@dataclass
 class Sources:
     registries: dict[str, dict[str, Curated]]
     articles: list[Article]
+    citations: list[Citation] = field(default_factory=list)
     # Ids written in each registry, including records that failed validation, or None
     # when the file could not be read. A reference to such an id is not reported again
     # as unknown: one mistake gives one error, not one per reference.
     declared: dict[str, set[str] | None] = field(default_factory=dict)
+    # Likewise the fact ids written in every article file, even one whose text or header
+    # could not be read; None for a table when an article file could not be read at all.
+    unread: dict[str, set[str] | None] = field(default_factory=dict)
 
 
 def read_sources(root: Path, problems: Problems, with_lines: bool = False) -> Sources:
@@ -94,9 +120,16 @@ def read_sources(root: Path, problems: Problems, with_lines: bool = False) -> So
     if not article_files:
         problems.add(_display(articles_dir, root), None, None, None,
                      "expected at least one article file <article-id>.yml")
-    articles = [a for a in (_read_article(root, path, problems, with_lines)
+    # The ids of an article that cannot be read still count as declared: a citation's
+    # claim about one of its facts is not an error of the citation.
+    unread: dict[str, set[str]] = {}
+    articles = [a for a in (_read_article(root, path, problems, with_lines, unread)
                             for path in article_files) if a]
-    return Sources(registries, articles, declared)
+    citations_dir = root / "citations"
+    citation_files = sorted(citations_dir.glob("*.yml")) if citations_dir.is_dir() else []
+    citations = [c for c in (_read_citation(root, path, problems, with_lines)
+                             for path in citation_files) if c]
+    return Sources(registries, articles, citations, declared, unread)
 
 
 def _display(path: Path, root: Path) -> str:
@@ -159,14 +192,17 @@ def _collect(items: list, model, file: str, problems: Problems, what: str,
     return records
 
 
-def _read_article(root: Path, path: Path, problems: Problems,
-                  with_lines: bool) -> Article | None:
+def _read_article(root: Path, path: Path, problems: Problems, with_lines: bool,
+                  unread: dict[str, set[str]] | None = None) -> Article | None:
     file = _display(path, root)
     data = _read_list(path, root, problems, "article file", with_lines)
-    if data is None:
-        return None
-    shell = validate_record(models.ArticleFile, data, file, problems, "an article file")
-    if shell is None:
+    shell = data and validate_record(models.ArticleFile, data, file, problems,
+                                     "an article file")
+    if not shell:
+        # Which facts the file declares is unknown: references to facts are not checked.
+        for section in ARTICLE_SECTIONS:
+            if unread is not None:
+                unread[section] = None
         return None
     meta = validate_record(models.ArticleMeta, data["article"], file, problems, "article")
     # The sections are checked even when the header or the text is wrong, so that one
@@ -177,6 +213,9 @@ def _read_article(root: Path, path: Path, problems: Problems,
         items = data.get(section) or []
         sections[section] = list(
             _collect(items, model, file, problems, section, declared[section]).values())
+    for section, ids in declared.items():
+        if unread is not None and unread.get(section, set()) is not None:
+            unread.setdefault(section, set()).update(ids)
     if meta is None:
         return None
     if meta.id != path.stem:
@@ -241,3 +280,41 @@ def read_article_sentences(root: Path, article: str, problems: Problems) -> list
         problems.add(_display(txt, root), error.line, None, None, str(error))
         return None
     return split_sentences(parsed.paragraphs)
+
+
+def _read_citation(root: Path, path: Path, problems: Problems,
+                   with_lines: bool) -> Citation | None:
+    file = _display(path, root)
+    data = _read_list(path, root, problems, "citation file", with_lines)
+    if data is None:
+        return None
+    shell = validate_record(models.CitationFile, data, file, problems, "a citation file")
+    if shell is None:
+        return None
+    meta = validate_record(models.CitationMeta, data["citation"], file, problems, "citation")
+    sections, declared = {}, {}
+    for section, model in CITATION_SECTIONS.items():
+        declared[section] = set()
+        items = data.get(section) or []
+        sections[section] = _collect_items(items, model, file, problems, section,
+                                           declared[section])
+    if meta is None:
+        return None
+    if meta.id != path.stem:
+        problems.add(file, line_of(data["citation"], "id"), meta.id, "id",
+                     f"expected the citation id to equal the file name '{path.stem}'")
+    return Citation(meta, file, data["citation"], sections, declared)
+
+
+def _collect_items(items: list, model, file: str, problems: Problems, what: str,
+                   declared: set[str]) -> list[Curated]:
+    """Records with an id are collected by id (duplicates reported); claims have none."""
+    if "id" in model.model_fields:
+        return list(_collect(items, model, file, problems, what, declared).values())
+    found = []
+    for index, raw in enumerate(items):
+        line = items.line_of_item(index) if isinstance(items, LocatedList) else None
+        record = validate_record(model, raw, file, problems, what, line)
+        if record is not None:
+            found.append(Curated(record, file, line_of(raw) or line, raw))
+    return found

@@ -28,7 +28,7 @@ ART = f"{ARTICLE}.yml"
 TXT = f"{ARTICLE}.txt"
 ORGS, PEOPLE, PLACES = "registry/organizations.yml", "registry/people.yml", "registry/places.yml"
 EVENT_FIELDS = (
-    "sentence, quote, id, title_ko, title_en, kind, when_ko, when_sentence, same_day_as, "
+    "attributed_to, hedged, sentence, quote, id, title_ko, title_en, kind, when_ko, when_sentence, same_day_as, "
     "time_ko, date_basis, start_date, end_date, time_of_day, place, organizer, status, "
     "parent_event, description_en, participants"
 )
@@ -113,7 +113,7 @@ KIND_EXHIBITION = Error(
     ART, "    kind: exhibition",
     "record 'k-tech-china-2014' field 'kind': expected one of 'official_visit', 'visit', "
     "'ministerial_meeting', 'expo', 'showcase', 'inspection', 'meeting', "
-    "'investor_presentation' or 'workshop', got 'exhibition'")
+    "'investor_presentation', 'workshop' or 'joint_committee', got 'exhibition'")
 TEXT_MISSING = Error(
     ART, "  source_file: 2014-12-17",
     "record '2014-12-17-msip-minister-china-visit' field 'source_file': article text file "
@@ -206,7 +206,7 @@ CASES = [
     at_edit("unknown_organization", PEOPLE, "  organization: most-china",
             "  organization: most-chna",
             "record 'wan-gang' field 'organization': unknown organization 'most-chna': "
-            "expected an id from organizations"),
+            "expected an id from organizations", after="- id: wan-gang"),
     case("unknown_person",
          replace(ART, "      - {person: wan-gang, role: counterpart}",
                  "      - {person: wan-gnag, role: counterpart}"),
@@ -426,7 +426,7 @@ def test_bom_and_crlf_are_read_as_the_same_text(name, transform, tmp_path, outpu
         path.write_bytes(transform(path.read_bytes()))
     result = run_build(sources, output)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"built {output}: articles 1, sentences ")
+    assert result.stdout.startswith(f"built {output}: articles 1, sources ")
     clean = tmp_path / "clean.db"
     build(ROOT / "sources", clean, FINISHERS)
     assert table_dump(output) == table_dump(clean)

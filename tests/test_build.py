@@ -8,8 +8,10 @@ import build_db
 from contract import COLUMNS, FOREIGN_KEYS, LABEL_COLUMNS, VOCABULARIES
 from newsdb.schema import TABLES
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(--[a-z0-9]+(-[a-z0-9]+)*)?$")
+# Slugs, joined by '--' in composite ids (a claim: <source>--<table>-<fact>-<field>).
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(--[a-z0-9]+(-[a-z0-9]+)*)*$")
 FACT_TABLES = ["events", "statistics", "mous", "policies", "notes"]
+ARTICLE = "2014-12-17-msip-minister-china-visit"
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +89,7 @@ def test_controlled_vocabularies(db, table, column):
 
 
 def test_article_metadata(db):
-    [article] = rows(db, "select * from articles")
+    [article] = rows(db, "select * from articles where id = ?", ARTICLE)
     assert article["title_ko"] == "미래부 장관, 샤오미 CEO 만난다, 왜?"
     assert article["subtitle_ko"] == "국내 IT기업과 협력 모색…정부, 中 동반자 관계 맺기 적극 나서"
     assert article["published_at"] == "2014-12-17T12:59:00+09:00"
@@ -106,9 +108,9 @@ def test_sentence_offsets_reproduce_text(db):
 
 
 def test_sentences_cover_the_body(db):
-    [article] = rows(db, "select body_ko from articles")
+    [article] = rows(db, "select body_ko from articles where id = ?", ARTICLE)
     body = article["body_ko"]
-    sentences = rows(db, "select * from sentences order by char_start")
+    sentences = rows(db, "select * from sentences where article_id = ? order by char_start", ARTICLE)
     edges = [0] + [edge for s in sentences for edge in (s["char_start"], s["char_end"])] + [len(body)]
     gaps = [body[start:end] for start, end in zip(edges[::2], edges[1::2])]
     assert all(gap.strip() == "" for gap in gaps)
@@ -129,8 +131,20 @@ def test_every_quote_is_verbatim_in_its_sentence(db, table):
 
 
 @pytest.mark.parametrize("table", ["events", "statistics", "mous", "policies"])
-def test_every_fact_has_evidence(db, table):
-    assert rows(db, f"select id from [{table}] where sentence_id is null or quote is null") == []
+def test_every_fact_stated_by_an_article_has_its_evidence(db, table):
+    assert rows(db, f"select id from [{table}] where article_id is not null "
+                    "and (sentence_id is null or quote is null)") == []
+
+
+@pytest.mark.parametrize("table", ["events", "statistics", "mous"])
+def test_a_fact_without_evidence_rests_on_citations_alone(db, table):
+    facts = rows(db, f"select id from [{table}] where article_id is null")
+    assert facts  # the curated citations introduce facts of each kind
+    for fact in facts:
+        kinds = {r["kind"] for r in rows(
+            db, "select s.kind from claims c join sources s on s.id = c.source_id "
+                "where c.about_table = ? and c.about_id = ?", table, fact["id"])}
+        assert kinds == {"citation"}, fact["id"]
 
 
 def test_statistics_values_from_article_wording(db):
@@ -161,7 +175,8 @@ def test_ratios_are_recomputed_from_their_figures(db):
 
 
 def test_rank_only_statements_have_no_value(db):
-    for stat in rows(db, "select * from statistics where value_text_ko is null"):
+    for stat in rows(db, "select * from statistics where value_text_ko is null "
+                         "and article_id is not null"):
         assert stat["value"] is None and stat["unit"] is None
         assert stat["rank"] is not None and stat["rank_scope"] is not None
 
@@ -171,9 +186,12 @@ def test_event_schedule(db):
            for r in rows(db, "select * from events")}
     assert got["korea-china-st-ministerial-meeting-2014"] == ("2014-12-18", "2014-12-18", "morning", "stated")
     assert got["k-tech-china-2014"] == ("2014-12-18", "2014-12-18", "afternoon", "stated")
-    assert got["xiaomi-ceo-meeting-2014"] == ("2014-12-18", "2014-12-19", None, "inferred")
+    # the held article implies 18-19; three reports state the 19th
+    assert got["xiaomi-ceo-meeting-2014"] == ("2014-12-19", "2014-12-19", None, "stated")
+    assert got["zhongguancun-inspection-2014"] == ("2014-12-18", "2014-12-19", None, "inferred")
     assert got["china-strategy-workshop-2014"] == ("2014-12-20", "2014-12-20", None, "stated")
-    assert got["msip-china-programme-2014"] == ("2014-12-17", "2014-12-19", None, "stated")
+    # the held article says 사흘간 (17-19); its own schedule and three reports say 17-20
+    assert got["msip-china-programme-2014"] == ("2014-12-17", "2014-12-20", None, "stated")
 
 
 def test_inferred_events_have_notes(db):
@@ -182,8 +200,12 @@ def test_inferred_events_have_notes(db):
     assert unnoted == []
 
 
-def test_every_event_is_planned_and_placed(db):
-    assert rows(db, "select id from events where status != 'planned' or place_id is null") == []
+def test_every_event_is_placed_and_only_the_reported_meetings_held(db):
+    assert rows(db, "select id from events where place_id is null") == []
+    assert {r["id"]: r["status_as_of"] for r in rows(
+        db, "select id, status_as_of from events where status != 'planned'")} == {
+        "korea-china-st-ministerial-meeting-2014": "2014-12-18",
+        "korea-china-st-joint-committee-12-2014": "2014-12-09"}
 
 
 def test_participants_reference_exactly_one_party(db):
@@ -192,12 +214,17 @@ def test_participants_reference_exactly_one_party(db):
 
 
 def test_mous_signed_at_the_ministers_meeting(db):
-    mous = rows(db, "select m.id, m.event_id, m.planned_date, group_concat(p.organization_id) parties "
-                    "from mous m join mou_parties p on p.mou_id = m.id group by m.id")
-    assert len(mous) == 2
+    mous = rows(db, "select m.id, m.event_id, m.planned_date, m.status, m.signed_date, "
+                    "m.status_as_of, group_concat(p.organization_id) parties from mous m "
+                    "join mou_parties p on p.mou_id = m.id where m.article_id is not null "
+                    "group by m.id")
+    assert [mou["id"] for mou in mous] == ["mou-industry-academia-research-joint-research",
+                                           "mou-technology-transfer-commercialisation"]
     for mou in mous:
         assert mou["event_id"] == "korea-china-st-ministerial-meeting-2014"
         assert mou["planned_date"] == "2014-12-18"
+        assert (mou["status"], mou["signed_date"], mou["status_as_of"]) == \
+            ("signed", "2014-12-18", "2014-12-18")
         assert sorted(mou["parties"].split(",")) == ["most-china", "msip"]
 
 
@@ -235,7 +262,8 @@ def test_summary_line(tmp_path, capsys):
     assert build_db.main(["--output", str(tmp_path / "x.db")]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1
-    assert re.search(r"events 14, event_participants \d+, statistics 23", out[0])
+    counted = dict(re.findall(r"(\w+) (\d+)", out[0].split(": ", 1)[1]))
+    assert list(counted) == [table.name for table in TABLES]
 
 
 def test_registry_entities_point_to_the_sentences_naming_them(db):
@@ -245,9 +273,18 @@ def test_registry_entities_point_to_the_sentences_naming_them(db):
                            "(select organization_id from mentions where organization_id is not null) "
                            "union all select 'people', id from people where id not in "
                            "(select person_id from mentions where person_id is not null)")
-    # Parent places added from the registry; the article never names them.
-    assert unmentioned == [{"t": "places", "id": "haidian-district"},
-                           {"t": "places", "id": "pudong-new-area"}]
+    # Entities that only citations name (no sentence of theirs is held) and parent places
+    # added from the registry, which the held article never names.
+    cited = {(r["t"], r["id"]) for r in rows(
+        db, "select 'people' t, person_id id from event_participants where person_id is not null "
+            "union select 'organizations', organization_id from event_participants "
+            "union select 'organizations', organization_id from mou_parties "
+            "union select 'places', place_id from events where article_id is null "
+            "union select 'organizations', organization_id from people "
+            "union select 'places', parent_id from places")}
+    assert {(r["t"], r["id"]) for r in unmentioned} - cited == set()
+    assert {(r["t"], r["id"]) for r in unmentioned} >= {("places", "haidian-district"),
+                                                        ("places", "pudong-new-area")}
     for mention in rows(db, "select m.quote, s.text_ko from mentions m "
                             "join sentences s on s.id = m.sentence_id"):
         assert mention["quote"] in mention["text_ko"]

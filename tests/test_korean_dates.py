@@ -342,3 +342,14 @@ def test_resolve_event_date_with_durations(text, expected):
 def test_resolve_event_date_rejects_durations(text, message):
     with pytest.raises(ValueError, match=message):
         resolve_event_date(text, PUBLISHED)
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # press releases date things as '(12. 8)': month and day with a full stop
+    ("어제(12. 8) 오후", date(2014, 12, 9), (date(2014, 12, 8), date(2014, 12, 8), "afternoon")),
+    ("12. 18", date(2014, 12, 9), (date(2014, 12, 18), date(2014, 12, 18), None)),
+    ("(1. 3) 오전", date(2014, 12, 29), (date(2015, 1, 3), date(2015, 1, 3), "morning")),
+])
+def test_dotted_month_and_day(text, published, expected):
+    span = resolve_event_date(text, published)
+    assert (span.start, span.end, span.time_of_day) == expected

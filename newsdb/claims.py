@@ -1,0 +1,499 @@
+"""Reports and their claims: the `sources` and `claims` rows of every article and
+citation, the fact rows a citation introduces, and the fact rows' values reconciled from
+the claims (newsdb/reconcile.py) with every losing claim written to `conflicts`.
+
+An article's claims are worked out from its curated records (their values are computed
+from its wording and its quotes are verified); a citation's claims are curated, each
+with the report's own short wording of the value and a summary in our own words: no
+sentence of another outlet is stored.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from . import vocabularies as v
+from .korean_dates import TIME_OF_DAY, resolve_event_date, resolve_period
+from .korean_numbers import parse_korean_range
+from .models import CLAIM_FIELDS
+from .problems import Problems
+from .reconcile import Claim, check_containment, reconcile
+from .references import _is_unknown, _label, _reference
+from .sources import Article, Citation, Curated
+
+# Words by which a report says it only expects something: '~할 예정', '~할 계획',
+# '~것으로 알려졌다', '~할 전망', '~할 방침'.
+HEDGES = re.compile(r"예정|계획|것으로 알려|전망|방침")
+# The columns a claim's field names, where they differ.
+COLUMNS = {"place": "place_id"}
+# Fields reconciled into the fact rows, per table.
+RECONCILED = {
+    "events": ("start_date", "end_date", "time_of_day", "status", "place_id"),
+    "mous": ("status", "signed_date", "planned_date"),
+    "statistics": ("value",),
+}
+STATUSES = {"events": v.EVENT_STATUSES, "mous": v.MOU_STATUSES}
+
+
+def is_hedged(text: str | None) -> bool:
+    return bool(text and HEDGES.search(text))
+
+
+def claim_id(source_id: str, table: str, about_id: str, field: str) -> str:
+    return f"{source_id}--{table.replace('_', '-')}-{about_id}-{field.replace('_', '-')}"
+
+
+class ClaimBook:
+    """Every claim of the build, with what reconciliation needs to know about each."""
+
+    def __init__(self):
+        self.rows: list[dict] = []
+        self.published: dict[str, str] = {}  # source id -> published_at
+        self.inferred: set[str] = set()  # claim ids whose value the report only implies
+
+    def add(self, source_id: str, table: str, about_id: str, field: str, value, *,
+            tense: str, hedged: bool, wording: str | None = None,
+            attributed_to: str | None = None, sentence_id: str | None = None,
+            quote: str | None = None, summary: str | None = None, low=None, high=None,
+            stated: bool = True) -> dict:
+        row = {
+            "id": claim_id(source_id, table, about_id, field), "source_id": source_id,
+            "about_table": table, "about_id": about_id, "field": field,
+            "value": None if value is None else _text(value), "value_low": low,
+            "value_high": high, "wording_ko": wording, "tense": tense,
+            "hedged": int(hedged), "attributed_to_id": attributed_to,
+            "sentence_id": sentence_id, "quote": quote, "summary_en": summary, "accepted": 1,
+        }
+        if not stated:
+            self.inferred.add(row["id"])
+        self.rows.append(row)
+        return row
+
+
+def _text(value) -> str:
+    if isinstance(value, float):
+        return format(value, ".15g")
+    return str(value)
+
+
+# Articles -----------------------------------------------------------------------------
+
+def article_source_row(article: Article) -> dict:
+    meta, text = article.meta, article.text
+    outlet = meta.publisher or meta.outlet_ko
+    return {
+        "id": meta.id, "label": f"{outlet or 'Held article'}, {text.published_at[:10]}",
+        "kind": "article", "article_id": meta.id, "outlet_ko": meta.outlet_ko,
+        "outlet_en": meta.publisher, "url": meta.url, "author_ko": meta.author_ko,
+        "published_at": text.published_at, "published_precision": "minute",
+        "headline_ko": text.title_ko, "summary_en": meta.title_en,
+        "source_file": meta.source_file,
+    }
+
+
+def _article_claim(book: ClaimBook, article: Article, curated: Curated, row: dict,
+                   table: str, field: str, value, **extra) -> None:
+    record = curated.record
+    hedged = record.hedged if record.hedged is not None else is_hedged(row["quote"])
+    book.add(article.meta.id, table, row["id"], field, value, hedged=hedged,
+             attributed_to=record.attributed_to, sentence_id=row["sentence_id"],
+             quote=row["quote"], **extra)
+
+
+def add_event_claims(book: ClaimBook, article: Article, curated: Curated, row: dict,
+                     participants: list[dict]) -> None:
+    tense = "ahead" if row["status"] == "planned" else "after"
+    event = curated.record
+    stated = row["date_basis"] == "stated"
+    for field in ("start_date", "end_date"):
+        if row[field]:
+            _article_claim(book, article, curated, row, "events", field, row[field],
+                           tense=tense, wording=event.when_ko, stated=stated)
+    if row["time_of_day"]:
+        _article_claim(book, article, curated, row, "events", "time_of_day",
+                       row["time_of_day"], tense=tense, wording=event.time_ko or event.when_ko)
+    _article_claim(book, article, curated, row, "events", "status", row["status"],
+                   tense=tense)
+    if row["place_id"]:
+        _article_claim(book, article, curated, row, "events", "place_id", row["place_id"],
+                       tense=tense)
+    for participant in participants:
+        book.add(article.meta.id, "event_participants", participant["id"], "exists", None,
+                 tense=tense, hedged=is_hedged(row["quote"]), sentence_id=row["sentence_id"],
+                 quote=row["quote"])
+
+
+def add_mou_claims(book: ClaimBook, article: Article, curated: Curated, row: dict) -> None:
+    tense = "ahead" if row["status"] == "planned" else "after"
+    _article_claim(book, article, curated, row, "mous", "status", row["status"], tense=tense)
+    for field in ("planned_date", "signed_date"):
+        if row[field]:
+            _article_claim(book, article, curated, row, "mous", field, row[field],
+                           tense=tense)
+
+
+def add_statistic_claims(book: ClaimBook, article: Article, curated: Curated,
+                         row: dict) -> None:
+    if row["value"] is None:
+        _article_claim(book, article, curated, row, "statistics", "exists", None,
+                       tense="after", wording=row["rank_ko"])
+    else:
+        _article_claim(book, article, curated, row, "statistics", "value", row["value"],
+                       tense="after", wording=row["value_text_ko"], low=row["value"],
+                       high=row["value"])
+
+
+# Citations ----------------------------------------------------------------------------
+
+def citation_source_row(citation: Citation) -> dict:
+    meta = citation.meta
+    return {
+        "id": meta.id, "label": f"{meta.outlet_en}, {meta.published_at[:10]}",
+        "kind": "citation", "article_id": None, "outlet_ko": meta.outlet_ko,
+        "outlet_en": meta.outlet_en, "url": meta.url, "author_ko": meta.author_ko,
+        "published_at": meta.published_at,
+        "published_precision": "minute" if "T" in meta.published_at else "day",
+        "headline_ko": meta.headline_ko, "summary_en": meta.summary_en,
+        "source_file": citation.file.rsplit("/", 1)[-1],
+    }
+
+
+def citation_fact_rows(citation: Citation, ids, problems: Problems) -> dict[str, list[dict]]:
+    """The events, participants, MOUs and figures a citation introduces. Their dates,
+    statuses and values are filled in from the claims by reconciliation."""
+    rows: dict[str, list[dict]] = {name: [] for name in (
+        "events", "event_participants", "mous", "mou_parties", "statistics", "notes")}
+    for curated in citation.sections["events"]:
+        event = curated.record
+        rows["events"].append({
+            "id": event.id, "article_id": None, "title": _label(event.title_en, event.title_ko),
+            "title_ko": event.title_ko, "title_en": event.title_en, "kind": event.kind,
+            "start_date": None, "end_date": None, "date_basis": "stated",
+            "time_of_day": None, "when_ko": None, "time_ko": None,
+            "place_id": _reference(curated, "place", event.place, "places", ids, problems),
+            "organizer_id": _reference(curated, "organizer", event.organizer,
+                                       "organizations", ids, problems),
+            "status": None,
+            "parent_event_id": _reference(curated, "parent_event", event.parent_event,
+                                          "events", ids, problems),
+            "description_en": event.description_en, "sentence_id": None, "quote": None,
+            "date_precision": None, "source_count": 0, "status_as_of": None,
+        })
+        rows["event_participants"] += filter(None, (
+            participant_row(curated, event.id, p, index, ids, problems)
+            for index, p in enumerate(event.participants)))
+    for curated in citation.sections["participants"]:
+        record = curated.record
+        _reference(curated, "event", record.event, "events", ids, problems)
+        row = participant_row(curated, record.event, record, None, ids, problems)
+        rows["event_participants"] += [row] if row else []
+    for curated in citation.sections["mous"]:
+        mou = curated.record
+        rows["mous"].append({
+            "id": mou.id, "article_id": None, "title": _label(mou.title_en, mou.title_ko),
+            "title_ko": mou.title_ko, "title_en": mou.title_en, "status": None,
+            "planned_date": None, "signed_date": None,
+            "event_id": _reference(curated, "event", mou.event, "events", ids, problems),
+            "sentence_id": None, "quote": None, "source_count": 0, "status_as_of": None,
+        })
+        rows["mou_parties"] += [
+            {"mou_id": mou.id, "organization_id": _reference(
+                curated, "parties", party, "organizations", ids, problems)}
+            for party in dict.fromkeys(mou.parties)]
+    published = dt.date.fromisoformat(citation.meta.published_at[:10])
+    for curated in citation.sections["statistics"]:
+        rows["statistics"].append(cited_statistic_row(curated, published, ids, problems))
+    for curated in citation.sections["notes"]:
+        note = curated.record
+        rows["notes"].append({
+            "id": note.id, "article_id": None, "source_id": citation.meta.id,
+            "kind": note.kind, "about_table": note.about_table, "about_id": note.about_id,
+            "note_en": note.note_en, "sentence_id": None, "quote": None,
+        })
+    return rows
+
+
+def participant_row(curated: Curated, event_id: str, participant, index: int | None, ids,
+                    problems: Problems) -> dict | None:
+    field = "participants" if index is None else f"participants[{index}]"
+    if (participant.person is None) == (participant.organization is None):
+        problems.add(curated.file, curated.line, curated.record.id if index is not None
+                     else event_id, field, "expected exactly one of 'person' or 'organization'")
+        return None
+    table = "people" if participant.person else "organizations"
+    who = _reference(curated, field, participant.person or participant.organization, table,
+                     ids, problems)
+    return {"id": f"{event_id}--{who}", "event_id": event_id,
+            "person_id": participant.person, "organization_id": participant.organization,
+            "description_ko": participant.description_ko,
+            "description_en": participant.description_en, "role": participant.role}
+
+
+def cited_statistic_row(curated: Curated, published, ids, problems: Problems) -> dict:
+    stat = curated.record
+    period = None
+    if stat.period_ko:
+        try:
+            period = resolve_period(stat.period_ko, published)
+        except ValueError as error:
+            problems.add(curated.file, curated.line_of("period_ko"), stat.id, "period_ko",
+                         str(error))
+    label_period = f", {period}" if period else ""
+    return {
+        "id": stat.id, "article_id": None,
+        "title": f"{stat.country}: {stat.indicator_en or stat.indicator_ko}{label_period}",
+        "indicator_ko": stat.indicator_ko, "indicator_en": stat.indicator_en,
+        "category": stat.category, "country": stat.country,
+        "organization_id": _reference(curated, "organization", stat.organization,
+                                      "organizations", ids, problems),
+        "place_id": None, "value": None, "unit": stat.unit, "value_text_ko": None,
+        "qualifier": None, "period": period, "period_ko": stat.period_ko, "rank": None,
+        "rank_scope": None, "rank_ko": None, "ratio_of_id": None, "compared_to_id": None,
+        "value_low": None, "value_high": None, "source_count": 0,
+        "recomputed_value": None, "recomputed_agrees": None, "sentence_id": None,
+        "quote": None,
+    }
+
+
+def add_citation_claims(book: ClaimBook, citation: Citation, tables: dict[str, list[dict]],
+                        ids, problems: Problems) -> None:
+    """Each curated claim, its value computed from the report's wording where it has one."""
+    built = {table: {row["id"]: row for row in tables[table]} for table in CLAIM_FIELDS}
+    statistics = built["statistics"]
+    meta = citation.meta
+    published = dt.date.fromisoformat(meta.published_at[:10])
+    for curated in citation.sections["claims"]:
+        claim = curated.record
+        table, about_id = claim.about.split("/", 1)
+        where = (curated.file, curated.line, claim.about)
+        if claim.field not in CLAIM_FIELDS[table]:
+            problems.add(*where, "field", f"a claim about {table} may be about "
+                         f"{', '.join(CLAIM_FIELDS[table])}; got '{claim.field}'")
+            continue
+        if not _claimable(table, about_id, ids, built, where, problems):
+            continue
+        common = {"tense": claim.tense, "hedged": claim.hedged, "wording": claim.wording_ko,
+                  "attributed_to": _reference(curated, "attributed_to", claim.attributed_to,
+                                              "organizations", ids, problems)
+                  if claim.attributed_to else None,
+                  "summary": claim.summary_en}
+        values = claim_values(curated, table, about_id, published, ids, statistics, problems)
+        for field, value, extra in values:
+            book.add(meta.id, table, about_id, field, value, **common, **extra)
+
+
+def _claimable(table: str, about_id: str, ids, built, where, problems: Problems) -> bool:
+    """The fact must be declared somewhere. A fact declared by a file that could not be
+    read has no row: that file's own error is reported, not one per claim about it."""
+    fact_table, fact_id = table, about_id
+    if table == "event_participants":
+        fact_table, fact_id = "events", about_id.split("--")[0]
+    if _is_unknown(ids, fact_table, fact_id):
+        problems.add(*where, "about", f"unknown {fact_table} id '{fact_id}': expected a "
+                     "fact declared by an article or a citation")
+        return False
+    if about_id in built[table]:
+        return True
+    if fact_table != table and fact_id in built[fact_table]:
+        problems.add(*where, "about", f"unknown participant '{about_id}': expected "
+                     "<event id>--<person or organization id> of a participant of the event")
+    return False
+
+
+def claim_values(curated: Curated, table: str, about_id: str, published, ids, statistics,
+                 problems: Problems) -> list[tuple[str, object, dict]]:
+    """(field, value, extra) rows of one curated claim; [] after a problem."""
+    claim = curated.record
+    where = (curated.file, curated.line, claim.about)
+
+    def wording() -> str | None:
+        if claim.wording_ko is None:
+            problems.add(*where, "wording_ko", f"a claim about {claim.field} needs the "
+                         "report's own words for it in wording_ko")
+        return claim.wording_ko
+
+    def check(computed) -> bool:
+        if claim.value is not None and claim.value != computed:
+            problems.add(*where, "value", f"curated value {claim.value!r} disagrees with "
+                         f"{computed!r} computed from wording_ko {claim.wording_ko!r}")
+            return False
+        return True
+
+    if claim.field == "exists":
+        return [("exists", None, {})]
+    if claim.field in ("status", "place", "title_ko"):
+        if claim.value is None:
+            problems.add(*where, "value", f"a claim about {claim.field} needs its value")
+            return []
+        if claim.field == "status" and claim.value not in STATUSES[table]:
+            problems.add(*where, "value", f"unknown status '{claim.value}' for {table}: "
+                         f"expected one of {', '.join(STATUSES[table])}")
+            return []
+        if claim.field == "place" and _is_unknown(ids, "places", claim.value):
+            problems.add(*where, "value", f"unknown place '{claim.value}': expected an id "
+                         "from places")
+            return []
+        return [(COLUMNS.get(claim.field, claim.field), claim.value, {})]
+    text = wording()
+    if text is None:
+        return []
+    try:
+        if claim.field == "value":
+            figure = _figure(text, statistics[about_id]["unit"])
+            return [figure] if check(figure[1]) else []
+        if claim.field == "time_of_day":
+            found = [term for word, term in TIME_OF_DAY.items() if word in text]
+            if not found:
+                raise ValueError(f"no time of day in '{text}': expected 오전, 오후, 저녁, ...")
+            return [("time_of_day", found[0], {})] if check(found[0]) else []
+        span = resolve_event_date(text, published)
+    except ValueError as error:
+        problems.add(*where, "wording_ko", f"cannot read '{text}': {error}")
+        return []
+    if claim.field == "dates":
+        start, end = span.start.isoformat(), span.end.isoformat()
+        if not check(start if start == end else f"{start}/{end}"):
+            return []
+        rows = [("start_date", start, {}), ("end_date", end, {})]
+        if span.time_of_day:
+            rows.append(("time_of_day", span.time_of_day, {}))
+        return rows
+    if span.start != span.end:
+        problems.add(*where, "wording_ko", f"'{text}' is more than one day: expected the "
+                     f"day of {claim.field}")
+        return []
+    day = span.start.isoformat()
+    return [(claim.field, day, {})] if check(day) else []
+
+
+def _figure(text: str, unit: str | None) -> tuple[str, str, dict]:
+    """A figure or a range, in the figure's unit: value '300000000~400000000' for a range."""
+    parsed = parse_korean_range(text)
+    low, high = parsed.value_low, parsed.value_high
+    if unit is not None and parsed.unit != unit:
+        raise ValueError(f"its unit is {parsed.unit}, the figure's is {unit}")
+    value = _text(low) if low == high else f"{_text(low)}~{_text(high)}"
+    return ("value", value, {"low": low, "high": high})
+
+
+# Reconciliation -----------------------------------------------------------------------
+
+def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dict[str, dict],
+                    problems: Problems) -> None:
+    """Fill every fact row's reconciled fields, source_count and status_as_of from the
+    claims; mark losing claims and write them to conflicts."""
+    published = {source_id: row["published_at"] for source_id, row in sources.items()}
+    claims = [Claim(row["id"], row["source_id"], published[row["source_id"]],
+                    row["about_table"], row["about_id"], row["field"], row["value"],
+                    row["tense"], bool(row["hedged"]), row["id"] not in book.inferred)
+              for row in book.rows]
+    parents = {row["id"]: row["parent_event_id"] for row in tables["events"]
+               if row["parent_event_id"]}
+    check_containment(claims, parents)
+    by_id = {row["id"]: row for row in book.rows}
+    rows = {table: {row["id"]: row for row in tables[table]} for table in RECONCILED}
+    conflicts = []
+    for outcome in reconcile([c for c in claims if c.field in RECONCILED.get(c.about_table, ())]):
+        row = rows[outcome.about_table].get(outcome.about_id)
+        if row is None:
+            continue
+        apply_outcome(row, outcome, by_id)
+        for loser, why in outcome.losers:
+            for claim in loser.claims:
+                if claim.value == outcome.accepted_value(claim.field):
+                    continue  # the dates of a losing span may share its first day
+                by_id[claim.id]["accepted"] = 0
+                conflicts.append({
+                    "id": claim.id, "about_table": claim.about_table,
+                    "about_id": claim.about_id, "field": claim.field,
+                    "accepted_value": outcome.accepted_value(claim.field),
+                    "claimed_value": claim.value, "claim_id": claim.id,
+                    "source_id": claim.source_id, "resolution_en": why,
+                })
+    counts: dict[tuple, set] = {}
+    for row in book.rows:
+        counts.setdefault((row["about_table"], row["about_id"]), set()).add(row["source_id"])
+    for table in RECONCILED:
+        for row in tables[table]:
+            row["source_count"] = len(counts.get((table, row["id"]), ()))
+    check_claimed(tables, problems)
+    if not problems:
+        conflicts += contain_children(tables["events"], book.rows)
+    tables["conflicts"] = sorted(conflicts, key=lambda row: row["id"])
+
+
+def check_claimed(tables: dict[str, list[dict]], problems: Problems) -> None:
+    """A fact that only citations state needs the claims that give its dates and status."""
+    for table, needed in (("events", ("start_date", "status")), ("mous", ("status",))):
+        for row in tables[table]:
+            for column in needed:
+                if row[column] is None:
+                    field = "dates" if column == "start_date" else column
+                    problems.add("sources/citations", None, row["id"], field,
+                                 f"no report gives the {field} of {table} '{row['id']}': "
+                                 f"expected a claim about {table}/{row['id']} with field "
+                                 f"{field}")
+
+
+def apply_outcome(row: dict, outcome, by_id: dict[str, dict]) -> None:
+    winner = outcome.accepted
+    if outcome.group == "dates":
+        row["start_date"], row["end_date"] = winner.value
+        stated = any(claim.stated for claim in winner.claims)
+        row["date_basis"] = "stated" if stated else "inferred"
+        row["date_precision"] = ("within" if not stated
+                                 else "day" if row["start_date"] == row["end_date"] else "span")
+        return
+    (value,) = winner.value
+    if outcome.group == "value":
+        claim = by_id[winner.claims[0].id]
+        row["value_low"], row["value_high"] = claim["value_low"], claim["value_high"]
+        row["value"] = claim["value_low"] if claim["value_low"] == claim["value_high"] else None
+        return
+    row[outcome.group] = value
+    if outcome.group == "status":
+        row["status_as_of"] = max(c.published_at for c in winner.claims)[:10]
+
+
+def contain_children(events: list[dict], claims: list[dict]) -> list[dict]:
+    """A parent event contains its children: where the reconciled dates of a part of an
+    event lie outside those of the event, the event's dates are widened to contain them,
+    and every claim that gave the narrower date loses. Returns those conflicts."""
+    by_id = {row["id"]: row for row in events}
+    children: dict[str, list[dict]] = {}
+    for row in events:
+        if row["parent_event_id"] in by_id:
+            children.setdefault(row["parent_event_id"], []).append(row)
+    conflicts = []
+
+    def widen(row: dict, seen: tuple = ()) -> None:
+        if row["id"] in seen:
+            return  # a cycle is reported by the article's own checks
+        for child in children.get(row["id"], ()):
+            widen(child, seen + (row["id"],))
+        parts = [c for c in children.get(row["id"], ()) if c["start_date"]]
+        if not parts or not row["start_date"]:
+            return
+        for field, pick in (("start_date", min), ("end_date", max)):
+            widest = pick([row[field], *(c[field] for c in parts)])
+            if widest == row[field]:
+                continue
+            part = next(c for c in parts if c[field] == widest)
+            row[field] = widest
+            row["date_precision"] = "span"
+            for claim in claims:
+                if (claim["about_table"], claim["about_id"], claim["field"]) == (
+                        "events", row["id"], field) and claim["value"] != widest:
+                    claim["accepted"] = 0
+                    conflicts.append({
+                        "id": claim["id"], "about_table": "events", "about_id": row["id"],
+                        "field": field, "accepted_value": widest,
+                        "claimed_value": claim["value"], "claim_id": claim["id"],
+                        "source_id": claim["source_id"],
+                        "resolution_en": f"an event contains its parts: {part['id']} "
+                                         f"falls on {widest}"})
+
+    for row in events:
+        if row["parent_event_id"] not in by_id:
+            widen(row)
+    return conflicts
