@@ -1,6 +1,6 @@
 """Reports and their claims: the `sources` and `claims` rows of every article and
-citation, the fact rows a citation introduces, and the fact rows' values reconciled from
-the claims (newsdb/reconcile.py) with every losing claim written to `conflicts`.
+citation, and the fact rows' values reconciled from the claims (newsdb/reconcile.py) with
+every losing claim written to `conflicts`.
 
 An article's claims are worked out from its curated records (their values are computed
 from its wording and its quotes are verified); a citation's claims are curated, each
@@ -13,12 +13,12 @@ import datetime as dt
 import re
 
 from . import vocabularies as v
-from .korean_dates import TIME_OF_DAY, resolve_event_date, resolve_period
+from .korean_dates import TIME_OF_DAY, resolve_event_date
 from .korean_numbers import parse_korean_range
 from .models import CLAIM_FIELDS
 from .problems import Problems
 from .reconcile import Claim, check_containment, reconcile
-from .references import _is_unknown, _label, _reference
+from .references import _is_unknown, _reference
 from .sources import Article, Citation, Curated
 
 # Words by which a report says it only expects something: '~할 예정', '~할 계획',
@@ -155,103 +155,6 @@ def citation_source_row(citation: Citation) -> dict:
         "published_precision": "minute" if "T" in meta.published_at else "day",
         "headline_ko": meta.headline_ko, "summary_en": meta.summary_en,
         "source_file": citation.file.rsplit("/", 1)[-1],
-    }
-
-
-def citation_fact_rows(citation: Citation, ids, problems: Problems) -> dict[str, list[dict]]:
-    """The events, participants, MOUs and figures a citation introduces. Their dates,
-    statuses and values are filled in from the claims by reconciliation."""
-    rows: dict[str, list[dict]] = {name: [] for name in (
-        "events", "event_participants", "mous", "mou_parties", "statistics", "notes")}
-    for curated in citation.sections["events"]:
-        event = curated.record
-        rows["events"].append({
-            "id": event.id, "article_id": None, "title": _label(event.title_en, event.title_ko),
-            "title_ko": event.title_ko, "title_en": event.title_en, "kind": event.kind,
-            "start_date": None, "end_date": None, "date_basis": "stated",
-            "time_of_day": None, "when_ko": None, "time_ko": None,
-            "place_id": _reference(curated, "place", event.place, "places", ids, problems),
-            "organizer_id": _reference(curated, "organizer", event.organizer,
-                                       "organizations", ids, problems),
-            "status": None,
-            "parent_event_id": _reference(curated, "parent_event", event.parent_event,
-                                          "events", ids, problems),
-            "description_en": event.description_en, "sentence_id": None, "quote": None,
-            "date_precision": None, "source_count": 0, "status_as_of": None,
-        })
-        rows["event_participants"] += filter(None, (
-            participant_row(curated, event.id, p, index, ids, problems)
-            for index, p in enumerate(event.participants)))
-    for curated in citation.sections["participants"]:
-        record = curated.record
-        _reference(curated, "event", record.event, "events", ids, problems)
-        row = participant_row(curated, record.event, record, None, ids, problems)
-        rows["event_participants"] += [row] if row else []
-    for curated in citation.sections["mous"]:
-        mou = curated.record
-        rows["mous"].append({
-            "id": mou.id, "article_id": None, "title": _label(mou.title_en, mou.title_ko),
-            "title_ko": mou.title_ko, "title_en": mou.title_en, "status": None,
-            "planned_date": None, "signed_date": None,
-            "event_id": _reference(curated, "event", mou.event, "events", ids, problems),
-            "sentence_id": None, "quote": None, "source_count": 0, "status_as_of": None,
-        })
-        rows["mou_parties"] += [
-            {"mou_id": mou.id, "organization_id": _reference(
-                curated, "parties", party, "organizations", ids, problems)}
-            for party in dict.fromkeys(mou.parties)]
-    published = dt.date.fromisoformat(citation.meta.published_at[:10])
-    for curated in citation.sections["statistics"]:
-        rows["statistics"].append(cited_statistic_row(curated, published, ids, problems))
-    for curated in citation.sections["notes"]:
-        note = curated.record
-        rows["notes"].append({
-            "id": note.id, "article_id": None, "source_id": citation.meta.id,
-            "kind": note.kind, "about_table": note.about_table, "about_id": note.about_id,
-            "note_en": note.note_en, "sentence_id": None, "quote": None,
-        })
-    return rows
-
-
-def participant_row(curated: Curated, event_id: str, participant, index: int | None, ids,
-                    problems: Problems) -> dict | None:
-    field = "participants" if index is None else f"participants[{index}]"
-    if (participant.person is None) == (participant.organization is None):
-        problems.add(curated.file, curated.line, curated.record.id if index is not None
-                     else event_id, field, "expected exactly one of 'person' or 'organization'")
-        return None
-    table = "people" if participant.person else "organizations"
-    who = _reference(curated, field, participant.person or participant.organization, table,
-                     ids, problems)
-    return {"id": f"{event_id}--{who}", "event_id": event_id,
-            "person_id": participant.person, "organization_id": participant.organization,
-            "description_ko": participant.description_ko,
-            "description_en": participant.description_en, "role": participant.role}
-
-
-def cited_statistic_row(curated: Curated, published, ids, problems: Problems) -> dict:
-    stat = curated.record
-    period = None
-    if stat.period_ko:
-        try:
-            period = resolve_period(stat.period_ko, published)
-        except ValueError as error:
-            problems.add(curated.file, curated.line_of("period_ko"), stat.id, "period_ko",
-                         str(error))
-    label_period = f", {period}" if period else ""
-    return {
-        "id": stat.id, "article_id": None,
-        "title": f"{stat.country}: {stat.indicator_en or stat.indicator_ko}{label_period}",
-        "indicator_ko": stat.indicator_ko, "indicator_en": stat.indicator_en,
-        "category": stat.category, "country": stat.country,
-        "organization_id": _reference(curated, "organization", stat.organization,
-                                      "organizations", ids, problems),
-        "place_id": None, "value": None, "unit": stat.unit, "value_text_ko": None,
-        "qualifier": None, "period": period, "period_ko": stat.period_ko, "rank": None,
-        "rank_scope": None, "rank_ko": None, "ratio_of_id": None, "compared_to_id": None,
-        "value_low": None, "value_high": None, "source_count": 0,
-        "recomputed_value": None, "recomputed_agrees": None, "sentence_id": None,
-        "quote": None,
     }
 
 

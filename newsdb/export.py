@@ -100,13 +100,13 @@ def export_package(db_path: Path, out_dir: Path) -> tuple[list[Resource] | None,
         check_no_empty_strings(db_path, resource, problems)
     if problems:
         return None, problems
-    articles = [dict(zip(r.column_names, row)) for r in resources if r.name == "articles"
-                for row in r.rows]
+    reports = [dict(zip(r.column_names, row)) for r in resources if r.name == "sources"
+               for row in r.rows]
     target = out_dir.resolve()
     temp = target.with_name(f".{target.name}.exporting")
     shutil.rmtree(temp, ignore_errors=True)
     try:
-        write_exports(temp, resources, articles, metadata)
+        write_exports(temp, resources, reports, metadata)
         if target.exists():
             shutil.rmtree(target)
         os.replace(temp, target)
@@ -323,7 +323,10 @@ def field_type(name: str, declared: str, values: list) -> str:
     # The public contract's naming: *_date holds YYYY-MM-DD, *_at a timestamp with offset.
     if base == "string" and name.endswith("_date"):
         return "date"
-    if base == "string" and name.endswith("_at"):
+    # A report known only to the day has a date in a column of timestamps: such a column
+    # is text (ISO 8601 either way).
+    if base == "string" and name.endswith("_at") and all(
+            value is None or "T" in value for value in values):
         return "datetime"
     return base
 
@@ -352,7 +355,7 @@ def value_type(values: list) -> str:
 
 # Writing the exports
 
-def write_exports(out_dir: Path, resources: list[Resource], articles: list[dict],
+def write_exports(out_dir: Path, resources: list[Resource], reports: list[dict],
                   metadata: dict) -> None:
     (out_dir / "spreadsheet").mkdir(parents=True)
     (out_dir / "parquet").mkdir()
@@ -365,7 +368,7 @@ def write_exports(out_dir: Path, resources: list[Resource], articles: list[dict]
                   encoding="utf-8-sig")
         write_parquet(out_dir / "parquet" / f"{resource.name}.parquet", resource)
         descriptors.append(resource_descriptor(resource, path))
-    package = package_descriptor(descriptors, articles, metadata)
+    package = package_descriptor(descriptors, reports, metadata)
     with (out_dir / "datapackage.json").open("w", encoding="utf-8") as handle:
         json.dump(package, handle, ensure_ascii=False, indent=2)
         handle.write("\n")
@@ -433,7 +436,7 @@ def resource_descriptor(resource: Resource, path: Path) -> dict:
     return descriptor
 
 
-def package_descriptor(resources: list[dict], articles: list[dict], metadata: dict) -> dict:
+def package_descriptor(resources: list[dict], reports: list[dict], metadata: dict) -> dict:
     notices = [description(metadata), QUOTED_TEXT_NOTICE, COPIES_NOTICE]
     return {
         "$schema": PACKAGE_SCHEMA,
@@ -441,19 +444,21 @@ def package_descriptor(resources: list[dict], articles: list[dict], metadata: di
         "title": str(metadata.get("title") or DEFAULT_TITLE),
         "description": " ".join(filter(None, notices)),
         "licenses": LICENSES,
-        "sources": [article_source(article) for article in articles],
+        "sources": [report_source(report) for report in reports],
         "contributors": CONTRIBUTORS,
         "resources": resources,
     }
 
 
-def article_source(article: dict) -> dict:
-    source = {"title": article["title_ko"]}
-    if article.get("url"):
-        source["path"] = article["url"]
-    source["published"] = article["published_at"]
-    details = [article.get("title_en"), f"published {article['published_at']}",
-               f"by {article['publisher']}" if article.get("publisher") else None]
+def report_source(report: dict) -> dict:
+    """A Data Package source for each report: the held articles and the citations."""
+    source = {"title": report["headline_ko"] or report["label"]}
+    if report.get("url"):
+        source["path"] = report["url"]
+    source["published"] = report["published_at"]
+    held = "held verbatim" if report["kind"] == "article" else "cited by reference"
+    details = [report.get("summary_en"), report.get("outlet_en"),
+               f"published {report['published_at']}", held]
     source["description"] = "; ".join(filter(None, details))
     return source
 

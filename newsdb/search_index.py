@@ -125,8 +125,8 @@ def add_search_texts(db: sqlite_utils.Database) -> None:
                 for table in SEARCHED_TABLES}
     cache.prefetch(str(value) for rows in selected.values()
                    for _, *values in rows for value in values if value)
-    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS search_texts "
-               f"(rowid INTEGER PRIMARY KEY, search_text TEXT)")
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS search_texts "
+               "(rowid INTEGER PRIMARY KEY, search_text TEXT)")
     for table in SEARCHED_TABLES:
         db.conn.executemany(
             f"INSERT INTO {ANALYSED} (rowid, search_text) VALUES (?, ?)",

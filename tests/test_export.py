@@ -125,10 +125,13 @@ def test_package_metadata(built_db, package):
     assert [licence["name"] for licence in package["licenses"]] == ["CC-BY-4.0"]
     assert package["contributors"]
     with sqlite_utils.Database(built_db) as db:
-        articles = list(db["articles"].rows)
-    assert [(s["title"], s["published"]) for s in package["sources"]] == [
-        (a["title_ko"], a["published_at"]) for a in articles]
-    assert package["sources"][0]["published"] == "2014-12-17T12:59:00+09:00"
+        reports = list(db["sources"].rows)
+    # every report: the held articles and the citations, each with its URL where known
+    assert [(s["title"], s["published"], s.get("path")) for s in package["sources"]] == [
+        (r["headline_ko"] or r["label"], r["published_at"], r["url"]) for r in reports]
+    held = next(s for s in package["sources"] if "held verbatim" in s["description"])
+    assert held["published"] == "2014-12-17T12:59:00+09:00"
+    assert sum("cited by reference" in s["description"] for s in package["sources"]) == 6
 
 
 def test_keys_match_the_schema(package):
@@ -157,6 +160,8 @@ def test_field_types_and_formats(package):
     fields = {(r["name"], f["name"]): f for r in package["resources"]
               for f in r["schema"]["fields"]}
     assert fields["articles", "published_at"]["type"] == "datetime"
+    # some reports are known only to the day: ISO 8601 text, not timestamps
+    assert fields["sources", "published_at"]["type"] == "string"
     assert fields["events", "start_date"]["type"] == "date"
     assert fields["statistics", "value"]["type"] == "number"
     assert fields["statistics", "rank"]["type"] == "integer"
