@@ -19,6 +19,7 @@ QUERY_PARAMS = {
     "about_entity": {"who": "Xiaomi"},
     "statistics_by_category": {"category": "trade"},
     "search": {"q": "Xiaomi"},
+    "fact_claims": {"fact": "Lei Jun"},
 }
 # Facets the issue asks for on each main table.
 EXPECTED_FACETS = {
