@@ -18,7 +18,7 @@ from .korean_numbers import parse_korean_range
 from .models import CLAIM_FIELDS
 from .problems import Problems
 from .reconcile import Claim, check_containment, reconcile
-from .references import _is_unknown, _reference
+from .references import _is_unknown, _reference, record_name
 from .sources import Article, Citation, Curated
 
 # Words by which a report says it only expects something: '~할 예정', '~할 계획',
@@ -168,12 +168,11 @@ def add_citation_claims(book: ClaimBook, citation: Citation, tables: dict[str, l
     for curated in citation.sections["claims"]:
         claim = curated.record
         table, about_id = claim.about.split("/", 1)
-        where = (curated.file, curated.line, claim.about)
         if claim.field not in CLAIM_FIELDS[table]:
-            problems.add(*where, "field", f"a claim about {table} may be about "
-                         f"{', '.join(CLAIM_FIELDS[table])}; got '{claim.field}'")
+            _report(curated, "field", f"a claim about {table} may be about "
+                    f"{', '.join(CLAIM_FIELDS[table])}; got '{claim.field}'", problems)
             continue
-        if not _claimable(table, about_id, ids, built, where, problems):
+        if not _claimable(curated, table, about_id, ids, built, problems):
             continue
         common = {"tense": claim.tense, "hedged": claim.hedged, "wording": claim.wording_ko,
                   "attributed_to": _reference(curated, "attributed_to", claim.attributed_to,
@@ -185,21 +184,28 @@ def add_citation_claims(book: ClaimBook, citation: Citation, tables: dict[str, l
             book.add(meta.id, table, about_id, field, value, **common, **extra)
 
 
-def _claimable(table: str, about_id: str, ids, built, where, problems: Problems) -> bool:
+def _report(curated: Curated, field: str, message: str, problems: Problems) -> None:
+    """A problem of one claim, at the line of its field."""
+    problems.add(curated.file, curated.line_of(field) or curated.line, record_name(curated),
+                 field, message)
+
+
+def _claimable(curated: Curated, table: str, about_id: str, ids, built,
+               problems: Problems) -> bool:
     """The fact must be declared somewhere. A fact declared by a file that could not be
     read has no row: that file's own error is reported, not one per claim about it."""
     fact_table, fact_id = table, about_id
     if table == "event_participants":
         fact_table, fact_id = "events", about_id.split("--")[0]
     if _is_unknown(ids, fact_table, fact_id):
-        problems.add(*where, "about", f"unknown {fact_table} id '{fact_id}': expected a "
-                     "fact declared by an article or a citation")
+        _report(curated, "about", f"unknown {fact_table} id '{fact_id}': expected a fact "
+                "declared by an article or a citation", problems)
         return False
     if about_id in built[table]:
         return True
     if fact_table != table and fact_id in built[fact_table]:
-        problems.add(*where, "about", f"unknown participant '{about_id}': expected "
-                     "<event id>--<person or organization id> of a participant of the event")
+        _report(curated, "about", f"unknown participant '{about_id}': expected <event "
+                "id>--<person or organization id> of a participant of the event", problems)
     return False
 
 
@@ -207,18 +213,17 @@ def claim_values(curated: Curated, table: str, about_id: str, published, ids, st
                  problems: Problems) -> list[tuple[str, object, dict]]:
     """(field, value, extra) rows of one curated claim; [] after a problem."""
     claim = curated.record
-    where = (curated.file, curated.line, claim.about)
 
     def wording() -> str | None:
         if claim.wording_ko is None:
-            problems.add(*where, "wording_ko", f"a claim about {claim.field} needs the "
-                         "report's own words for it in wording_ko")
+            _report(curated, "wording_ko", f"a claim about {claim.field} needs the "
+                    "report's own words for it in wording_ko", problems)
         return claim.wording_ko
 
     def check(computed) -> bool:
         if claim.value is not None and claim.value != computed:
-            problems.add(*where, "value", f"curated value {claim.value!r} disagrees with "
-                         f"{computed!r} computed from wording_ko {claim.wording_ko!r}")
+            _report(curated, "value", f"curated value {claim.value!r} disagrees with "
+                    f"{computed!r} computed from wording_ko {claim.wording_ko!r}", problems)
             return False
         return True
 
@@ -226,15 +231,16 @@ def claim_values(curated: Curated, table: str, about_id: str, published, ids, st
         return [("exists", None, {})]
     if claim.field in ("status", "place", "title_ko"):
         if claim.value is None:
-            problems.add(*where, "value", f"a claim about {claim.field} needs its value")
+            _report(curated, "value", f"a claim about {claim.field} needs its value",
+                    problems)
             return []
         if claim.field == "status" and claim.value not in STATUSES[table]:
-            problems.add(*where, "value", f"unknown status '{claim.value}' for {table}: "
-                         f"expected one of {', '.join(STATUSES[table])}")
+            _report(curated, "value", f"unknown status '{claim.value}' for {table}: "
+                    f"expected one of {', '.join(STATUSES[table])}", problems)
             return []
         if claim.field == "place" and _is_unknown(ids, "places", claim.value):
-            problems.add(*where, "value", f"unknown place '{claim.value}': expected an id "
-                         "from places")
+            _report(curated, "value", f"unknown place '{claim.value}': expected an id "
+                    "from places", problems)
             return []
         return [(COLUMNS.get(claim.field, claim.field), claim.value, {})]
     text = wording()
@@ -251,7 +257,7 @@ def claim_values(curated: Curated, table: str, about_id: str, published, ids, st
             return [("time_of_day", found[0], {})] if check(found[0]) else []
         span = resolve_event_date(text, published)
     except ValueError as error:
-        problems.add(*where, "wording_ko", f"cannot read '{text}': {error}")
+        _report(curated, "wording_ko", f"cannot read '{text}': {error}", problems)
         return []
     if claim.field == "dates":
         start, end = span.start.isoformat(), span.end.isoformat()
@@ -262,8 +268,8 @@ def claim_values(curated: Curated, table: str, about_id: str, published, ids, st
             rows.append(("time_of_day", span.time_of_day, {}))
         return rows
     if span.start != span.end:
-        problems.add(*where, "wording_ko", f"'{text}' is more than one day: expected the "
-                     f"day of {claim.field}")
+        _report(curated, "wording_ko", f"'{text}' is more than one day: expected the "
+                f"day of {claim.field}", problems)
         return []
     day = span.start.isoformat()
     return [(claim.field, day, {})] if check(day) else []
@@ -282,7 +288,7 @@ def _figure(text: str, unit: str | None) -> tuple[str, str, dict]:
 # Reconciliation -----------------------------------------------------------------------
 
 def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dict[str, dict],
-                    problems: Problems) -> None:
+                    problems: Problems, declared_at: dict[tuple[str, str], Curated]) -> None:
     """Fill every fact row's reconciled fields, source_count and status_as_of from the
     claims; mark losing claims and write them to conflicts."""
     published = {source_id: row["published_at"] for source_id, row in sources.items()}
@@ -319,23 +325,25 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     for table in RECONCILED:
         for row in tables[table]:
             row["source_count"] = len(counts.get((table, row["id"]), ()))
-    check_claimed(tables, problems)
+    check_claimed(tables, problems, declared_at)
     if not problems:
         conflicts += contain_children(tables["events"], book.rows)
     tables["conflicts"] = sorted(conflicts, key=lambda row: row["id"])
 
 
-def check_claimed(tables: dict[str, list[dict]], problems: Problems) -> None:
-    """A fact that only citations state needs the claims that give its dates and status."""
+def check_claimed(tables: dict[str, list[dict]], problems: Problems,
+                  declared_at: dict[tuple[str, str], Curated]) -> None:
+    """A fact that only citations state needs the claims that give its dates and status;
+    the problem is reported where the fact is declared."""
     for table, needed in (("events", ("start_date", "status")), ("mous", ("status",))):
         for row in tables[table]:
             for column in needed:
                 if row[column] is None:
                     field = "dates" if column == "start_date" else column
-                    problems.add("sources/citations", None, row["id"], field,
-                                 f"no report gives the {field} of {table} '{row['id']}': "
-                                 f"expected a claim about {table}/{row['id']} with field "
-                                 f"{field}")
+                    curated = declared_at[(table, row["id"])]
+                    problems.add(curated.file, curated.line_of("id"), row["id"], "id",
+                                 f"no report gives its {field}: expected a claim with "
+                                 f"about: {table}/{row['id']} and field: {field}")
 
 
 def apply_outcome(row: dict, outcome, by_id: dict[str, dict]) -> None:

@@ -78,8 +78,11 @@ def build_rows(sources: Sources, problems: Problems) -> dict[str, list[dict]]:
     tables["claims"] = book.rows
     if not problems:
         # Reconciliation needs every claim read and every reference known.
+        declared_at = {(table, curated.record.id): curated for citation in sources.citations
+                       for table in ("events", "mous")
+                       for curated in citation.sections[table]}
         claims_.reconcile_facts(tables, book, {r["id"]: r for r in tables["sources"]},
-                                problems)
+                                problems, declared_at)
     else:
         tables["conflicts"] = []
     for rows in tables.values():

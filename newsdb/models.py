@@ -191,11 +191,11 @@ class ArticleFile(Record):
 # Citations: reports of other outlets, held by reference. No sentence of theirs is stored:
 # their facts are claims, each with a summary in our own words.
 
-IsoDateOrTime = Annotated[str, StringConstraints(
-    pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?[+-]\d{2}:\d{2})?$")]
-About = Annotated[str, StringConstraints(
-    pattern=r"^(events|mous|statistics|event_participants|people)/[a-z0-9]+(-[a-z0-9]+)*"
-            r"(--[a-z0-9]+(-[a-z0-9]+)*)?$")]
+DATE_OR_TIME = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?[+-]\d{2}:\d{2})?$"
+ABOUT = (r"^(events|mous|statistics|event_participants|people)/[a-z0-9]+(-[a-z0-9]+)*"
+         r"(--[a-z0-9]+(-[a-z0-9]+)*)?$")
+IsoDateOrTime = Annotated[str, StringConstraints(pattern=DATE_OR_TIME)]
+About = Annotated[str, StringConstraints(pattern=ABOUT)]
 
 # The fields a citation's claim may be about, per table; `dates` stands for start_date
 # and end_date, read together from the wording.

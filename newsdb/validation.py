@@ -5,6 +5,7 @@ import difflib
 
 from pydantic import BaseModel, ValidationError
 
+from .models import ABOUT, DATE_OR_TIME
 from .problems import Problems
 from .yaml_source import Located, LocatedList
 
@@ -13,6 +14,9 @@ PATTERN_HINTS = {
     "^p[1-9][0-9]*-s[1-9][0-9]*$": "a sentence key such as p3-s2 (paragraph 3, sentence 2)",
     r"^\d{4}-\d{2}-\d{2}$": "a date written YYYY-MM-DD",
     r"^[+-](0\d|1[0-4]):[0-5]\d$": "a UTC offset such as +09:00",
+    DATE_OR_TIME: "a date YYYY-MM-DD, or a time with its offset YYYY-MM-DDTHH:MM+09:00",
+    ABOUT: "<table>/<id> of a fact: events/..., mous/..., statistics/..., "
+           "event_participants/<event id>--<person or organization id> or people/...",
 }
 
 TYPE_NAMES = {
@@ -37,7 +41,9 @@ def validate_record(model: type[BaseModel], raw, file, problems: Problems, what:
         problems.add(file, getattr(raw, "line", line), None, None,
                      f"expected a mapping of fields for {what}, got {describe(raw)}")
         return None
-    record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+    # A record is named by its id; a claim, which has none, by what it is about.
+    names = [raw.get(key) for key in ("id", "about")]
+    record_id = next((name for name in names if isinstance(name, str)), None)
     try:
         return model.model_validate(dict(raw))
     except ValidationError as error:

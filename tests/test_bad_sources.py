@@ -27,6 +27,9 @@ ARTICLE = "articles/2014-12-17-msip-minister-china-visit"
 ART = f"{ARTICLE}.yml"
 TXT = f"{ARTICLE}.txt"
 ORGS, PEOPLE, PLACES = "registry/organizations.yml", "registry/people.yml", "registry/places.yml"
+ETNEWS = "citations/etnews-2014-12-17-minister-china-trip.yml"
+ETODAY = "citations/etoday-2014-12-18-ministers-meeting.yml"
+RELEASE = "citations/msip-2014-12-09-joint-committee-release.yml"
 EVENT_FIELDS = (
     "attributed_to, hedged, sentence, quote, id, title_ko, title_en, kind, when_ko, when_sentence, same_day_as, "
     "time_ko, date_basis, start_date, end_date, time_of_day, place, organizer, status, "
@@ -325,6 +328,93 @@ CASES = [
          Error(ART, "    value: 3247",
                "record 'cn-full-time-rd-personnel-2012' field 'value': curated value 3247 "
                "disagrees with 3247000 computed from value_text_ko '324만7천명'")),
+    # Citations: reports of other outlets and their claims.
+    at_edit("claim_about_an_unknown_fact", ETNEWS, "  - about: events/shanghai-leg-2014",
+            "  - about: events/shanghai-leg-2041",
+            "record 'events/shanghai-leg-2041' field 'about': unknown events id "
+            "'shanghai-leg-2041': expected a fact declared by an article or a citation"),
+    at_edit("claim_about_an_unlisted_participant", ETNEWS,
+            "  - about: event_participants/xiaomi-ceo-meeting-2014--lei-jun",
+            "  - about: event_participants/xiaomi-ceo-meeting-2014--wan-gang",
+            "record 'event_participants/xiaomi-ceo-meeting-2014--wan-gang' field 'about': "
+            "unknown participant 'xiaomi-ceo-meeting-2014--wan-gang': expected <event "
+            "id>--<person or organization id> of a participant of the event"),
+    at_edit("claim_field_not_for_its_table", ETNEWS, "    field: place\n",
+            "    field: value\n",
+            "record 'events/beijing-leg-2014' field 'field': a claim about events may be "
+            "about exists, dates, time_of_day, status, place; got 'value'"),
+    case("claim_without_wording",
+         replace(ETNEWS, "  - about: events/xiaomi-ceo-meeting-2014\n    field: dates\n"
+                 "    wording_ko: 19일에는\n",
+                 "  - about: events/xiaomi-ceo-meeting-2014  # no wording\n    field: dates\n"),
+         Error(ETNEWS, "# no wording",
+               "record 'events/xiaomi-ceo-meeting-2014' field 'wording_ko': a claim about "
+               "dates needs the report's own words for it in wording_ko")),
+    at_edit("claim_wording_unreadable", ETNEWS, "    wording_ko: 19일에는", "    wording_ko: 주말에",
+            "record 'events/xiaomi-ceo-meeting-2014' field 'wording_ko': cannot read '주말에': "
+            "cannot read '주말에' as an event date: expected a day such as '18일', '이날' or a "
+            "time of day such as '오후'"),
+    case("claim_value_disagrees_with_its_wording",
+         replace(ETNEWS, "    wording_ko: 19일에는\n", "    wording_ko: 19일에는\n    value: 2014-12-18\n"),
+         Error(ETNEWS, "    value: 2014-12-18",
+               "record 'events/xiaomi-ceo-meeting-2014' field 'value': curated value "
+               "'2014-12-18' disagrees with '2014-12-19' computed from wording_ko '19일에는'")),
+    at_edit("claim_unknown_status", ETODAY, "    value: held", "    value: finished",
+            "record 'events/korea-china-st-ministerial-meeting-2014' field 'value': unknown "
+            "status 'finished' for events: expected one of planned, held, cancelled"),
+    at_edit("claim_unknown_place", ETNEWS, "    value: beijing", "    value: bejing",
+            "record 'events/beijing-leg-2014' field 'value': unknown place 'bejing': expected "
+            "an id from places"),
+    case("claim_status_without_value",
+         replace(ETODAY, "  - about: events/korea-china-st-ministerial-meeting-2014\n"
+                 "    field: status\n    value: held\n",
+                 "  - about: events/korea-china-st-ministerial-meeting-2014  # no value\n"
+                 "    field: status\n"),
+         Error(ETODAY, "# no value",
+               "record 'events/korea-china-st-ministerial-meeting-2014' field 'value': a "
+               "claim about status needs its value")),
+    at_edit("claim_figure_in_another_unit", ETODAY, "    wording_ko: 6조5000억원",
+            "    wording_ko: 65억달러",
+            "record 'statistics/tsinghua-holdings-annual-revenue' field 'wording_ko': cannot "
+            "read '65억달러': its unit is USD, the figure's is KRW"),
+    at_edit("claim_signed_date_of_two_days", ETODAY, "    wording_ko: 18일 오전",
+            "    wording_ko: 18일과 19일",
+            "record 'mous/mou-industry-academia-research-joint-research' field 'wording_ko': "
+            "'18일과 19일' is more than one day: expected the day of signed_date",
+            after="  - about: mous/mou-industry-academia-research-joint-research\n"
+                  "    field: signed_date"),
+    at_edit("claim_unknown_tense", ETNEWS, "    tense: ahead", "    tense: before",
+            "record 'events/msip-china-programme-2014' field 'tense': expected one of 'ahead' "
+            "or 'after', got 'before'", after="  - about: events/msip-china-programme-2014"),
+    at_edit("citation_id_not_its_file_name", ETNEWS,
+            "  id: etnews-2014-12-17-minister-china-trip", "  id: etnews-2014-12-17",
+            "record 'etnews-2014-12-17' field 'id': expected the citation id to equal the "
+            "file name 'etnews-2014-12-17-minister-china-trip'"),
+    at_edit("citation_date_not_iso", ETNEWS, "  published_at: 2014-12-17",
+            "  published_at: 2014/12/17",
+            "record 'etnews-2014-12-17-minister-china-trip' field 'published_at': expected "
+            "a date YYYY-MM-DD, or a time with its offset YYYY-MM-DDTHH:MM+09:00, got "
+            "'2014/12/17'"),
+    at_edit("claim_about_an_unknown_table", ETNEWS, "  - about: events/shanghai-leg-2014",
+            "  - about: event/shanghai-leg-2014",
+            "record 'event/shanghai-leg-2014' field 'about': expected <table>/<id> of a fact: "
+            "events/..., mous/..., statistics/..., event_participants/<event id>--<person or "
+            "organization id> or people/..., got 'event/shanghai-leg-2014'"),
+    case("cited_event_without_a_status_claim",
+         replace(RELEASE, "    field: status\n    value: held\n", "    field: exists\n"),
+         Error(RELEASE, "  - id: korea-china-st-joint-committee-12-2014",
+               "record 'korea-china-st-joint-committee-12-2014' field 'id': no report gives "
+               "its status: expected a claim with about: "
+               "events/korea-china-st-joint-committee-12-2014 and field: status")),
+    case("cited_fact_with_a_duplicate_id",
+         replace(ETODAY, "statistics:\n  - id: kr-cn-joint-research-funding-from-2015",
+                 "statistics:\n  - id: tsinghua-holdings-annual-revenue  # duplicated\n"
+                 "    indicator_ko: 칭화홀딩스 매출\n    category: corporate\n"
+                 "    country: CN\n    unit: KRW\n"
+                 "  - id: kr-cn-joint-research-funding-from-2015"),
+         Error(ETODAY, "# duplicated",
+               "record 'tsinghua-holdings-annual-revenue' field 'id': duplicate id: already "
+               "used in sources/articles/2014-12-17-msip-minister-china-visit.yml")),
 ]
 
 
