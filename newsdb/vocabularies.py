@@ -120,3 +120,14 @@ NOTE_KINDS = {
     "fact_check": "the article's claim compared with other sources",
     "source_artefact": "a feature of the captured page, not of the article",
 }
+
+
+# How the site names a term where the term itself is a code: every other term is shown
+# as written, with its underscores as spaces (official_visit -> official visit).
+short_names = {
+    "countries": {"KR": "Korea", "CN": "China"},
+}
+
+
+def term_name(vocabulary: str, term: str) -> str:
+    return short_names.get(vocabulary, {}).get(term) or term.replace("_", " ")
