@@ -47,6 +47,13 @@ def extra_css_urls(database, datasette):
 
 
 @hookimpl
+def extra_js_urls(database, view_name, datasette):
+    if not is_news(database) or view_name not in ("table", "database"):
+        return []
+    return [{"url": datasette.urls.static_plugins(PLUGIN, "news.js"), "module": True}]
+
+
+@hookimpl
 def permission_allowed(actor, action, resource):
     """The basemap is tiles for the maps (served by datasette-tiles at /-/tiles/...), not
     a database for readers: its pages, listing and SQL are not offered."""
