@@ -112,7 +112,9 @@ def extra_template_vars(template, database, table, view_name, request, datasette
 def table_display(spec, request) -> dict:
     chosen = request is not None and any(
         key in request.args for key in ("_col", "_nocol", "_columns"))
-    shown = set(spec.show) | set(spec.pk_columns) | {"Link"}
+    # A single primary key is the row's link; a compound one has Datasette's Link column.
+    shown = set(spec.show) | {"Link"} | (set(spec.pk_columns) if len(spec.pk_columns) == 1
+                                          else set())
     hidden = [] if chosen or not spec.show else \
         [c.name for c in spec.columns_list if c.name not in shown]
     return {"hidden_columns": hidden, "columns_count": len(spec.columns_list),
@@ -234,6 +236,9 @@ def render_query_cell(row, value, column, datasette):
     if column == "country" and value in ("CN", "KR"):
         return Markup(f'<span class="term" title="{escape(value)}">'
                       f'{escape(term_name("countries", value))}</span>')
+    if column in ("kind", "category") and isinstance(value, str) and "_" in value:
+        return Markup(f'<span class="term" title="{escape(value)}">'
+                      f'{escape(value.replace("_", " "))}</span>')
     if column == "value" and "unit" in keys and isinstance(value, (int, float)):
         return Markup(f'<span class="figure" title="{value!r}">'
                       f'{escape(figure(value, row["unit"]))}</span>')
