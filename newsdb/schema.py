@@ -31,6 +31,12 @@ class ColumnSpec(BaseModel):
     not_null: bool = False
     references: str | None = None
     vocabulary: str | None = None
+    # How the site shows the value (the data is unchanged): clip — a long text, cut to a
+    # few lines on table pages with the whole text on demand; figure — a number in base
+    # units shown in Korean and English conventions, with its unit read from the column
+    # named by `unit`; ratio — a multiple (4.7배 · 4.7×).
+    format: Literal["clip", "figure", "ratio"] | None = None
+    unit: str | None = None
 
 
 class TableSpec(BaseModel):
@@ -45,6 +51,14 @@ class TableSpec(BaseModel):
     search: list[str] = []
     internal: bool = False
     derived: bool = False
+    # The site: a human heading, the columns a table page shows by default (all of them
+    # one click away), and the short label a link to a row shows (the label on hover).
+    title: str | None = None
+    show: list[str] = []
+    short_label: str | None = None
+    # Where the home page lists it: the facts, the tables worked out from them, or the
+    # tables that support them (sentences, links, vocabulary).
+    home: Literal["facts", "worked_out", "supporting"] = "supporting"
     columns: dict[str, ColumnSpec | str]
 
 
@@ -56,6 +70,8 @@ class Column:
     not_null: bool = False
     references: str | None = None
     vocabulary: str | None = None
+    format: str | None = None
+    unit: str | None = None
 
     @property
     def terms(self) -> dict[str, str]:
@@ -85,6 +101,10 @@ class Table:
     search: tuple[str, ...] = ()
     internal: bool = False
     derived: bool = False
+    title: str | None = None
+    show: tuple[str, ...] = ()
+    short_label: str | None = None
+    home: str = "supporting"
 
     @cached_property
     def columns(self) -> dict[str, type]:
@@ -144,11 +164,12 @@ def _table(name: str, spec: TableSpec) -> Table:
     columns = tuple(
         Column(column, "text", value) if isinstance(value, str)
         else Column(column, value.type, value.description, value.not_null, value.references,
-                    value.vocabulary)
+                    value.vocabulary, value.format, value.unit)
         for column, value in spec.columns.items())
     return Table(name, spec.description, columns, tuple(spec.pk), spec.label, spec.sort,
                  spec.sort_desc, tuple(spec.facets), tuple(map(tuple, spec.indexes)),
-                 tuple(spec.search), spec.internal, spec.derived)
+                 tuple(spec.search), spec.internal, spec.derived, spec.title, tuple(spec.show),
+                 spec.short_label, spec.home)
 
 
 def check(tables: list[Table], path: Path) -> None:
@@ -158,12 +179,16 @@ def check(tables: list[Table], path: Path) -> None:
     for table in tables:
         named = [*table.pk_columns, *table.facets, *table.search,
                  *(c for index in table.indexes for c in index),
-                 *filter(None, (table.label, table.sort, table.sort_desc))]
+                 *table.show, *(c.unit for c in table.columns_list if c.unit),
+                 *filter(None, (table.label, table.sort, table.sort_desc, table.short_label))]
         problems += [f"{table.name}: unknown column {c!r}" for c in named if c not in table.column]
         for column in table.columns_list:
             if column.references and column.references not in names:
                 problems.append(f"{table.name}.{column.name}: unknown table "
                                 f"{column.references!r}")
+            if (column.format == "figure") != bool(column.unit):
+                problems.append(f"{table.name}.{column.name}: a figure names its unit column, "
+                                f"and only a figure does")
             if column.vocabulary and not isinstance(
                     getattr(vocabularies, column.vocabulary.upper(), None), dict):
                 problems.append(f"{table.name}.{column.name}: unknown vocabulary "

@@ -20,7 +20,8 @@ METADATA = ROOT / "metadata.yml"
 DATABASE = "news"
 
 # Blank input matches nothing ('""'): MATCH '' would be an FTS5 syntax error. The snippet
-# is taken from the row's own text (column 3), never from the analysis.
+# is taken from the row's own text (column 3), never from the analysis. The page shows
+# no raw bm25 rank (the plugin hides it); the JSON keeps it.
 SEARCH_SQL = f"""with query as (
   select coalesce(nullif(escape_fts(trim(:q)), ''), '""') as expression
 )
@@ -31,7 +32,10 @@ select table_name, row_id,
   rank
 from {SEARCH_INDEX}
 where {SEARCH_INDEX} match (select expression from query)
-order by rank
+-- A row named exactly what was typed (its English or Korean name) comes first.
+order by trim(:q) != '' and (lower(label) = lower(trim(:q))
+    or lower(label) like lower(trim(:q)) || ' (%' or label like '% (' || trim(:q) || ')') desc,
+  rank
 limit 100"""
 
 
@@ -43,7 +47,8 @@ def table_metadata(table: Table) -> dict:
     }
     if table.internal:
         metadata["hidden"] = True
-    optional = {"label_column": table.label, "sort": table.sort, "sort_desc": table.sort_desc}
+    optional = {"label_column": table.label, "sort": table.sort, "sort_desc": table.sort_desc,
+                "title": table.title}
     metadata.update({key: value for key, value in optional.items() if value})
     if table.facets:
         metadata["facets"] = list(table.facets)
@@ -66,4 +71,7 @@ def site_metadata() -> dict:
     database["tables"] = {table.name: table_metadata(table) for table in TABLES}
     search = database.setdefault("queries", {}).setdefault("search", {})
     search["sql"] = SEARCH_SQL
+    # A query's SQL is one click away ("show"), never a wall above its form and results.
+    for query in database["queries"].values():
+        query.setdefault("hide_sql", True)
     return metadata

@@ -30,3 +30,14 @@ def load(path: Path = PATH) -> dict[str, dict[str, str]]:
 
 lists = load()
 globals().update({name.upper(): terms for name, terms in lists.items()})
+
+
+# How the site names a term where the term itself is a code: every other term is shown
+# as written, with its underscores as spaces (official_visit -> official visit).
+short_names = {
+    "countries": {"KR": "Korea", "CN": "China"},
+}
+
+
+def term_name(vocabulary: str, term: str) -> str:
+    return short_names.get(vocabulary, {}).get(term) or term.replace("_", " ")

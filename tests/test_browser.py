@@ -1,10 +1,11 @@
 """The site in a real browser: Debian's chromium, driven by Playwright, against the server
 started exactly as `make serve` starts it (`newsdb serve`, tests/live_server.py).
 
-Every request the pages make is intercepted: loopback requests go through, map tiles are
-answered with an empty response (the only third-party resource allowed), and anything
-else is refused and reported, so a page that needs a CDN fails its test.
-Screenshots go to test-output/screenshots/.
+Every request the pages make is intercepted: loopback requests go through and anything
+else is refused and reported, so a page that needs a CDN or internet map tiles fails its
+test (the basemap is served by the site). Console errors and warnings fail a test too.
+Pages are measured at 1400×1000: the first data row within the first screen, rows
+short enough to read. Screenshots of every kind of page go to test-output/screenshots/.
 """
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
-TILE_HOSTS = ("tile.openstreetmap.org",)
 LOOPBACK = {"127.0.0.1", "localhost"}
 
 
@@ -65,21 +65,20 @@ def browser(server):
 def page(browser):
     """A page whose only network is the local server; refused requests are listed in
     page.refused and must stay empty."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.refused = []
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
-    # vega-embed reports a spec it cannot draw on the console, not as an exception.
-    page.on("console", lambda message: page.errors.append(message.text)
-            if message.type == "error" else None)
+    # vega-embed reports a spec it cannot draw on the console, not as an exception, and
+    # Vega-Lite warns there about a spec of another version.
+    page.on("console", lambda message: page.errors.append(f"{message.type}: {message.text}")
+            if message.type in ("error", "warning") else None)
 
     def route(route):
         host = urlparse(route.request.url).hostname or ""
         if host in LOOPBACK:
             route.continue_()
-        elif host.endswith(TILE_HOSTS):
-            route.fulfill(status=204, body="")
         else:
             page.refused.append(route.request.url)
             route.abort()
@@ -87,7 +86,7 @@ def page(browser):
     page.route("**/*", route)
     yield page
     assert page.refused == [], "the page depends on third-party resources"
-    assert page.errors == [], "the page raised JavaScript errors"
+    assert page.errors == [], "the page raised JavaScript errors or console warnings"
     context.close()
 
 
@@ -105,7 +104,7 @@ def test_home_page_links_each_question(page, server):
     assert "Korea–China science and ICT cooperation" in page.title() + page.inner_text("h1")
     for text in ("The trip day by day", "Who meets whom", "Facts needing care",
                  "Search everything", "dashboard: timeline and charts"):
-        assert page.get_by_role("link", name=text).count() == 1, text
+        assert page.get_by_role("link", name=text, exact=True).count() == 1, text
     screenshot(page, "01-home")
 
 
@@ -175,3 +174,140 @@ def test_dashboard_draws_one_mark_per_row(page, server, built_db):
         bars.first.wait_for(timeout=15000)
         assert bars.count() == rows, chart
     screenshot(page, "07-dashboard")
+
+
+# --- A site people enjoy reading (issue 12) ----------------------------------------------
+
+from newsdb.schema import TABLES  # noqa: E402
+from newsdb.site import site_metadata  # noqa: E402
+
+PUBLIC_TABLES = [table.name for table in TABLES if table.public]
+QUERIES = site_metadata()["databases"]["news"]["queries"]
+QUERY_ARGS = {"programme_on_day": "?day=2014-12-18", "about_entity": "?who=Xiaomi",
+              "search": "?q=샤오미", "statistics_by_category": "?category=trade",
+              "fact_claims": "?fact=Lei+Jun"}
+FIRST_SCREEN = 1000
+MAX_AVERAGE_ROW = 150
+ROW_PAGES = {"events": "xiaomi-ceo-meeting-2014", "statistics": "cn-it-exports-2013",
+             "organizations": "xiaomi", "people": "choi-yang-hee", "places": "zhongguancun",
+             "mous": "mou-technology-transfer-commercialisation"}
+
+
+def rows_geometry(page) -> dict:
+    return page.evaluate("""() => {
+        const rows = [...document.querySelectorAll('table.rows-and-columns tbody tr')];
+        if (!rows.length) return null;
+        const heights = rows.map(r => r.getBoundingClientRect().height);
+        return {first_row: rows[0].getBoundingClientRect().top + window.scrollY,
+                average_row: heights.reduce((a, b) => a + b, 0) / rows.length};
+    }""")
+
+
+@pytest.mark.parametrize("table", PUBLIC_TABLES)
+def test_first_data_row_is_on_the_first_screen(page, server, table):
+    page.goto(f"{server}/news/{table}")
+    geometry = rows_geometry(page)
+    assert geometry and geometry["first_row"] < FIRST_SCREEN, geometry
+    # Column descriptions are one click away, and on the headers.
+    assert page.locator("details.column-descriptions-toggle").count() == 1
+    assert not page.locator("dl.column-descriptions").first.is_visible()
+    assert page.locator("h1").inner_text() == next(t.title for t in TABLES if t.name == table)
+    screenshot(page, f"table-{table}")
+
+
+@pytest.mark.parametrize("table", ["events", "statistics", "mous", "notes"])
+def test_rows_are_short_enough_to_read(page, server, table):
+    page.goto(f"{server}/news/{table}")
+    geometry = rows_geometry(page)
+    assert geometry["average_row"] <= MAX_AVERAGE_ROW, geometry
+    # Every column is one click away.
+    page.get_by_role("link", name="show all columns").click()
+    page.wait_for_url("**_columns=all**")
+    assert page.locator("table.rows-and-columns.lean").count() == 0
+
+
+def test_values_are_readable(page, server):
+    page.goto(f"{server}/news/statistics?id=cn-it-exports-2013")
+    assert page.locator("td.col-value").inner_text() == "8,279억 달러 · USD 827.9 bn"
+    assert page.locator("td.col-country").inner_text() == "China"
+    page.goto(f"{server}/news/statistics")
+    assert "China" in page.locator("#facet-country").inner_text()
+    assert "CN" not in page.locator("#facet-country").inner_text()
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_canned_query_has_a_human_title_and_hidden_sql(page, server, name):
+    page.goto(f"{server}/news/{name}{QUERY_ARGS.get(name, '')}")
+    assert page.title() == f"{QUERIES[name]['title']} — news.db"
+    assert page.locator("#sql-query, #sql-editor").count() == 0  # shown only when asked
+    geometry = rows_geometry(page)
+    if geometry:
+        assert geometry["first_row"] < FIRST_SCREEN, geometry
+    page.locator("#news-map .leaflet-tile-loaded").first.wait_for(timeout=15000) \
+        if name == "programme_on_day" else None
+    screenshot(page, f"query-{name}")
+
+
+def test_search_puts_the_exact_name_first_with_links_and_no_raw_rank(page, server):
+    page.goto(f"{server}/news/search?q=Xiaomi")
+    first = table_rows(page).first
+    assert first.locator("td.col-row_id").inner_text() == "xiaomi"
+    assert first.locator("td.col-label a").get_attribute("href") == "/news/organizations/xiaomi"
+    assert "." not in page.locator("td.col-rank").first.inner_text()
+
+
+@pytest.mark.parametrize("table, key", sorted(ROW_PAGES.items()))
+def test_record_page_is_a_card_with_a_human_title(page, server, table, key):
+    page.goto(f"{server}/news/{table}/{key}")
+    heading = page.locator("article.record-card h1").inner_text()
+    assert heading and heading != key
+    assert page.title().startswith(heading + " — ")
+    assert "news: " not in page.title()
+    if table in ("events", "statistics", "mous"):
+        assert page.locator(".record-evidence mark").count() == 1
+    if table in ("events", "places"):
+        page.locator("#record-map .leaflet-tile-loaded").first.wait_for(timeout=15000)
+    screenshot(page, f"row-{table}")
+
+
+@pytest.mark.parametrize("path", ["/news/places", "/news/itinerary"])
+def test_map_tiles_come_from_the_site_with_the_network_blocked(page, server, path):
+    tiles = []
+    page.on("response", lambda r: tiles.append((r.url, r.status)) if "/tiles" in r.url else None)
+    page.goto(server + path)
+    page.locator("#news-map .leaflet-marker-icon").first.wait_for(timeout=15000)
+    page.locator("#news-map .leaflet-tile-loaded").first.wait_for(timeout=15000)
+    assert tiles and all(url.startswith(server + "/-/tiles/basemap/") and status == 200
+                         for url, status in tiles)
+    # The attribution is kept; every marker is inside the map.
+    assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").inner_text()
+    inside = page.evaluate("""() => {
+        const map = document.querySelector('#news-map .leaflet-container').getBoundingClientRect();
+        return [...document.querySelectorAll('#news-map .leaflet-marker-icon')].every(m => {
+            const r = m.getBoundingClientRect();
+            return r.left >= map.left && r.right <= map.right && r.top >= map.top && r.bottom <= map.bottom;
+        });
+    }""")
+    assert inside
+
+
+def test_dashboard_text_is_at_least_12_px(page, server):
+    page.goto(server + "/-/dashboards/trip")
+    for chart in ("timeline", "korea-vs-china", "categories"):
+        page.locator(f"#chart-{chart} svg g.mark-rect path").first.wait_for(timeout=15000)
+    sizes = page.evaluate("""() => [...document.querySelectorAll('svg text')]
+        .filter(t => t.textContent.trim())
+        .map(t => parseFloat(getComputedStyle(t).fontSize))""")
+    assert sizes and min(sizes) >= 12, sorted(set(sizes))
+    # Values on the bars.
+    assert page.locator("#chart-korea-vs-china svg g.mark-text.role-mark text").count() == 4
+
+
+def test_home_page_leads_with_the_tables_and_hides_internal_ones(page, server):
+    page.goto(server + "/")
+    for table in ("events", "places", "people", "statistics", "itinerary"):
+        assert page.locator(f'ul.home-tables a[href="/news/{table}"]').count() == 1, table
+    hidden = [t.name for t in TABLES if t.internal]
+    for table in hidden:
+        assert page.locator(f'a[href="/news/{table}"]').count() == 0, table
+    assert page.locator('a[href="/basemap"]').count() == 0
