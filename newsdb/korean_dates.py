@@ -500,3 +500,73 @@ def _nearest_year_for_month(month: int, published: datetime.date) -> int:
     # A bare '11월' in a January article means last November, not next.
     here = published.year * 12 + published.month - 1
     return min((published.year - 1, published.year, published.year + 1), key=lambda y: abs(y * 12 + month - 1 - here))
+
+
+# ---------------------------------------------------------------- finding wordings in text
+
+
+@dataclass(frozen=True)
+class FoundWording:
+    """A date or period wording in running text, by character offsets."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # 'date' | 'period'
+
+
+_TIME = "오전|오후|저녁|아침|새벽|밤"
+# A part of the day standing alone is a word of its own: '오후에는', not '오후반'.
+_TIME_WORD = rf"(?<![가-힣])(?:{_TIME})(?=[\s,.·)]|에|엔|부터|까지|께|중|$)"
+_CLOCK = r"(?<!\d)\d{1,2}\s*시(?!간)(?:\s*\d{1,2}\s*분|\s*반)?"
+_TIME_PART = rf"(?:\s*(?:{_TIME_WORD})(?:\s*{_CLOCK})?|\s*{_CLOCK})?"
+_DAY = (r"(?<![\d.박/])(?:\d{4}\s*년\s*)?(?:\d{1,2}\s*월\s*)?\d{1,2}"
+        r"(?:\s*[~∼〜\-]\s*\d{1,2})?\s*일(?!간|\s*동안|째|\s*만에|자)")
+_MORE_DAYS = r"(?:\s*(?:과|와|부터|,|및)\s*(?:\d{1,2}\s*월\s*)?\d{1,2}\s*일(?:까지)?(?!간|\s*동안))*"
+_DURATION = (rf"(?:\s*(?:부터|에서)?\s*(?:\d+\s*박\s*\d+\s*일|{'|'.join(DURATION_WORDS)}|일주일|\d+\s*일|\d+\s*주|"
+             rf"(?:{_NATIVE})\s*(?:달|주)|\d+\s*개월)\s*(?:간|동안))?")
+_MONTH_WORD = "|".join(sorted(map(re.escape, MONTH_OFFSETS), key=len, reverse=True))
+_WEEK_WORD = "|".join(sorted(map(re.escape, (w for w in WEEK_OFFSETS if w != "내주")), key=len, reverse=True))
+_ANCHOR = "|".join(["그저께", "그제", "어제", "오늘", "내일", "모레", *SAME_DAY_WORDS])
+DATE_IN_TEXT_RE = re.compile(
+    rf"(?:(?:오는|지난)\s*)?(?:(?<![가-힣])(?:{_MONTH_WORD})\s*)?{_DAY}{_MORE_DAYS}{_DURATION}{_TIME_PART}"
+    rf"|(?<![가-힣])(?:{_ANCHOR})(?![가-힣]{{2}}){_TIME_PART}"
+    rf"|(?<![가-힣])(?:{_WEEK_WORD})(?:\s*[월화수목금토일]요일)?{_TIME_PART}"
+    rf"|{_TIME_WORD}(?:\s*{_CLOCK})?"
+    rf"|{_CLOCK}"
+)
+_YEAR_WORD = "|".join(sorted((w for w in RELATIVE_YEARS if w != "올"), key=len, reverse=True))
+_PERIOD_TAIL = r"(?:\s*(?:상반기|하반기|\d\s*분기|\d{1,2}\s*월))?(?:\s*(?:기준|이후|부터|이래|까지))?"
+PERIOD_IN_TEXT_RE = re.compile(
+    r"(?:지난|최근)\s*\d+\s*년\s*(?:간|동안)"
+    rf"|(?<![\d.])\d{{4}}\s*년(?:대)?(?:\s*(?:초반|중반|후반|초|말))?{_PERIOD_TAIL}"
+    rf"|(?<![가-힣])(?:{_YEAR_WORD}){_PERIOD_TAIL}"
+    rf"|(?<![가-힣])올(?=\s*(?:상반기|하반기|\d\s*분기|\d{{1,2}}\s*월)){_PERIOD_TAIL}"
+    rf"|(?<![가-힣])(?:{_MONTH_WORD})(?!\s*\d{{1,2}}\s*일)(?:\s*(?:기준|이후|부터|까지))?"
+)
+# A year or month followed by a day is a date, not a period.
+_DAY_FOLLOWS = re.compile(r"\s*(?:\d{1,2}\s*월\s*)?\d{1,2}\s*일")
+
+
+def find_wordings(text: str) -> list[FoundWording]:
+    """Every event date ('18일 오전', '이날 오후', '17일부터 사흘간', '내달 3일', '다음 주')
+    and every period ('지난해', '2012년 기준', '올 하반기', '2004년 1월 이후') in running
+    text, in order. Dates are read by resolve_event_date, periods by resolve_period."""
+    found: list[FoundWording] = []
+    taken: list[tuple[int, int]] = []
+    for match in DATE_IN_TEXT_RE.finditer(text):
+        wording = match.group().rstrip(" ,")
+        start = match.start() + len(wording) - len(wording.lstrip())
+        wording = wording.strip()
+        if not wording:
+            continue
+        found.append(FoundWording(start, start + len(wording), wording, "date"))
+        taken.append((start, start + len(wording)))
+    for match in PERIOD_IN_TEXT_RE.finditer(text):
+        start, end = match.start(), match.end()
+        wording = match.group().rstrip()
+        end = start + len(wording)
+        if _DAY_FOLLOWS.match(text, end) or any(s < end and start < e for s, e in taken):
+            continue
+        found.append(FoundWording(start, end, wording, "period"))
+    return sorted(found, key=lambda f: f.start)
