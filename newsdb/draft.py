@@ -28,7 +28,14 @@ from pathlib import Path
 from ahocorasick_rs import AhoCorasick, MatchKind
 
 from .article_text import Sentence, parse_article, read_source_text, split_sentences
-from .korean_dates import find_wordings, parse_clock_time, resolve_event_date, resolve_period
+from .korean_dates import (
+    TIME_OF_DAY,
+    TIME_RE,
+    find_wordings,
+    parse_clock_time,
+    resolve_event_date,
+    resolve_period,
+)
 from .korean_numbers import ParsedRange, find_figures, find_ranks
 
 # Particles a name may carry in the text ('샤오미의', '칭화홀딩스를', '북경에서'); the
@@ -53,7 +60,8 @@ EVENT_CUES = [
     (r"방문(?:해|하|한|할|했|에|을|중)", "visit"),
     (r"시찰(?:하|해|한|할|했|을)", "inspection"),
     (r"(?:개최|주최)(?:하|해|한|할|했|,|\s|된|됐|돼|를|$)", None),
-    (r"열(?:린|리|렸|릴)", None),
+    # '열었다' opens a meeting; '문을 열었다' opens a business.
+    (r"(?<![가-힣])(?<!문을 )(?<!문을)열(?:린|리|렸|릴|었|어|고)", None),
     (r"만(?:나|난|날|났)", "meeting"),
     (r"(?:면담|회담|접견|간담회)(?:을|를|하|해|한|할|했|에|\s|$)", "meeting"),
     (r"참석(?:하|해|한|할|했|\s|$)", "attend"),
@@ -74,8 +82,8 @@ MOU_CUE_RE = re.compile(
 )
 # Hedged or attributed statements: the figure or plan is someone's claim or estimate.
 HEDGE_RE = re.compile(
-    r"[^\s,]+(?:에|의)\s*따르면|것으로\s*(?:알려졌|전해졌|보인|보고\s*있|예상|추정|관측|집계)[가-힣]*"
-    r"|(?:추정|전망|예상|관측)(?:된다|됐다|되며|하고|했다|이다|치)|(?:밝혔|말했|설명했|전했|주장했)다"
+    r"[^\s,]+(?:에|의)\s*따르면|것으로\s*(?:알려졌|전해졌|보인|보고\s*있|예상|추정|관측|집계|내다봤|전망)[가-힣]*"
+    r"|(?:추정|전망|예상|관측)(?:된다|됐다|되며|하고|했다|이다|치)|(?:밝혔|말했|설명했|전했|주장했|내다봤)다"
 )
 PAST_RE = re.compile(r"(?:했|였|었|았|렸|쳤|졌|났)(?:다|으며|고|는데|지만)")
 CANCELLED_RE = re.compile(r"취소|무산|연기")
@@ -216,6 +224,7 @@ def propose(sentences: list[Sentence], published: dt.date, registry: Registry,
         found.sort(key=lambda c: (c.start, c.end, c.kind))
         found += _events(sentence, found, candidates, registry)
         found += _mous(sentence, found, candidates, registry)
+        found.sort(key=lambda c: (c.start, c.end, c.kind))
         candidates += found
     return candidates
 
@@ -284,10 +293,14 @@ def _date(sentence: Sentence, wording, published: dt.date, state: dict) -> Candi
         fields["same_day_as_sentence"] = state["last_day_candidate"]
     anchor = state["last_day"]
     try:
-        span = resolve_event_date(text, published, same_day=anchor)
         clock = parse_clock_time(text)
+        span = resolve_event_date(text, published, same_day=anchor)
     except ValueError as error:
-        fields["error"] = str(error)
+        # The wording is still proposed: its day is for the curator to give.
+        part = TIME_RE.search(text)
+        fields.update({"time_of_day": TIME_OF_DAY[part.group()] if part else None,
+                       "time": clock.strftime("%H:%M") if "clock" in locals() and clock else None,
+                       "error": str(error)})
         return Candidate("date", sentence.key, wording.start, wording.end, text, fields)
     fields.update({
         "start_date": span.start.isoformat(), "end_date": span.end.isoformat(),
@@ -457,11 +470,17 @@ def _events(sentence: Sentence, found: list[Candidate], earlier: list[Candidate]
         end = _word_end(text, cue_start)
         cue = text[cue_start:end]
         noun_cue = cue_kind is None and not re.match(r"개최|주최|열", cue)
-        if noun_cue and re.search(r"(?:개최|주최|열|참석|방문)", text[end:end + 10]):
-            continue  # '세미나를 개최': the verb is the cue
+        if noun_cue and (re.search(r"(?:개최|주최|열|참석|방문)", text[end:end + 10])
+                         or re.search(r"(?:개최|주최|열)[가-힣]*\s*$", text[max(0, cue_start - 8):cue_start])):
+            continue  # '세미나를 개최', '열리는 박람회': the verb is the cue
         if noun_cue:
             clause, end = _clause_start(text, cue_start), _word_end(text, cue_start)
             names = [_event_names(text, clause, end)[0] or cue]
+        elif re.search(r"(?:는|린|된)$", cue):
+            # '열리는 박람회', '개최되는 포럼': the event is the noun the verb describes.
+            following = re.match(r"\s*([^\s,.]+)", text[end:])
+            names = [_TRAILING_PARTICLE_RE.sub("", re.sub(r"(?:에는|에서는|에서)$", "", following.group(1)))
+                     if following else ""]
         else:
             names = _event_names(text, clause, cue_start)
             first = text.find(names[0]) - 1 if names and names[0] else -1

@@ -80,7 +80,7 @@ SMALL_MULTIPLIERS = {"천": Decimal(1000), "백": Decimal(100), "십": Decimal(1
 # Checked in order: a bound beats 'approx', so '100여개 이상' is more_than.
 QUALIFIER_WORDS = [
     ("less_than", ("미만", "이하", "못 미치", "못미치", "밑도", "밑돌")),
-    ("more_than", ("넘어", "넘는", "넘게", "넘었", "넘긴", "초과", "이상", "웃도", "웃돌", "상회")),
+    ("more_than", ("넘어", "넘는", "넘게", "넘었", "넘긴", "넘을", "넘겨", "넘으", "초과", "이상", "웃도", "웃돌", "상회")),
     ("approx", ("가량", "정도", "안팎", "내외", "남짓")),
 ]
 
