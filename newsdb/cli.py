@@ -163,5 +163,26 @@ def draft(source: Path, sources: Path, force: bool, no_analyser: bool):
         click.echo(f"note: {source.with_suffix('.yml')} (the curated file) exists and was not touched")
 
 
+@cli.command()
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 when schemas/, the README's field reference or a "
+                   "curated file's schema line is not what the models give.")
+def schema(check: bool):
+    """Write the JSON Schema of every curated file (schemas/*.schema.json) and the README's
+    field reference, both generated from newsdb/models.py."""
+    from .schemas import ROOT, stale, write
+
+    if check:
+        problems = stale()
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(1 if problems else 0)
+    changed = write()
+    for path in changed:
+        click.echo(f"wrote {path.relative_to(ROOT)}")
+    if not changed:
+        click.echo("schemas and field reference are current")
+
+
 def main() -> None:
     cli()
