@@ -5,6 +5,8 @@
     newsdb serve [--db news.db] [--host H] [--port P] [--workers N]
     newsdb export DIR [--db news.db]
     newsdb sentences ARTICLE [--sources DIR]
+    newsdb draft SOURCE [--sources DIR] [--force] [--no-analyser]
+    newsdb schema [--check]
 
 Problems in the sources are printed as `error: file:line: record 'x': field 'y': ...`
 lines and the command exits 1 without a traceback; a failed build leaves the previous
@@ -110,6 +112,76 @@ def sentences(article: str, sources: Path):
         sys.exit(1)
     for sentence in found:
         click.echo(f"{sentence.key}\t{sentence.text}")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@sources_option
+@click.option("--force", is_flag=True, help="Replace an existing <stem>.draft.yml.")
+@click.option("--no-analyser", is_flag=True,
+              help="Skip the Korean analyser (no proposed registry entries; starts in 0.3 s).")
+def draft(source: Path, sources: Path, force: bool, no_analyser: bool):
+    """Propose the curated file of a new article: SOURCE is its .txt (the header format of
+    sources/articles); the draft is written beside it as <stem>.draft.yml."""
+    from .article_text import ArticleFormatError, read_source_text
+    from .draft import Registry, _artefacts, draft_article
+    from .draft_writer import write_draft
+
+    if source.suffix != ".txt":
+        raise click.ClickException(f"{source}: expected the article's .txt file")
+    if not source.is_file():
+        raise click.ClickException(f"{source} does not exist")
+    output = source.with_name(f"{source.stem}.draft.yml")
+    if output.exists() and not force:
+        raise click.ClickException(
+            f"{output} exists: a draft is never replaced silently (use --force to replace it)")
+    try:
+        text = read_source_text(source.read_bytes())
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{source}: not valid UTF-8 ({error.reason})") from None
+    try:
+        registry = Registry.from_sources(sources)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    analyser = None
+    if not no_analyser:
+        from .analysis import analyser_for
+
+        analyser = analyser_for(registry.names())
+    try:
+        found = draft_article(text, registry, analyser)
+    except ArticleFormatError as error:
+        where = f"{source}:{error.line}" if error.line else str(source)
+        raise click.ClickException(f"{where}: {error}") from None
+    output.write_text(write_draft(found, source.stem, source.name, _artefacts(text)), encoding="utf-8")
+    counts: dict[str, int] = {}
+    for candidate in found.candidates:
+        counts[candidate.kind] = counts.get(candidate.kind, 0) + 1
+    summary = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
+    click.echo(f"wrote {output}: {summary}")
+    if source.with_suffix(".yml").exists():
+        click.echo(f"note: {source.with_suffix('.yml')} (the curated file) exists and was not touched")
+
+
+@cli.command()
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 when schemas/, the README's field reference or a "
+                   "curated file's schema line is not what the models give.")
+def schema(check: bool):
+    """Write the JSON Schema of every curated file (schemas/*.schema.json) and the README's
+    field reference, both generated from newsdb/models.py."""
+    from .schemas import ROOT, stale, write
+
+    if check:
+        problems = stale()
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(1 if problems else 0)
+    changed = write()
+    for path in changed:
+        click.echo(f"wrote {path.relative_to(ROOT)}")
+    if not changed:
+        click.echo("schemas and field reference are current")
 
 
 def main() -> None:

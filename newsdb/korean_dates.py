@@ -18,7 +18,10 @@ import datetime
 import re
 from dataclasses import dataclass
 
-__all__ = ["DateSpan", "Duration", "duration_end", "parse_duration", "resolve_event_date", "resolve_period"]
+__all__ = [
+    "DateSpan", "Duration", "duration_end", "parse_clock_time", "parse_duration",
+    "resolve_event_date", "resolve_period",
+]
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,9 @@ class DateSpan:
     start: datetime.date
     end: datetime.date  # == start for a single day
     time_of_day: str | None  # 'morning' | 'afternoon' | 'evening' | None
+    # What start and end stand for: 'day' (the days themselves), 'week' ('다음 주' is
+    # that week's Monday to Sunday) or 'month' ('내달' is the whole next month).
+    precision: str = "day"
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,27 @@ DAY_RE = re.compile(
 DOTTED_DATE_RE = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.\s*([12]\d|3[01]|0?[1-9])(?![\d.])")
 DIRECTIONS = {"오는": "future", "지난": "past"}
 DIRECTION_RE = re.compile(r"(?P<direction>오는|지난)\s*(?=\d)")
+# '내달 3일', '다음 달 초' and '이달' name a month relative to the publication date.
+MONTH_OFFSETS = {
+    "지난달": -1, "전달": -1, "이달": 0, "이번 달": 0, "이번달": 0,
+    "다음 달": 1, "다음달": 1, "내달": 1,
+}
+MONTH_WORD_RE = re.compile(
+    "(?<![가-힣])(?P<word>" + "|".join(sorted(map(re.escape, MONTH_OFFSETS), key=len, reverse=True)) + ")"
+)
+# '다음 주', '이번 주 화요일', '지난주', '내주': a week is Monday to Sunday.
+WEEK_OFFSETS = {"지난주": -1, "지난 주": -1, "이번 주": 0, "이번주": 0, "금주": 0,
+                "다음 주": 1, "다음주": 1, "내주": 1, "다다음 주": 2, "다다음주": 2}
+WEEKDAYS = {"월": 0, "화": 1, "수": 2, "목": 3, "금": 4, "토": 5, "일": 6}
+WEEK_RE = re.compile(
+    "(?<![가-힣])(?P<week>" + "|".join(sorted(map(re.escape, WEEK_OFFSETS), key=len, reverse=True)) + ")"
+    r"(?:\s*(?P<weekday>[월화수목금토일])요일)?"
+)
+# A clock time: '오후 3시', '오전 10시 30분', '3시 반'. Not '3시간' (a length).
+CLOCK_RE = re.compile(
+    r"(?:(?P<part>오전|오후|새벽|아침|저녁|밤)\s*)?(?<!\d)(?P<hour>\d{1,2})\s*시(?!간)"
+    r"(?:\s*(?P<minute>\d{1,2})\s*분|\s*(?P<half>반))?"
+)
 
 
 def resolve_event_date(
@@ -106,7 +133,17 @@ def resolve_event_date(
     published = _local_date(published)
     time_match = TIME_RE.search(text)
     time_of_day = TIME_OF_DAY[time_match.group()] if time_match else None
-    duration, rest = _take_duration(text)
+    # A clock time ('오후 3시 30분') is read by parse_clock_time; its digits name no day.
+    text_without_clock = CLOCK_RE.sub(lambda m: f" {m['part'] or ''} ", text)
+    week = WEEK_RE.search(text_without_clock)
+    if week:
+        return _week_span(text, text_without_clock, week, published, time_of_day)
+    duration, rest = _take_duration(text_without_clock)
+    rest, month_span = _month_words(rest, published, text)
+    if month_span is not None:
+        if duration is not None:
+            raise ValueError(f"cannot read {text!r}: a duration needs a start day, not a whole month")
+        return DateSpan(month_span[0], month_span[1], time_of_day, "month")
     direction_match = DIRECTION_RE.search(rest)
     direction = DIRECTIONS[direction_match["direction"]] if direction_match else "nearest"
     rest = DOTTED_DATE_RE.sub(r"\1월 \2일", rest)
@@ -117,6 +154,55 @@ def resolve_event_date(
     if duration is not None:
         end = _apply_duration(start, end, duration, len(days), text)
     return DateSpan(start, end, time_of_day)
+
+
+def _week_span(text: str, rest: str, week: re.Match[str], published: datetime.date,
+               time_of_day: str | None) -> DateSpan:
+    """'다음 주' is next week's Monday to Sunday; '다음 주 화요일' that Tuesday."""
+    if DAY_RE.search(rest) or DURATION_RE.search(rest[: week.start()] + rest[week.end():]):
+        raise ValueError(f"cannot read {text!r}: a week ({week['week']!r}) cannot be combined "
+                         "with a day number or a duration")
+    monday = published - datetime.timedelta(days=published.weekday()) \
+        + datetime.timedelta(weeks=WEEK_OFFSETS[week["week"]])
+    if week["weekday"]:
+        day = monday + datetime.timedelta(days=WEEKDAYS[week["weekday"]])
+        return DateSpan(day, day, time_of_day)
+    return DateSpan(monday, monday + datetime.timedelta(days=6), time_of_day, "week")
+
+
+def _month_words(rest: str, published: datetime.date, text: str):
+    """Rewrite '내달 3일' as '2015년 1월 3일'; a month word with no day ('내달') is the
+    whole month, returned as (first day, last day)."""
+    found = MONTH_WORD_RE.search(rest)
+    if found is None:
+        return rest, None
+    year, month = _shift_month(published.year, published.month, MONTH_OFFSETS[found["word"]])
+    after = rest[found.end():]
+    if re.match(r"\s*\d{1,2}\s*일", after):
+        if re.search(r"\d\s*월", rest[: found.start()]):
+            raise ValueError(f"cannot read {text!r}: a month number cannot precede {found['word']!r}")
+        return f"{rest[: found.start()]} {year}년 {month}월 {after}", None
+    if DAY_RE.search(rest):
+        raise ValueError(f"cannot read {text!r}: expected the day right after {found['word']!r} (e.g. 내달 3일)")
+    next_year, next_month = _shift_month(year, month, 1)
+    last = datetime.date(next_year, next_month, 1) - datetime.timedelta(days=1)
+    return rest, (datetime.date(year, month, 1), last)
+
+
+def parse_clock_time(text: str) -> datetime.time | None:
+    """The clock time in a wording, or None: '오후 3시' -> 15:00, '오전 10시 30분' -> 10:30,
+    '저녁 7시 반' -> 19:30. A bare '3시' is read as written (03:00 is not guessed to be
+    15:00). '3시간' is a length, not a time."""
+    found = CLOCK_RE.search(text)
+    if found is None:
+        return None
+    hour = int(found["hour"])
+    minute = 30 if found["half"] else int(found["minute"] or 0)
+    if found["part"] in ("오후", "저녁", "밤") and 1 <= hour < 12:
+        hour += 12
+    if hour > 24 or minute > 59 or (hour == 24 and minute):
+        raise ValueError(f"cannot read {text!r}: {found.group().strip()!r} is not a time of day")
+    return datetime.time(hour % 24, minute)
 
 
 def _local_date(published: datetime.date) -> datetime.date:
@@ -417,3 +503,73 @@ def _nearest_year_for_month(month: int, published: datetime.date) -> int:
     # A bare '11월' in a January article means last November, not next.
     here = published.year * 12 + published.month - 1
     return min((published.year - 1, published.year, published.year + 1), key=lambda y: abs(y * 12 + month - 1 - here))
+
+
+# ---------------------------------------------------------------- finding wordings in text
+
+
+@dataclass(frozen=True)
+class FoundWording:
+    """A date or period wording in running text, by character offsets."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # 'date' | 'period'
+
+
+_TIME = "오전|오후|저녁|아침|새벽|밤"
+# A part of the day standing alone is a word of its own: '오후에는', not '오후반'.
+_TIME_WORD = rf"(?<![가-힣])(?:{_TIME})(?=[\s,.·)]|에|엔|부터|까지|께|중|$)"
+_CLOCK = r"(?<!\d)\d{1,2}\s*시(?!간)(?:\s*\d{1,2}\s*분|\s*반)?"
+_TIME_PART = rf"(?:\s*(?:{_TIME_WORD})(?:\s*{_CLOCK})?|\s*{_CLOCK})?"
+_DAY = (r"(?<![\d.박/])(?:\d{4}\s*년\s*)?(?:\d{1,2}\s*월\s*)?\d{1,2}"
+        r"(?:\s*[~∼〜\-]\s*\d{1,2})?\s*일(?!간|\s*동안|째|\s*만에|자)")
+_MORE_DAYS = r"(?:\s*(?:과|와|부터|,|및)\s*(?:\d{1,2}\s*월\s*)?\d{1,2}\s*일(?:까지)?(?!간|\s*동안))*"
+_DURATION = (rf"(?:\s*(?:부터|에서)?\s*(?:\d+\s*박\s*\d+\s*일|{'|'.join(DURATION_WORDS)}|일주일|\d+\s*일|\d+\s*주|"
+             rf"(?:{_NATIVE})\s*(?:달|주)|\d+\s*개월)\s*(?:간|동안))?")
+_MONTH_WORD = "|".join(sorted(map(re.escape, MONTH_OFFSETS), key=len, reverse=True))
+_WEEK_WORD = "|".join(sorted(map(re.escape, (w for w in WEEK_OFFSETS if w != "내주")), key=len, reverse=True))
+_ANCHOR = "|".join(["그저께", "그제", "어제", "오늘", "내일", "모레", *SAME_DAY_WORDS])
+DATE_IN_TEXT_RE = re.compile(
+    rf"(?:(?:오는|지난)\s*)?(?:(?<![가-힣])(?:{_MONTH_WORD})\s*)?{_DAY}{_MORE_DAYS}{_DURATION}{_TIME_PART}"
+    rf"|(?<![가-힣])(?:{_ANCHOR})(?![가-힣]{{2}}){_TIME_PART}"
+    rf"|(?<![가-힣])(?:{_WEEK_WORD})(?:\s*[월화수목금토일]요일)?{_TIME_PART}"
+    rf"|{_TIME_WORD}(?:\s*{_CLOCK})?"
+    rf"|{_CLOCK}"
+)
+_YEAR_WORD = "|".join(sorted((w for w in RELATIVE_YEARS if w != "올"), key=len, reverse=True))
+_PERIOD_TAIL = r"(?:\s*(?:상반기|하반기|\d\s*분기|\d{1,2}\s*월))?(?:\s*(?:기준|이후|부터|이래|까지))?"
+PERIOD_IN_TEXT_RE = re.compile(
+    r"(?:지난|최근)\s*\d+\s*년\s*(?:간|동안)"
+    rf"|(?<![\d.])\d{{4}}\s*년(?:대)?(?:\s*(?:초반|중반|후반|초|말))?{_PERIOD_TAIL}"
+    rf"|(?<![가-힣])(?:{_YEAR_WORD}){_PERIOD_TAIL}"
+    rf"|(?<![가-힣])올(?=\s*(?:상반기|하반기|\d\s*분기|\d{{1,2}}\s*월)){_PERIOD_TAIL}"
+    rf"|(?<![가-힣])(?:{_MONTH_WORD})(?!\s*\d{{1,2}}\s*일)(?:\s*(?:기준|이후|부터|까지))?"
+)
+# A year or month followed by a day is a date, not a period.
+_DAY_FOLLOWS = re.compile(r"\s*(?:\d{1,2}\s*월\s*)?\d{1,2}\s*일")
+
+
+def find_wordings(text: str) -> list[FoundWording]:
+    """Every event date ('18일 오전', '이날 오후', '17일부터 사흘간', '내달 3일', '다음 주')
+    and every period ('지난해', '2012년 기준', '올 하반기', '2004년 1월 이후') in running
+    text, in order. Dates are read by resolve_event_date, periods by resolve_period."""
+    found: list[FoundWording] = []
+    taken: list[tuple[int, int]] = []
+    for match in DATE_IN_TEXT_RE.finditer(text):
+        wording = match.group().rstrip(" ,")
+        start = match.start() + len(wording) - len(wording.lstrip())
+        wording = wording.strip()
+        if not wording:
+            continue
+        found.append(FoundWording(start, start + len(wording), wording, "date"))
+        taken.append((start, start + len(wording)))
+    for match in PERIOD_IN_TEXT_RE.finditer(text):
+        start, end = match.start(), match.end()
+        wording = match.group().rstrip()
+        end = start + len(wording)
+        if _DAY_FOLLOWS.match(text, end) or any(s < end and start < e for s, e in taken):
+            continue
+        found.append(FoundWording(start, end, wording, "period"))
+    return sorted(found, key=lambda f: f.start)

@@ -14,9 +14,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = [
+    "FoundFigure",
+    "FoundRank",
     "ParsedNumber",
     "ParsedRange",
     "ParsedRank",
+    "find_figures",
+    "find_ranks",
     "parse_korean_number",
     "parse_korean_range",
     "parse_rank",
@@ -76,7 +80,7 @@ SMALL_MULTIPLIERS = {"천": Decimal(1000), "백": Decimal(100), "십": Decimal(1
 # Checked in order: a bound beats 'approx', so '100여개 이상' is more_than.
 QUALIFIER_WORDS = [
     ("less_than", ("미만", "이하", "못 미치", "못미치", "밑도", "밑돌")),
-    ("more_than", ("넘어", "넘는", "넘게", "넘었", "넘긴", "초과", "이상", "웃도", "웃돌", "상회")),
+    ("more_than", ("넘어", "넘는", "넘게", "넘었", "넘긴", "넘을", "넘겨", "넘으", "초과", "이상", "웃도", "웃돌", "상회")),
     ("approx", ("가량", "정도", "안팎", "내외", "남짓")),
 ]
 
@@ -89,6 +93,7 @@ _UNIT_ALTERNATION = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True
 _NUMBER_CHARS = r"[\d.,\s조억만천백십]"
 
 NUMBER_RE = re.compile(
+    rf"(?P<bound>(?:최대|최소)\s*)?"
     rf"(?P<prefix>(?:약|대략)\s*)?"
     rf"(?P<number>{_NUMBER_CHARS}+?)\s*"
     rf"(?P<about>여)?\s*"
@@ -121,7 +126,11 @@ def parse_korean_number(text: str) -> ParsedNumber:
         raise ValueError(_unreadable_message(cleaned))
     value = _number_value(match["number"], text)
     approx = bool(match["prefix"] or match["about"])
-    return ParsedNumber(float(value), UNITS[match["unit"]], _qualifier(match["rest"], approx))
+    qualifier = _qualifier(match["rest"], approx)
+    if match["bound"] and qualifier in ("exact", "approx"):
+        # '최대 30%' (up to) is at most 30%, '최소 100명' (at least) 100 or more.
+        qualifier = "less_than" if match["bound"].strip() == "최대" else "more_than"
+    return ParsedNumber(float(value), UNITS[match["unit"]], qualifier)
 
 
 def _parse_fraction(text: str) -> ParsedNumber | None:
@@ -354,3 +363,87 @@ def _stated_value_and_places(stated: float | str) -> tuple[Decimal, int]:
     else:
         value = Decimal(repr(float(stated)))
     return value, max(0, -value.as_tuple().exponent)
+
+
+# ---------------------------------------------------------------- finding figures in text
+
+
+@dataclass(frozen=True)
+class FoundFigure:
+    """A figure as written in running text, with what the parsers compute from it."""
+
+    start: int  # character offsets of `text` in the searched string
+    end: int
+    text: str  # the exact wording, including 약/여 and bound words ('4조달러를 넘어')
+    parsed: ParsedNumber | ParsedRange
+
+
+@dataclass(frozen=True)
+class FoundRank:
+    start: int
+    end: int
+    text: str  # '세계 2위', '중국 스마트폰 1위', '세계 최대', '2위'
+    parsed: ParsedRank
+
+
+# A written amount: digits with 조/억/만/천/백/십 groups, '1억 2천만' with spaces.
+_AMOUNT = r"\d(?:[\d,]|\.(?=\d)|[조억만천백십]|\s(?=\d))*"
+# '6개월', '3개년' are lengths of time, not counts.
+_FOUND_UNIT = rf"(?:개(?!월|년)|{'|'.join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if u != '개')})"
+_BOUND_WORDS = "|".join(
+    re.escape(word) for _, words in QUALIFIER_WORDS for word in sorted(words, key=len, reverse=True))
+# A bound or approximation written after the unit: '를 넘어', ' 이상', '가량'.
+_BOUND_TAIL = rf"(?:(?:을|를|이|가|은|는|에|으로|로)?\s?(?:{_BOUND_WORDS}))?"
+_PREFIX = r"(?:(?:최대|최소)\s*)?(?:(?:약|대략)\s*)?"
+FIGURE_IN_TEXT_RE = re.compile(
+    rf"(?<![\d.,/])(?P<figure>{_PREFIX}"
+    rf"(?:{_AMOUNT}\s*여?\s*{_FOUND_UNIT}?\s*[~∼〜～\-–]\s*)?"  # the low side of a range
+    rf"{_AMOUNT}\s*여?\s*{_FOUND_UNIT}"
+    rf"|{_PREFIX}\d+\s*/\s*\d+(?![\d/])"
+    rf"|{_PREFIX}\d+\s*분의\s*\d+)"
+    rf"(?P<tail>{_BOUND_TAIL})"
+)
+
+
+def find_figures(text: str) -> list[FoundFigure]:
+    """Every figure with a unit in running text, parsed: '324만7천명', '3억~4억원',
+    '4조달러를 넘어', '25.8%', '4.7배', '1/3'. Wordings the parsers refuse are left out."""
+    found = []
+    for match in FIGURE_IN_TEXT_RE.finditer(text):
+        wording = match.group().rstrip()
+        is_range = RANGE_SEPARATOR_RE.search(wording.lstrip("최대소약략 ")) is not None
+        try:
+            parsed = parse_korean_range(wording) if is_range else parse_korean_number(wording)
+        except ValueError:
+            continue
+        found.append(FoundFigure(match.start(), match.start() + len(wording), wording, parsed))
+    return found
+
+
+_SCOPE_WORDS = "|".join(sorted(WORLD_WORDS | COUNTRY_WORDS, key=len, reverse=True))
+# Up to two words naming the market between the scope and the rank ('중국 스마트폰 1위').
+_MARKET_WORDS = r"(?:\s*[^\s\d,.()·~]+?){0,2}?"
+RANK_IN_TEXT_RE = re.compile(
+    rf"(?<![가-힣])(?:(?P<scope>{_SCOPE_WORDS})(?P<market>{_MARKET_WORDS})\s*)?"
+    rf"(?:(?<![\d.])(?P<rank>\d+)\s*위(?!안)|(?P<top>{'|'.join(TOP_WORDS)})(?=[\s,.]|의|로|인|이|$))"
+)
+
+
+def find_ranks(text: str) -> list[FoundRank]:
+    """Every rank in running text: '세계 2위', '세계2위', '중국 스마트폰 1위', '1위로',
+    '세계 최대'. 최대/최고/최다 count only after a scope ('최대 30%' is a bound)."""
+    found = []
+    for match in RANK_IN_TEXT_RE.finditer(text):
+        if match["top"] and not match["scope"]:
+            continue
+        start = match.start()
+        if match["scope"] and match["market"] and re.search(r"(?:의|은|는|을|를|에서|이|가)$", match["market"]):
+            # '중국의 ... 1위' is no scope: the words in between are a clause.
+            start = match.start("rank") if match["rank"] else match.start("top")
+        wording = text[start:match.end()]
+        try:
+            parsed = parse_rank(wording)
+        except ValueError:
+            continue
+        found.append(FoundRank(start, match.end(), wording, parsed))
+    return found

@@ -116,7 +116,9 @@ def read_sources(root: Path, problems: Problems, with_lines: bool = False) -> So
         registries[name], declared[name] = _read_registry(root, name, model, problems,
                                                           with_lines)
     articles_dir = root / "articles"
-    article_files = sorted(articles_dir.glob("*.yml")) if articles_dir.is_dir() else []
+    # A draft (<id>.draft.yml, written by `newsdb draft`) is built once renamed to <id>.yml.
+    article_files = sorted(p for p in articles_dir.glob("*.yml")
+                           if not p.name.endswith(".draft.yml")) if articles_dir.is_dir() else []
     if not article_files:
         problems.add(_display(articles_dir, root), None, None, None,
                      "expected at least one article file <article-id>.yml")
@@ -130,6 +132,12 @@ def read_sources(root: Path, problems: Problems, with_lines: bool = False) -> So
     citations = [c for c in (_read_citation(root, path, problems, with_lines)
                              for path in citation_files) if c]
     return Sources(registries, articles, citations, declared, unread)
+
+
+def read_registries(root: Path, problems: Problems) -> dict[str, dict[str, Curated]]:
+    """The validated registries alone (for the draft of a new article)."""
+    return {name: _read_registry(root, name, model, problems, False)[0]
+            for name, model in REGISTRIES.items()}
 
 
 def _display(path: Path, root: Path) -> str:

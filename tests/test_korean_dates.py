@@ -353,3 +353,95 @@ def test_resolve_event_date_rejects_durations(text, message):
 def test_dotted_month_and_day(text, published, expected):
     span = resolve_event_date(text, published)
     assert (span.start, span.end, span.time_of_day) == expected
+
+# ---------------------------------------------------------------- months, weeks, clock times
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("내달 3일", span("2015-01-03")),
+        ("다음 달 3일", span("2015-01-03")),
+        ("다음달 20일부터 사흘간", span("2015-01-20", "2015-01-22")),
+        ("이달 25일", span("2014-12-25")),
+        ("이번 달 5일", span("2014-12-05")),
+        ("지난달 28일", span("2014-11-28")),
+        ("다음 주 화요일", span("2014-12-23")),
+        ("이번 주 금요일 오후", span("2014-12-19", time_of_day="afternoon")),
+        ("지난주 월요일", span("2014-12-08")),
+        ("18일 오후 3시", span("2014-12-18", time_of_day="afternoon")),
+        ("19일 오전 10시 30분", span("2014-12-19", time_of_day="morning")),
+        ("20일 3시", span("2014-12-20")),
+    ],
+)
+def test_resolve_event_date_relative_months_weeks_and_clock(text, expected):
+    assert resolve_event_date(text, PUBLISHED) == expected
+
+
+@pytest.mark.parametrize(
+    "text, start, end, precision",
+    [
+        ("다음 주", "2014-12-22", "2014-12-28", "week"),  # 2014-12-17 is a Wednesday
+        ("다음주", "2014-12-22", "2014-12-28", "week"),
+        ("이번 주", "2014-12-15", "2014-12-21", "week"),
+        ("지난주", "2014-12-08", "2014-12-14", "week"),
+        ("내달", "2015-01-01", "2015-01-31", "month"),
+        ("이달", "2014-12-01", "2014-12-31", "month"),
+        ("지난달", "2014-11-01", "2014-11-30", "month"),
+        ("20일", "2014-12-20", "2014-12-20", "day"),
+    ],
+)
+def test_weeks_and_months_are_spans_with_their_precision(text, start, end, precision):
+    found = resolve_event_date(text, PUBLISHED)
+    assert (found.start.isoformat(), found.end.isoformat(), found.precision) == (start, end, precision)
+
+
+def test_clock_time_with_same_day():
+    assert resolve_event_date("이날 오후 3시", PUBLISHED, same_day=date(2014, 12, 18)) == span(
+        "2014-12-18", time_of_day="afternoon")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("다음 주 18일", "a week .* cannot be combined with a day number"),
+        ("내달 사흘간", "a duration needs a start day"),
+        ("12월 내달 3일", "a month number cannot precede"),
+    ],
+)
+def test_resolve_event_date_rejects_mixed_relative_words(text, message):
+    with pytest.raises(ValueError, match=message):
+        resolve_event_date(text, PUBLISHED)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("오후 3시", "15:00"),
+        ("오전 10시 30분", "10:30"),
+        ("저녁 7시 반", "19:30"),
+        ("밤 11시", "23:00"),
+        ("새벽 2시", "02:00"),
+        ("오후 12시", "12:00"),
+        ("3시", "03:00"),
+        ("18일 오후 2시에", "14:00"),
+    ],
+)
+def test_parse_clock_time(text, expected):
+    from newsdb.korean_dates import parse_clock_time
+
+    assert parse_clock_time(text).strftime("%H:%M") == expected
+
+
+@pytest.mark.parametrize("text", ["3시간", "18일 오후", "시장", ""])
+def test_parse_clock_time_finds_none(text):
+    from newsdb.korean_dates import parse_clock_time
+
+    assert parse_clock_time(text) is None
+
+
+def test_parse_clock_time_rejects_impossible_times():
+    from newsdb.korean_dates import parse_clock_time
+
+    with pytest.raises(ValueError, match="not a time of day"):
+        parse_clock_time("오전 10시 75분")

@@ -275,3 +275,28 @@ def test_parse_korean_range_rejects(text, message):
     with pytest.raises(ValueError, match=message) as error:
         parse_korean_range(text)
     assert str(error.value).startswith("cannot read")
+
+
+@pytest.mark.parametrize(
+    "text, value, unit, qualifier",
+    [
+        ("최대 30%", 30.0, "percent", "less_than"),
+        ("최소 100명", 100.0, "persons", "more_than"),
+        ("최대 1만명 이상", 10000.0, "persons", "more_than"),  # the bound word wins
+        ("4조달러를 넘을", 4e12, "USD", "more_than"),
+        ("2천억원을 넘겨", 2e11, "KRW", "more_than"),
+    ],
+)
+def test_bounds_written_before_or_as_verbs(text, value, unit, qualifier):
+    assert parse_korean_number(text) == ParsedNumber(value, unit, qualifier)
+
+
+def test_find_figures_and_ranks_in_running_text():
+    from newsdb.korean_numbers import find_figures, find_ranks
+
+    text = "사업비 3억~4억원, 6개월간 1억 2천만 원, 점유율 최대 30%로 중국 스마트폰 1위, 5위안"
+    figures = [(f.text, f.start) for f in find_figures(text)]
+    assert figures == [("3억~4억원", 4), ("1억 2천만 원", 17), ("최대 30%", 31), ("5위안", 51)]
+    assert isinstance(find_figures(text)[0].parsed, ParsedRange)
+    assert [(r.text, r.parsed) for r in find_ranks(text)] == [("중국 스마트폰 1위", ParsedRank(1, "country"))]
+    assert find_ranks("최대 30% 최고경영자") == []
