@@ -7,6 +7,8 @@ a database named `news`: `datasette news.db` and `make serve` alike.
 - startup: the Korean analyser's model is loaded before the first search.
 - render_cell: the `search` query's highlighted snippets and links.
 - handle_exception: an error costs no more than its page; logged once, on one line.
+- register_routes: the home page `/`, without describing every hidden table
+  (newsdb/home.py).
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from datasette.views.base import DatasetteError
 from markupsafe import Markup, escape
 
 from .analysis import analyser_for, fts_query, registry_names
+from .home import home
 from .site import DATABASE, site_metadata
 
 MARK_START, MARK_END = "<mark>", "</mark>"
@@ -110,6 +113,13 @@ def render_cell(value, column, table, database):
     if column == "link" and value.startswith("/"):
         return Markup(f'<a href="{escape(value)}">{escape(value)}</a>')
     return None
+
+
+@hookimpl
+def register_routes(datasette):
+    # A plugin's routes are matched before Datasette's own: this one replaces the index
+    # view's HTML page; `/.json` stays Datasette's.
+    return [(r"^/$", home)]
 
 
 log = logging.getLogger("newsdb")
