@@ -47,7 +47,35 @@ def get_metadata(datasette, key, database, table):
     # environment keeps its own site.
     if DATABASE not in datasette.databases:
         return {}
-    return fresh(site_metadata(), depth=5)
+    site = site_metadata()
+    if key not in WHOLE:
+        site = projection(site, key, database, table)
+    return fresh(site, depth=5)
+
+
+# Datasette asks for metadata some 200 times a table page, each time for one key (its
+# `allow`, `plugins`, `source`...): Datasette.metadata(key, database, table) reads only
+# that key of the table, of the database and at the top. Returning just those (the hook
+# is given the key, database and table for this) spares copying and merging the whole
+# site each time, and the permission check of every table (key "tables"), which
+# deep-copies what the hook returns, copies the tables alone. No key (or "databases"):
+# everything.
+WHOLE = {None, "databases"}
+
+
+def projection(site: dict, key: str, database: str | None, table: str | None) -> dict:
+    """The site's metadata reduced to `key` at the top, in `database` and its `table`."""
+    found = {key: site[key]} if key in site else {}
+    db = (site.get("databases") or {}).get(database) if database else None
+    if db is None:
+        return found
+    part = {key: db[key]} if key in db else {}
+    settings = (db.get("tables") or {}).get(table) if table else None
+    if settings is not None and key in settings:
+        part["tables"] = {table: {key: settings[key]}}
+    if part:
+        found["databases"] = {database: part}
+    return found
 
 
 def fresh(metadata: dict, depth: int) -> dict:
