@@ -9,6 +9,8 @@ a database named `news`: `datasette news.db` and `make serve` alike.
 - handle_exception: an error costs no more than its page; logged once, on one line.
 - register_routes: the home page `/`, without describing every hidden table
   (newsdb/home.py).
+- filters_from_request: `?_search=` on a table reads its own rows of the one full-text
+  index (newsdb/table_search.py).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from markupsafe import Markup, escape
 from .analysis import analyser_for, fts_query, registry_names
 from .home import home
 from .site import DATABASE, site_metadata
+from .table_search import search_filter
 
 MARK_START, MARK_END = "<mark>", "</mark>"
 
@@ -141,6 +144,15 @@ def render_cell(value, column, table, database):
     if column == "link" and value.startswith("/"):
         return Markup(f'<a href="{escape(value)}">{escape(value)}</a>')
     return None
+
+
+@hookimpl(trylast=True)
+def filters_from_request(request, database, table, datasette):
+    # trylast: Datasette's own search filter (which finds no `fts_table` for these
+    # tables) says `supports_search: False`; this one's context is merged after it.
+    if database != DATABASE:
+        return None
+    return search_filter(request, table)
 
 
 @hookimpl
