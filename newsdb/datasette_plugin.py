@@ -158,7 +158,10 @@ def filters_from_request(request, database, table, datasette):
 @hookimpl
 def register_routes(datasette):
     # A plugin's routes are matched before Datasette's own: this one replaces the index
-    # view's HTML page; `/.json` stays Datasette's.
+    # view's HTML page; `/.json` stays Datasette's. Only where news is served (the
+    # routes are made when the app is, after the databases are opened).
+    if DATABASE not in datasette.databases:
+        return []
     return [(r"^/$", home)]
 
 
