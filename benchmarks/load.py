@@ -12,9 +12,10 @@ leaves in DIR/10000/news.db), starts the real server on 127.0.0.1 with the conso
 the inspect file beside the database), and for a bounded time drives it with concurrent
 clients (asyncio + httpx) across the home page, the database page, table pages with
 their default facets, row pages, every canned query of the site
-(newsdb.site.site_metadata(), with sample parameters), `?_search=` on sentences and the
-`search` query (the one full-text index), and CSV exports. Prints requests per second, p50/p95/p99 latency and the error count
-(any status other than 200, or a failed request), overall and per route.
+(newsdb.site.site_metadata(), with sample parameters), `?_search=` on sentences and
+events and the `search` query (the one full-text index), and CSV exports. Prints
+requests per second, p50/p95/p99 latency and the error count (any status other than
+200, or a failed request), overall and per route.
 """
 from __future__ import annotations
 

@@ -68,7 +68,7 @@ async def database_summary(datasette, request, name: str, db) -> dict | None:
     return {
         "name": name,
         "hash": db.hash,
-        "color": db.hash[:6] if db.hash else hashlib.md5(name.encode("utf8")).hexdigest()[:6],
+        "color": (db.hash or hashlib.md5(name.encode("utf8")).hexdigest())[:6],
         "path": datasette.urls.database(name),
         "tables_and_views_truncated": shown,
         "tables_and_views_more": len(tables) + len(views) > TRUNCATE_AT,

@@ -27,7 +27,8 @@ async def test_home_page_shows_what_datasettes_index_shows(site):
     assert links == [table["name"] for table in news["tables_and_views_truncated"]]
     assert 'href="/news">...</a>' in page.text
     assert "news.db — " in text  # the title and description of metadata.yml
-    assert page.headers["link"].endswith('rel="alternate"; type="application/json+datasette"')
+    assert page.headers["link"].endswith(
+        'rel="alternate"; type="application/json+datasette"')
 
 
 async def test_home_page_does_no_work_for_hidden_tables(served_site, monkeypatch):
