@@ -2,7 +2,7 @@
 """Load benchmark: the site served exactly as `make serve` serves it, driven by concurrent
 clients.
 
-    .venv/bin/python benchmarks/load.py [--seconds 30] [--clients 16] [--workers 2]
+    .venv/bin/python benchmarks/load.py [--seconds 30] [--clients 8] [--workers 2]
                                         [--db DIR/news.db]
 
 Builds news.db into a temporary folder from sources/ (unless --db is given: for example
@@ -240,7 +240,7 @@ def prepare_db(db: Path | None, folder: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Load benchmark for the served news.db")
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2,
                         help="uvicorn worker processes of `newsdb serve` (default 2)")
     parser.add_argument("--db", type=Path,
