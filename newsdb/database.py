@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .schema import SOURCE_TABLES, TABLES, Table, vocabulary_rows
+from .schema import SOURCE_TABLES, TABLES, Table, first_rowid, vocabulary_rows
 
 
 def temporary_path(output: Path) -> Path:
@@ -64,14 +64,6 @@ def write_database(output: Path, tables: dict[str, list[dict]], finishers=()) ->
 def insert_statement(name: str, columns: list[str]) -> str:
     listed = ", ".join(f"[{column}]" for column in columns)
     return f"INSERT INTO [{name}] ({listed}) VALUES ({', '.join('?' * len(columns))})"
-
-
-def first_rowid(table: Table) -> int:
-    """Each table's rows get rowids in a block of their own (the table's place in the
-    registry times 2^32), so that one full-text index can hold every table's rows under
-    their own rowids and Datasette's `?_search=` on a table (`rowid in (select rowid from
-    search_index ...)`) matches that table's rows only."""
-    return (TABLES.index(table) + 1) << 32
 
 
 def insert_rows(conn: sqlite3.Connection, table: Table, rows: list[dict]) -> None:

@@ -7,6 +7,10 @@ a database named `news`: `datasette news.db` and `make serve` alike.
 - startup: the Korean analyser's model is loaded before the first search.
 - render_cell: the `search` query's highlighted snippets and links.
 - handle_exception: an error costs no more than its page; logged once, on one line.
+- register_routes: the home page `/`, without describing every hidden table
+  (newsdb/home.py).
+- filters_from_request: `?_search=` on a table reads its own rows of the one full-text
+  index (newsdb/table_search.py).
 """
 from __future__ import annotations
 
@@ -20,7 +24,9 @@ from datasette.views.base import DatasetteError
 from markupsafe import Markup, escape
 
 from .analysis import analyser_for, fts_query, registry_names
+from .home import home
 from .site import DATABASE, site_metadata
+from .table_search import search_filter
 
 MARK_START, MARK_END = "<mark>", "</mark>"
 
@@ -44,7 +50,35 @@ def get_metadata(datasette, key, database, table):
     # environment keeps its own site.
     if DATABASE not in datasette.databases:
         return {}
-    return fresh(site_metadata(), depth=5)
+    site = site_metadata()
+    if key not in WHOLE:
+        site = projection(site, key, database, table)
+    return fresh(site, depth=5)
+
+
+# Datasette asks for metadata some 200 times a table page, each time for one key (its
+# `allow`, `plugins`, `source`...): Datasette.metadata(key, database, table) reads only
+# that key of the table, of the database and at the top. Returning just those (the hook
+# is given the key, database and table for this) spares copying and merging the whole
+# site each time, and the permission check of every table (key "tables"), which
+# deep-copies what the hook returns, copies the tables alone. No key (or "databases"):
+# everything.
+WHOLE = {None, "databases"}
+
+
+def projection(site: dict, key: str, database: str | None, table: str | None) -> dict:
+    """The site's metadata reduced to `key` at the top, in `database` and its `table`."""
+    found = {key: site[key]} if key in site else {}
+    db = (site.get("databases") or {}).get(database) if database else None
+    if db is None:
+        return found
+    part = {key: db[key]} if key in db else {}
+    settings = (db.get("tables") or {}).get(table) if table else None
+    if settings is not None and key in settings:
+        part["tables"] = {table: {key: settings[key]}}
+    if part:
+        found["databases"] = {database: part}
+    return found
 
 
 def fresh(metadata: dict, depth: int) -> dict:
@@ -110,6 +144,25 @@ def render_cell(value, column, table, database):
     if column == "link" and value.startswith("/"):
         return Markup(f'<a href="{escape(value)}">{escape(value)}</a>')
     return None
+
+
+@hookimpl(trylast=True)
+def filters_from_request(request, database, table, datasette):
+    # trylast: Datasette's own search filter (which finds no `fts_table` for these
+    # tables) says `supports_search: False`; this one's context is merged after it.
+    if database != DATABASE:
+        return None
+    return search_filter(request, table)
+
+
+@hookimpl
+def register_routes(datasette):
+    # A plugin's routes are matched before Datasette's own: this one replaces the index
+    # view's HTML page; `/.json` stays Datasette's. Only where news is served (the
+    # routes are made when the app is, after the databases are opened).
+    if DATABASE not in datasette.databases:
+        return []
+    return [(r"^/$", home)]
 
 
 log = logging.getLogger("newsdb")

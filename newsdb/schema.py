@@ -203,6 +203,15 @@ TABLES_BY_NAME = {table.name: table for table in TABLES}
 SOURCE_TABLES = [table for table in TABLES if not table.derived]
 DERIVED_TABLES = [table for table in TABLES if table.derived]
 SEARCHED_TABLES = [table for table in TABLES if table.search]
+ROWID_BLOCK = 1 << 32
+
+
+def first_rowid(table: Table) -> int:
+    """Each table's rows get rowids in a block of their own (the table's place in the
+    registry times 2^32), so that one full-text index can hold every table's rows under
+    their own rowids, and a table's `?_search=` reads that table's block of the index
+    only (newsdb/table_search.py)."""
+    return (TABLES.index(table) + 1) * ROWID_BLOCK
 
 
 def vocabulary_rows() -> list[dict]:

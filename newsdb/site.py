@@ -52,9 +52,6 @@ def table_metadata(table: Table) -> dict:
     metadata.update({key: value for key, value in optional.items() if value})
     if table.facets:
         metadata["facets"] = list(table.facets)
-    if table.search:
-        metadata["fts_table"] = SEARCH_INDEX
-        metadata["fts_pk"] = "rowid"
     return metadata
 
 

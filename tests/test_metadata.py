@@ -139,3 +139,32 @@ def test_a_column_declared_in_the_registry_reaches_schema_metadata_and_export(tm
     events = next(r for r in package["resources"] if r["name"] == "events")
     field = next(f for f in events["schema"]["fields"] if f["name"] == "press_contact_en")
     assert field["description"] == "Who answers the press about the event."
+
+
+@pytest.mark.parametrize("key", ["allow", "allow_sql", "plugins", "source", "license",
+                                 "title", "description_html", "queries", "tables",
+                                 "facets", "sort", "label_column", "fts_table", "columns",
+                                 "hidden", "databases", "no_such_key"])
+def test_metadata_asked_for_one_key_is_the_same_as_from_the_whole_site(served_site, key):
+    """The plugin answers Datasette's request for one key with that key alone
+    (newsdb.datasette_plugin.projection): every lookup gives what the whole site gives."""
+    whole = site_metadata()
+
+    def lookup(database, table):  # Datasette.metadata's order: table, database, top
+        levels = [whole]
+        if database:
+            levels.insert(0, whole["databases"].get(database) or {})
+        if table:
+            tables = (whole["databases"].get(database) or {}).get("tables") or {}
+            levels.insert(0, tables.get(table) or {})
+        return next((level[key] for level in levels if key in level), None)
+
+    for database, table in [(None, None), ("news", None), ("news", "events"),
+                            ("news", "search_index"), ("news", "no_such_table")]:
+        assert served_site.metadata(key, database=database, table=table) == \
+            lookup(database, table), (database, table)
+        assert served_site.metadata(key, database=database, table=table,
+                                    fallback=False) == \
+            (lookup(database, table) if (table or database) is None else
+             (whole["databases"]["news"]["tables"].get(table) or {}).get(key) if table
+             else whole["databases"]["news"].get(key)), (database, table)

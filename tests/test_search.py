@@ -15,8 +15,7 @@ from datasette.utils import escape_fts
 
 import build_db
 from newsdb.analysis import SEARCH_INDEX, analyser_for, fts_query, registry_names
-from newsdb.database import first_rowid
-from newsdb.schema import SEARCHED_TABLES, TABLES
+from newsdb.schema import ROWID_BLOCK, SEARCHED_TABLES, TABLES, TABLES_BY_NAME, first_rowid
 from newsdb.serving import make_datasette, write_inspect
 from newsdb.site import SEARCH_SQL, site_metadata
 
@@ -27,10 +26,12 @@ SEARCH_COLUMNS = {table.name: table.search for table in SEARCHED_TABLES}
 
 
 def search_sql(table: str) -> str:
-    """The ids `?_search=` shows on a table page: Datasette's own SQL with the table
-    metadata fts_table=search_index, fts_pk=rowid, for an already escaped expression."""
+    """The ids `?_search=` shows on a table page (newsdb/table_search.py), for an already
+    escaped expression."""
+    first = first_rowid(TABLES_BY_NAME[table])
     return (f'select id from "{table}" where rowid in '
-            f'(select rowid from {SEARCH_INDEX} where {SEARCH_INDEX} match ?)')
+            f'(select rowid from {SEARCH_INDEX} where {SEARCH_INDEX} match ? '
+            f'and rowid between {first} and {first + ROWID_BLOCK - 1})')
 
 
 @pytest.fixture(scope="module")
@@ -130,14 +131,37 @@ def test_plain_datasette_search_finds_uninflected_words(built_db):
     assert checked >= 40
 
 
-def test_every_searched_table_reads_the_one_index():
+async def test_every_searched_table_reads_its_own_rows_of_the_one_index(search_datasette):
+    """`?_search=` asks the index for the table's block of rowids alone: FTS5 then reads
+    only that table's matches, not every table's (newsdb/table_search.py)."""
     tables = site_metadata()["databases"]["news"]["tables"]
     for table in TABLES:
+        assert "fts_table" not in tables[table.name]  # not Datasette's own search filter
+        response = await search_datasette.client.get(
+            f"/news/{table.name}.json", params={"_search": "중국", "_size": "1"})
+        assert response.status_code == 200, response.text
+        sql = response.json()["query"]["sql"]
         if table.search:
-            assert tables[table.name]["fts_table"] == SEARCH_INDEX
-            assert tables[table.name]["fts_pk"] == "rowid"
+            first = first_rowid(table)
+            assert (f"select rowid from {SEARCH_INDEX} where [{SEARCH_INDEX}] match "
+                    f"escape_fts(:search) and rowid between {first} and "
+                    f"{first + ROWID_BLOCK - 1})") in sql
         else:
-            assert "fts_table" not in tables[table.name]
+            assert SEARCH_INDEX not in sql
+
+
+async def test_search_one_column_of_the_index_and_raw_mode(search_datasette):
+    both = await search(search_datasette, "sentences", "샤오미")
+    assert both
+    text = (await search_datasette.client.get("/news/sentences.json", params={
+        "_search_text": "샤오미", "_shape": "array"})).json()
+    assert text and {row["id"] for row in text} <= {row["id"] for row in both}
+    raw = (await search_datasette.client.get("/news/sentences.json", params={
+        "_search": '"샤오미"', "_searchmode": "raw", "_shape": "array"})).json()
+    assert raw
+    bad = await search_datasette.client.get("/news/sentences.json",
+                                            params={"_search_label": "x"})
+    assert bad.status_code == 400
 
 
 def test_the_one_index_is_the_only_full_text_table(built_db):

@@ -284,6 +284,7 @@ async def record_vars(datasette, spec, request):
             "fields": fields,
             "evidence": await evidence(db, row),
             "notes": await notes_about(db, spec.name, key),
+            "claims": await claims_about(db, spec.name, key),
             "people": await participants(db, spec.name, key),
             "map": await record_map(db, datasette, row),
             "referenced_by": await referenced_by(db, datasette, spec, key),
@@ -315,6 +316,20 @@ async def evidence(db, row):
         parts.append(text)
     return {"paragraph": sentence["paragraph"], "sentence_id": sentence["id"],
             "html": Markup(" ".join(parts))}
+
+
+async def claims_about(db, table, key):
+    """What each report says about this fact, oldest report first, with whether the
+    database holds it and, if not, why."""
+    if len(key) != 1:
+        return []
+    return [dict(r) for r in (await db.execute(
+        "select c.field, c.value, c.wording_ko, c.tense, c.hedged, c.accepted, "
+        "coalesce(c.quote, c.summary_en) as said, s.id as source_id, s.label as source, "
+        "x.resolution_en from claims c join sources s on s.id = c.source_id "
+        "left join conflicts x on x.claim_id = c.id "
+        "where c.about_table = ? and c.about_id = ? "
+        "order by s.published_at, s.id, c.field", [table, key[0]])).rows]
 
 
 async def notes_about(db, table, key):
