@@ -266,10 +266,11 @@ def test_record_page_is_a_card_with_a_human_title(page, server, table, key):
     if table in ("events", "statistics", "mous"):
         assert page.locator(".record-evidence mark").count() == 1
         # every report's claims about the fact, those the database does not hold marked
-        claims = page.locator(".record-claims tbody tr")
-        assert claims.count() >= 2
+        assert page.locator(".record-claims tbody tr").count() >= 1
     if (table, key) == ("events", "xiaomi-ceo-meeting-2014"):
-        assert page.locator(".record-claims tr.not-held").count() == 1  # the held article's 18th
+        # four reports; the held article's 18th (an inferred range) is not held
+        assert page.locator(".record-claims tbody tr").count() >= 8
+        assert page.locator(".record-claims tr.not-held").count() == 1
     if table in ("events", "places"):
         page.locator("#record-map .leaflet-tile-loaded").first.wait_for(timeout=15000)
     screenshot(page, f"row-{table}")
