@@ -162,7 +162,10 @@ def test_map_shows_markers(page, server, path, name):
 def test_dashboard_draws_one_mark_per_row(page, server, built_db):
     with sqlite3.connect(built_db) as conn:
         expected = {
-            "timeline": conn.execute("select count(*) from itinerary").fetchone()[0],
+            # the trip: the itinerary from the official visit's first day
+            "timeline": conn.execute(
+                "select count(*) from itinerary where start_date >= (select min(start_date) "
+                "from events where kind = 'official_visit')").fetchone()[0],
             "korea-vs-china": 2 * conn.execute(
                 "select count(*) from korea_china_comparison where unit = 'USD'").fetchone()[0],
             "categories": conn.execute(
