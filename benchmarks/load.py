@@ -47,6 +47,7 @@ from newsdb.build import build  # noqa: E402
 from newsdb.finishers import FINISHERS  # noqa: E402
 from newsdb.schema import TABLES  # noqa: E402
 from newsdb.site import DATABASE, site_metadata  # noqa: E402
+from serve_benchmark import sample_values  # noqa: E402
 
 SEARCH_TERM = "중국"
 NEWSDB = Path(sys.executable).with_name("newsdb")
@@ -57,21 +58,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def sample_params(conn: sqlite3.Connection) -> dict[str, str]:
-    """Values for canned-query parameters: the commonest day, category and organization
-    of the database; any other parameter gets the search term."""
-    def top(sql: str) -> str:
-        row = conn.execute(sql).fetchone()
-        return str(row[0]) if row and row[0] is not None else ""
-    day = top("select start_date from events where start_date is not null "
-              "group by 1 order by count(*) desc limit 1")
-    return {"day": day, "date": day,
-            "category": top("select category from statistics group by 1 "
-                            "order by count(*) desc limit 1"),
-            "who": top("select name from organizations order by rowid limit 1"),
-            "q": SEARCH_TERM}
 
 
 def routes(db: Path) -> dict[str, list[str]]:
@@ -92,7 +78,7 @@ def routes(db: Path) -> dict[str, list[str]]:
         for row in conn.execute(f"select [{t.pk_columns[0]}] from [{t.name}] "
                                 f"order by rowid limit 10")
     ]
-    params = sample_params(conn)
+    params = sample_values(conn, SEARCH_TERM)
     found["canned"] = []
     for query, spec in site_metadata()["databases"][name].get("queries", {}).items():
         sql = spec["sql"] if isinstance(spec, dict) else spec
