@@ -10,9 +10,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+# The time of the last update (수정) is optional: not every page shows one.
 TIMESTAMP_LINE = re.compile(
     r"입력\s*:\s*(?P<published>\d{4}/\d{2}/\d{2} \d{2}:\d{2})"
-    r"\s+수정\s*:\s*(?P<updated>\d{4}/\d{2}/\d{2} \d{2}:\d{2})"
+    r"(?:\s+수정\s*:\s*(?P<updated>\d{4}/\d{2}/\d{2} \d{2}:\d{2}))?"
 )
 # A sentence ends at . ? ! (optionally followed by a closing quote or bracket) when the
 # next character is whitespace, the end of the paragraph, or a Hangul syllable: the
@@ -37,9 +38,9 @@ class Sentence:
 @dataclass(frozen=True)
 class ArticleText:
     title_ko: str
-    subtitle_ko: str
+    subtitle_ko: str | None  # None: the page has no subtitle
     published_at: str
-    updated_at: str
+    updated_at: str | None  # None: the page shows no update time
     body_ko: str
     paragraphs: tuple[str, ...]
 
@@ -57,26 +58,37 @@ def read_source_text(raw: bytes) -> str:
 
 
 def parse_article(text: str, utc_offset: str, drop_paragraphs: list[str]) -> ArticleText:
+    """Title, then a subtitle if the page has one, then the timestamp line, then the body."""
     blocks = _blocks(text)
-    if len(blocks) < 4:
+    if len(blocks) < 3:
         raise ArticleFormatError(
             None,
-            "expected a title, a subtitle, a timestamp line and at least one body "
-            f"paragraph separated by blank lines, found {len(blocks)} block(s)",
+            "expected a title, a subtitle if the page has one, a timestamp line and at least "
+            f"one body paragraph, separated by blank lines; found {len(blocks)} block(s)",
         )
-    (title_line, title), (_, subtitle), (stamp_line, stamp) = blocks[:3]
+    has_subtitle = not TIMESTAMP_LINE.search(blocks[1][1])
+    subtitle = blocks[1][1] if has_subtitle else None
+    stamp_line, stamp = blocks[2] if has_subtitle else blocks[1]
+    body = blocks[3:] if has_subtitle else blocks[2:]
+    if not body:
+        raise ArticleFormatError(
+            None,
+            "expected a title, a subtitle if the page has one, a timestamp line and at least "
+            f"one body paragraph, separated by blank lines; found {len(blocks)} block(s)",
+        )
     match = TIMESTAMP_LINE.search(stamp)
     if not match:
         raise ArticleFormatError(
             stamp_line,
             "expected the timestamp line '입력 :YYYY/MM/DD HH:MM  수정: YYYY/MM/DD HH:MM'",
         )
-    paragraphs = tuple(b for _, b in blocks[3:] if b not in drop_paragraphs)
+    paragraphs = tuple(b for _, b in body if b not in drop_paragraphs)
     return ArticleText(
-        title_ko=title,
+        title_ko=blocks[0][1],
         subtitle_ko=subtitle,
         published_at=_iso_timestamp(match["published"], utc_offset, stamp_line),
-        updated_at=_iso_timestamp(match["updated"], utc_offset, stamp_line),
+        updated_at=(_iso_timestamp(match["updated"], utc_offset, stamp_line)
+                    if match["updated"] else None),
         body_ko="\n\n".join(paragraphs),
         paragraphs=paragraphs,
     )

@@ -57,3 +57,26 @@ def test_missing_timestamp_line_names_its_line():
 def test_too_short_page():
     with pytest.raises(ArticleFormatError, match="found 2 block"):
         parse_article("제목\n\n부제", "+0900", [])
+
+
+def test_a_page_without_subtitle_or_update_time():
+    page = "제목이다\n\n입력 :2014/12/18 09:05\n\n본문 첫 문장이다.\n"
+    article = parse_article(page, "+0900", [])
+    assert (article.title_ko, article.subtitle_ko) == ("제목이다", None)
+    assert (article.published_at, article.updated_at) == ("2014-12-18T09:05:00+09:00", None)
+    assert article.paragraphs == ("본문 첫 문장이다.",)
+
+
+def test_a_page_with_a_subtitle_and_no_update_time():
+    page = "제목이다\n\n부제목이다\n\n입력 :2014/12/18 09:05\n\n본문이다.\n"
+    article = parse_article(page, "+0900", [])
+    assert (article.subtitle_ko, article.updated_at) == ("부제목이다", None)
+
+
+@pytest.mark.parametrize("page, blocks", [
+    ("제목이다\n\n입력 :2014/12/18 09:05\n", 2),
+    ("제목이다\n", 1),
+])
+def test_a_page_without_body_is_refused(page, blocks):
+    with pytest.raises(ArticleFormatError, match=f"found {blocks} block"):
+        parse_article(page, "+0900", [])
