@@ -73,6 +73,27 @@ def delete(file: str):
     return edit
 
 
+def delete_folder(folder: str):
+    def edit(sources: Path) -> None:
+        shutil.rmtree(sources / folder)
+    return edit
+
+
+def rename(file: str, new_file: str):
+    def edit(sources: Path) -> None:
+        (sources / file).rename(sources / new_file)
+    return edit
+
+
+def copy_as(file: str, new_file: str, old: str, new: str):
+    """A copy of `file` saved as `new_file`, with `old` (once in the file) replaced."""
+    def edit(sources: Path) -> None:
+        text = (sources / file).read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{old!r} must occur once in {file}"
+        (sources / new_file).write_text(text.replace(old, new), encoding="utf-8")
+    return edit
+
+
 @dataclass(frozen=True)
 class Error:
     """An expected error line: file, the line it names (the line where an anchor text
@@ -415,6 +436,171 @@ CASES = [
          Error(ETODAY, "# duplicated",
                "record 'tsinghua-holdings-annual-revenue' field 'id': duplicate id: already "
                "used in sources/articles/2014-12-17-msip-minister-china-visit.yml")),
+    # Places
+    at_edit("place_its_own_parent_cycle", PLACES, "  parent: zhongguancun\n",
+            "  parent: zhongguancun-startup-cafe\n",
+            "record 'zhongguancun-startup-cafe' field 'parent': parent places form a cycle: "
+            "expected a chain ending at a place without a parent",
+            after="- id: zhongguancun-startup-cafe"),
+    # YAML itself, again
+    case("yaml_second_document", replace(PEOPLE, "- id: lei-jun\n", "---\n- id: lei-jun\n"),
+         Error(PEOPLE, "---",
+               "invalid YAML: a second document in the file: expected one document "
+               "(remove the '---' or '...' line)")),
+    at_edit("yaml_control_character", PEOPLE, "  name_ko: 최양희", "  name_ko: 최양\x01희",
+            "invalid YAML: control character U+0001 in the text: expected printable "
+            "characters only"),
+    # Files and their names
+    case("no_article_file", [delete(ART), delete_folder("citations")],
+         Error("articles", None, "expected at least one article file <article-id>.yml")),
+    case("article_id_not_its_file_name",
+         rename(ART, "articles/2014-12-17-msip-minister-china-trip.yml"),
+         Error("articles/2014-12-17-msip-minister-china-trip.yml",
+               "  id: 2014-12-17-msip-minister-china-visit",
+               "record '2014-12-17-msip-minister-china-visit' field 'id': expected the "
+               "article id to equal the file name '2014-12-17-msip-minister-china-trip'")),
+    case("citation_with_the_id_of_the_article",
+         copy_as("citations/fnnews-2014-12-17-minister-china-trip.yml",
+                 "citations/2014-12-17-msip-minister-china-visit.yml",
+                 "  id: fnnews-2014-12-17-minister-china-trip",
+                 "  id: 2014-12-17-msip-minister-china-visit"),
+         Error("citations/2014-12-17-msip-minister-china-visit.yml",
+               "  id: 2014-12-17-msip-minister-china-visit",
+               "record '2014-12-17-msip-minister-china-visit' field 'id': duplicate source "
+               f"id: already used in sources/{ART}")),
+    # Events
+    at_edit("same_day_as_an_unknown_event", ART,
+            "    same_day_as: korea-china-st-ministerial-meeting-2014",
+            "    same_day_as: ministers-meeting",
+            "record 'k-tech-china-2014' field 'same_day_as': expected an earlier event of "
+            "this article, got 'ministers-meeting'", after="  - id: k-tech-china-2014"),
+    at_edit("time_ko_unreadable", ART, "    time_ko: 오후", "    time_ko: 세계 최대",
+            "record 'k-tech-china-2014' field 'time_ko': cannot resolve the time of day: "
+            "cannot read '세계 최대' as an event date: expected a day such as '18일', "
+            "'이날' or a time of day such as '오후'", after="  - id: k-tech-china-2014"),
+    at_edit("stated_date_from_another_sentence", ART, "    date_basis: inferred",
+            "    date_basis: stated  # read from p10-s1",
+            "record 'xiaomi-ceo-meeting-2014' field 'date_basis': a date read from another "
+            "sentence (when_sentence) is 'inferred', not 'stated'",
+            after="  - id: xiaomi-ceo-meeting-2014"),
+    at_edit("event_its_own_parent", ART, "    parent_event: msip-china-programme-2014",
+            "    parent_event: shanghai-leg-2014  # itself",
+            "record 'shanghai-leg-2014' field 'parent_event': an event cannot be its own "
+            "parent", after="  - id: shanghai-leg-2014"),
+    at_edit("participant_person_and_organization", ART,
+            "      - {person: wan-gang, role: counterpart}",
+            "      - {person: wan-gang, organization: most-china, role: counterpart}",
+            "record 'korea-china-st-ministerial-meeting-2014' field 'participants[1]': expected "
+            "exactly one of 'person' or 'organization'"),
+    case("participant_listed_twice",
+         replace(ART, "    participants:\n      - {person: choi-yang-hee, role: attendee}\n",
+                 "    participants:  # twice\n      - {person: choi-yang-hee, role: attendee}\n"
+                 "      - {person: choi-yang-hee, role: host}\n",
+                 after="  - id: shanghai-leg-2014"),
+         Error(ART, "    participants:  # twice",
+               "record 'shanghai-leg-2014' field 'participants': 'choi-yang-hee' is listed "
+               "twice")),
+    case("inferred_date_without_a_note",
+         replace(ART, "    about_id: zhongguancun-inspection-2014",
+                 "    about_id: zhangjiang-hi-tech-park-inspection-2014"),
+         Error(ART, "    date_basis: inferred",
+               "record 'zhongguancun-inspection-2014' field 'date_basis': an inferred date "
+               "needs a note (about_table: events, about_id: zhongguancun-inspection-2014) "
+               "saying how it was inferred")),
+    # Statistics
+    case("value_without_value_text_ko",
+         replace(ART, "    value_text_ko: 25.8%\n    value: 25.8\n    unit: percent\n"
+                      "    qualifier: exact\n", "    value: 25.8\n"),
+         Error(ART, "    value: 25.8",
+               "record 'cn-high-tech-export-share-of-manufacturing' field 'value': a value "
+               "needs the article's wording in value_text_ko")),
+    case("statistic_without_value_or_rank",
+         replace(ART, "    value_text_ko: 1/3\n    unit: fraction\n    qualifier: exact\n", ""),
+         Error(ART, "  - id: cn-share-of-world-mobile-phone-consumption",
+               "record 'cn-share-of-world-mobile-phone-consumption' field 'value_text_ko': "
+               "expected value_text_ko, rank_ko or both")),
+    at_edit("value_text_ko_not_in_quote", ART, "    value_text_ko: 6조5천억원",
+            "    value_text_ko: 6조5000억원",
+            "record 'tsinghua-holdings-annual-revenue' field 'value_text_ko': '6조5000억원' "
+            "does not occur in the quote: expected the article's own wording of the number"),
+    at_edit("value_text_ko_unreadable", ART, "    value_text_ko: 100개 이상",
+            "    value_text_ko: 첨단기술산업개발구",
+            "record 'cn-high-tech-development-zones' field 'value_text_ko': cannot read "
+            "'첨단기술산업개발구' as a Korean number: expected digits with 조/억/만/천 units "
+            "followed by a unit such as 명, 개, 달러, 원, %, 배"),
+    case("rank_without_rank_ko",
+         replace(ART, "    rank_ko: 세계 1위\n    rank: 1\n    rank_scope: world\n",
+                 "    rank: 1  # without rank_ko\n", after="  - id: cn-full-time-rd-personnel-2012"),
+         Error(ART, "# without rank_ko",
+               "record 'cn-full-time-rd-personnel-2012' field 'rank': a rank needs the "
+               "article's wording in rank_ko")),
+    at_edit("rank_ko_not_in_quote", ART, "    rank_ko: 세계 4위", "    rank_ko: 세계 3위",
+            "record 'cn-cited-papers-rank' field 'rank_ko': '세계 3위' does not occur in the "
+            "quote"),
+    at_edit("rank_ko_unreadable", ART, "    rank_ko: 세계 최대", "    rank_ko: IT 시장",
+            "record 'cn-it-market-rank' field 'rank_ko': cannot read 'IT 시장' as a rank: "
+            "expected e.g. '세계 1위', '1위' or '중국 최대'"),
+    case("rank_without_scope",
+         replace(ART, "    rank_ko: 1위\n    rank: 1\n    rank_scope: world\n",
+                 "    rank_ko: 1위\n    rank: 1\n"),
+         Error(ART, "    rank_ko: 1위",
+               "record 'cn-it-trade-surplus-rank-since-2006' field 'rank_scope': '1위' does "
+               "not say world or country: expected rank_scope and a note explaining it")),
+    case("period_without_period_ko", replace(ART, "    period_ko: 2004년 1월 이후\n", ""),
+         Error(ART, "    period: 2004-01/..",
+               "record 'cn-it-exports-rank-since-2004' field 'period': a period needs the "
+               "article's wording in period_ko")),
+    at_edit("period_ko_unreadable", ART, "    period_ko: 지난 20년간", "    period_ko: 산학연",
+            "record 'cn-high-tech-development-zones' field 'period_ko': cannot read '산학연' "
+            "as a period: expected a year such as '2013년', '지난해' or '올해', optionally "
+            "with 상반기/하반기, N분기 or N월, and 부터/이후/까지"),
+    case("ratio_without_its_base",
+         replace(ART, "    compared_to: kr-it-exports-2013\n", ""),
+         Error(ART, "  - id: cn-kr-it-exports-ratio-2013",
+               "record 'cn-kr-it-exports-ratio-2013' field 'ratio_of': a ratio needs both "
+               "ratio_of (the figure) and compared_to (the base)")),
+    case("ratio_of_a_figure_that_is_not_a_ratio",
+         replace(ART, "    period: \"2013\"\n    sentence: p8-s1\n",
+                 "    period: \"2013\"\n    ratio_of: cn-it-trade-surplus-2013  # not a ratio\n"
+                 "    compared_to: kr-it-trade-surplus-2013\n    sentence: p8-s1\n",
+                 after="  - id: cn-it-exports-2013"),
+         Error(ART, "# not a ratio",
+               "record 'cn-it-exports-2013' field 'ratio_of': ratio_of and compared_to belong "
+               "to a ratio (unit 'ratio'), got unit 'USD'")),
+    at_edit("ratio_of_figures_in_different_units", ART,
+            "    compared_to: kr-it-exports-2013", "    compared_to: cn-high-tech-development-zones",
+            "record 'cn-kr-it-exports-ratio-2013' field 'compared_to': cannot compare USD "
+            "with count"),
+    # MOUs and notes
+    at_edit("signed_mou_without_signed_date", ART, "    status: planned",
+            "    status: signed  # no signed_date",
+            "record 'mou-technology-transfer-commercialisation' field 'signed_date': a signed "
+            "MOU needs its signed_date", after="  - id: mou-technology-transfer-commercialisation"),
+    case("note_quote_not_in_the_body",
+         replace(ART, "    about_id: 2014-12-17-msip-minister-china-visit\n    note_en: >-\n"
+                      "      The captured page",
+                 "    about_id: 2014-12-17-msip-minister-china-visit\n"
+                 "    quote: 관련기사  # dropped from the body\n    note_en: >-\n"
+                 "      The captured page"),
+         Error(ART, "# dropped from the body",
+               "record 'related-articles-artefact' field 'quote': quote does not occur in "
+               "the article body: expected a verbatim excerpt")),
+    # Citations, again
+    # A cited event's participant is reported at the line of its event.
+    case("cited_participant_person_and_organization",
+         replace(RELEASE, "      - {person: cao-jianlin, role: counterpart}",
+                 "      - {person: cao-jianlin, organization: most-china, role: counterpart}"),
+         Error(RELEASE, "  - id: korea-china-st-joint-committee-12-2014",
+               "record 'korea-china-st-joint-committee-12-2014' field 'participants[1]': "
+               "expected exactly one of 'person' or 'organization'")),
+    case("cited_statistic_period_unreadable",
+         replace(ETODAY, "    country: KR\n    unit: KRW\n",
+                 "    country: KR\n    unit: KRW\n    period_ko: 최근\n",
+                 after="  - id: kr-cn-joint-research-funding-from-2015"),
+         Error(ETODAY, "    period_ko: 최근",
+               "record 'kr-cn-joint-research-funding-from-2015' field 'period_ko': cannot "
+               "read '최근' as a period: expected a year such as '2013년', '지난해' or '올해', "
+               "optionally with 상반기/하반기, N분기 or N월, and 부터/이후/까지")),
 ]
 
 
