@@ -676,13 +676,15 @@ def _citation_fact_rows(citation: Citation, ids, problems: Problems) -> dict[str
 def _cited_participant_row(curated: Curated, event_id: str, participant, index: int | None, ids,
                     problems: Problems) -> dict | None:
     field = "participants" if index is None else f"participants[{index}]"
+    # A participant of a cited event is reported at its own item, as an article's are.
+    line = curated.line if index is None else line_of(curated.raw["participants"][index])
     if (participant.person is None) == (participant.organization is None):
-        problems.add(curated.file, curated.line, curated.record.id if index is not None
+        problems.add(curated.file, line, curated.record.id if index is not None
                      else event_id, field, "expected exactly one of 'person' or 'organization'")
         return None
     table = "people" if participant.person else "organizations"
     who = _reference(curated, field, participant.person or participant.organization, table,
-                     ids, problems)
+                     ids, problems, line=line)
     return {"id": f"{event_id}--{who}", "event_id": event_id,
             "person_id": participant.person, "organization_id": participant.organization,
             "description_ko": participant.description_ko,

@@ -590,9 +590,16 @@ CASES = [
     case("cited_participant_person_and_organization",
          replace(RELEASE, "      - {person: cao-jianlin, role: counterpart}",
                  "      - {person: cao-jianlin, organization: most-china, role: counterpart}"),
-         Error(RELEASE, "  - id: korea-china-st-joint-committee-12-2014",
+         Error(RELEASE, "{person: cao-jianlin, organization: most-china",
                "record 'korea-china-st-joint-committee-12-2014' field 'participants[1]': "
                "expected exactly one of 'person' or 'organization'")),
+    case("article_text_without_body",
+         write_bytes(TXT, "미래부 장관, 샤오미 CEO 만난다, 왜?\n\n일반입력 :2014/12/17 12:59\n"
+                     .encode()),
+         Error(TXT, None,
+               "record '2014-12-17-msip-minister-china-visit': expected a title, a subtitle "
+               "if the page has one, a timestamp line and at least one body paragraph, "
+               "separated by blank lines; found 2 block(s)")),
     case("cited_statistic_period_unreadable",
          replace(ETODAY, "    country: KR\n    unit: KRW\n",
                  "    country: KR\n    unit: KRW\n    period_ko: 최근\n",
