@@ -158,10 +158,15 @@ def citation_source_row(citation: Citation) -> dict:
     }
 
 
-def add_citation_claims(book: ClaimBook, citation: Citation, tables: dict[str, list[dict]],
+def built_facts(tables: dict[str, list[dict]]) -> dict[str, dict[str, dict]]:
+    """table -> id -> row of every table a claim may be about, for add_citation_claims."""
+    return {table: {row["id"]: row for row in tables[table]} for table in CLAIM_FIELDS}
+
+
+def add_citation_claims(book: ClaimBook, citation: Citation, built: dict[str, dict[str, dict]],
                         ids, problems: Problems) -> None:
-    """Each curated claim, its value computed from the report's wording where it has one."""
-    built = {table: {row["id"]: row for row in tables[table]} for table in CLAIM_FIELDS}
+    """Each curated claim, its value computed from the report's wording where it has one.
+    `built` is built_facts() of the rows so far, made once for every citation."""
     statistics = built["statistics"]
     meta = citation.meta
     published = dt.date.fromisoformat(meta.published_at[:10])
@@ -380,6 +385,10 @@ def contain_children(events: list[dict], claims: list[dict]) -> list[dict]:
         if row["parent_event_id"] in by_id:
             children.setdefault(row["parent_event_id"], []).append(row)
     conflicts = []
+    dated: dict[tuple[str, str], list[dict]] = {}  # (event, field) -> its date claims
+    for claim in claims:
+        if claim["about_table"] == "events" and claim["field"] in ("start_date", "end_date"):
+            dated.setdefault((claim["about_id"], claim["field"]), []).append(claim)
 
     def widen(row: dict, seen: tuple = ()) -> None:
         if row["id"] in seen:
@@ -396,9 +405,8 @@ def contain_children(events: list[dict], claims: list[dict]) -> list[dict]:
             part = next(c for c in parts if c[field] == widest)
             row[field] = widest
             row["date_precision"] = "span"
-            for claim in claims:
-                if (claim["about_table"], claim["about_id"], claim["field"]) == (
-                        "events", row["id"], field) and claim["value"] != widest:
+            for claim in dated.get((row["id"], field), ()):
+                if claim["value"] != widest:
                     claim["accepted"] = 0
                     conflicts.append({
                         "id": claim["id"], "about_table": "events", "about_id": row["id"],

@@ -68,8 +68,9 @@ def build_rows(sources: Sources, problems: Problems) -> dict[str, list[dict]]:
     all_ids["sentences"] = {row["id"] for row in tables["sentences"]}
     all_ids["sources"] = {row["id"] for row in tables["sources"]}
     all_ids["event_participants"] = {row["id"] for row in tables["event_participants"]}
+    built = claims_.built_facts(tables)
     for citation in sources.citations:
-        claims_.add_citation_claims(book, citation, tables, all_ids, problems)
+        claims_.add_citation_claims(book, citation, built, all_ids, problems)
     all_ids["claims"] = {row["id"] for row in book.rows}
     for report in reports:
         _check_notes(report, all_ids, problems)
@@ -435,23 +436,8 @@ def _event_row(article, curated: Curated, event_dates, ids, problems: Problems) 
 
 def _participant_rows(curated: Curated, ids, problems: Problems) -> list[dict]:
     event = curated.record
-    rows = []
-    for index, participant in enumerate(event.participants):
-        field = f"participants[{index}]"
-        line = line_of(curated.raw["participants"][index])
-        if (participant.person is None) == (participant.organization is None):
-            problems.add(curated.file, line, event.id, field,
-                         "expected exactly one of 'person' or 'organization'")
-            continue
-        table = "people" if participant.person else "organizations"
-        who = _reference(curated, field, participant.person or participant.organization,
-                         table, ids, problems, line=line)
-        rows.append({
-            "id": f"{event.id}--{who}", "event_id": event.id,
-            "person_id": participant.person, "organization_id": participant.organization,
-            "description_ko": participant.description_ko,
-            "description_en": participant.description_en, "role": participant.role,
-        })
+    rows = [row for index, participant in enumerate(event.participants)
+            if (row := _participant_row(curated, event.id, participant, index, ids, problems))]
     seen = set()
     for row in rows:
         if row["id"] in seen:
@@ -640,12 +626,12 @@ def _citation_fact_rows(citation: Citation, ids, problems: Problems) -> dict[str
             "date_precision": None, "source_count": 0, "status_as_of": None,
         })
         rows["event_participants"] += filter(None, (
-            _cited_participant_row(curated, event.id, p, index, ids, problems)
+            _participant_row(curated, event.id, p, index, ids, problems)
             for index, p in enumerate(event.participants)))
     for curated in citation.sections["participants"]:
         record = curated.record
         _reference(curated, "event", record.event, "events", ids, problems)
-        row = _cited_participant_row(curated, record.event, record, None, ids, problems)
+        row = _participant_row(curated, record.event, record, None, ids, problems)
         rows["event_participants"] += [row] if row else []
     for curated in citation.sections["mous"]:
         mou = curated.record
@@ -673,10 +659,11 @@ def _citation_fact_rows(citation: Citation, ids, problems: Problems) -> dict[str
     return rows
 
 
-def _cited_participant_row(curated: Curated, event_id: str, participant, index: int | None, ids,
-                    problems: Problems) -> dict | None:
+def _participant_row(curated: Curated, event_id: str, participant, index: int | None, ids,
+                     problems: Problems) -> dict | None:
+    """One participant of an event: item `index` of the event's participants (an
+    article's or a citation's event), or, index None, a citation's added participant."""
     field = "participants" if index is None else f"participants[{index}]"
-    # A participant of a cited event is reported at its own item, as an article's are.
     line = curated.line if index is None else line_of(curated.raw["participants"][index])
     if (participant.person is None) == (participant.organization is None):
         problems.add(curated.file, line, curated.record.id if index is not None

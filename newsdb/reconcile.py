@@ -85,11 +85,12 @@ FIELDS = {"dates": ("start_date", "end_date")}
 def reconcile(claims: list[Claim]) -> list[Outcome]:
     """One outcome per fact and field group that has claims, in a stable order."""
     grouped: dict[tuple, dict[tuple, Candidate]] = {}
+    dates = dates_by_report(claims)
     for claim in claims:
         if claim.field == "exists":
             continue
         key = (claim.about_table, claim.about_id, claim.group)
-        value = group_value(claim, claims)
+        value = group_value(claim, dates)
         candidates = grouped.setdefault(key, {})
         candidates.setdefault(value, Candidate(value)).claims.append(claim)
     outcomes = []
@@ -101,14 +102,23 @@ def reconcile(claims: list[Claim]) -> list[Outcome]:
     return outcomes
 
 
-def group_value(claim: Claim, claims: list[Claim]) -> tuple:
+def dates_by_report(claims: list[Claim]) -> dict[tuple, dict[str, str | None]]:
+    """(source, table, fact) -> {start_date, end_date} that the report claims, built once
+    (looking them up claim by claim was quadratic in the number of claims)."""
+    found: dict[tuple, dict[str, str | None]] = {}
+    for claim in claims:
+        if claim.group == "dates":
+            key = (claim.source_id, claim.about_table, claim.about_id)
+            found.setdefault(key, {})[claim.field] = claim.value
+    return found
+
+
+def group_value(claim: Claim, dates: dict[tuple, dict[str, str | None]]) -> tuple:
     """The claim's value for its whole group: for dates, (start, end) from the claims of
     the same report about the same fact."""
     if claim.group != "dates":
         return (claim.value,)
-    pair = {c.field: c.value for c in claims
-            if c.source_id == claim.source_id and c.about_table == claim.about_table
-            and c.about_id == claim.about_id and c.group == "dates"}
+    pair = dates[(claim.source_id, claim.about_table, claim.about_id)]
     return (pair.get("start_date"), pair.get("end_date"))
 
 
@@ -148,13 +158,14 @@ def check_containment(claims: list[Claim], parents: dict[str, str]) -> None:
     for claim in claims:
         if claim.about_table == "events" and claim.group == "dates" and claim.value:
             by_source.setdefault((claim.source_id, claim.about_id), {})[claim.field] = claim.value
+    children: dict[str, list[str]] = {}
+    for child, parent in sorted(parents.items()):
+        children.setdefault(parent, []).append(child)
     for claim in claims:
         if claim.about_table != "events" or claim.group != "dates":
             continue
         own = by_source.get((claim.source_id, claim.about_id), {})
-        for child, parent in sorted(parents.items()):
-            if parent != claim.about_id:
-                continue
+        for child in children.get(claim.about_id, ()):
             dates = by_source.get((claim.source_id, child), {})
             outside = (
                 (claim.field == "end_date" and dates.get("end_date", "") > own.get("end_date", "~"))
