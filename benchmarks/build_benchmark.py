@@ -4,11 +4,11 @@
     python benchmarks/build_benchmark.py [--sizes 100 1000 10000] [--keep DIR]
 
 Each size runs in its own child process (so peak memory is that build's alone): generate
-the corpus, read and check it (newsdb.build.collect), write it (newsdb.database with
-every finisher in newsdb.finishers.FINISHERS, each timed by name: the derived tables,
+the corpus, read and check it (newsdb.store.build.collect), write it (newsdb.store.sqlite with
+every finisher in newsdb.store.finishers.FINISHERS, each timed by name: the derived tables,
 the Korean analysis, the one full-text index), then insert the same rows with plain
 sqlite3.executemany in one transaction into the same tables and indexes
-(newsdb.database.create_tables: the registry's tables, derived ones included), then the
+(newsdb.store.sqlite.create_tables: the registry's tables, derived ones included), then the
 rows of the full-text index `search_index` (analysis included, as given) and the
 finishers' other indexes: the floor. The table printed compares the two. Each size starts with an empty analysis
 cache (the build's first run), then rebuilds the same sources once more with the cache
@@ -34,12 +34,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate_corpus import generate  # noqa: E402
-from newsdb.build import collect  # noqa: E402
-from newsdb.database import create_tables, insert_statement, write_database  # noqa: E402
-from newsdb.analysis import SEARCH_INDEX  # noqa: E402
-from newsdb.finishers import FINISHERS  # noqa: E402
-from newsdb.schema import TABLES_BY_NAME  # noqa: E402
-from newsdb.search_index import CACHE_ENV  # noqa: E402
+from newsdb.store.build import collect  # noqa: E402
+from newsdb.store.sqlite import create_tables, insert_statement, write_database  # noqa: E402
+from newsdb.korean.analyser import SEARCH_INDEX  # noqa: E402
+from newsdb.store.finishers import FINISHERS  # noqa: E402
+from newsdb.store.registry import TABLES_BY_NAME  # noqa: E402
+from newsdb.store.search_index import CACHE_ENV  # noqa: E402
 
 SIZES = (100, 1000, 10000)
 # The finisher that runs the Korean analysis: the target compares the build without it
@@ -106,7 +106,7 @@ def measure(n: int, work: Path) -> dict:
 def insert_floor(built: Path, path: Path):
     """CPU and wall seconds to insert the built database's rows with plain executemany:
     first every table of the registry, derived ones included (created by
-    newsdb.database.create_tables, with any column a finisher added), in one
+    newsdb.store.sqlite.create_tables, with any column a finisher added), in one
     transaction; then in a second one the tables the finishers created (the full-text
     index, its rows given with their rowids and their analysis, not the analysis that
     made it) and the indexes they added. Rows are read from the built file beforehand,

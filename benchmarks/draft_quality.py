@@ -31,10 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsdb.analysis import Analyser  # noqa: E402
-from newsdb.build import collect  # noqa: E402
-from newsdb.draft import Registry, draft_article  # noqa: E402
-from newsdb.draft_writer import write_draft  # noqa: E402
+from newsdb.korean.analyser import Analyser  # noqa: E402
+from newsdb.store.build import collect  # noqa: E402
+from newsdb.draft.propose import Registry, draft_article  # noqa: E402
+from newsdb.draft.writer import write_draft  # noqa: E402
 
 SEED = "2014-12-17-msip-minister-china-visit"
 

@@ -28,9 +28,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsdb.korean_dates import resolve_period  # noqa: E402
-from newsdb.sources import ARTICLE_SECTIONS, REGISTRIES  # noqa: E402
-from newsdb.yaml_source import load_yaml  # noqa: E402
+from newsdb.korean.dates import resolve_period  # noqa: E402
+from newsdb.curated.reader import ARTICLE_SECTIONS, REGISTRIES  # noqa: E402
+from newsdb.curated.yaml_source import load_yaml  # noqa: E402
 
 TEMPLATE = ROOT / "sources"
 # Fields of article records that name a registry entry, and the registry they name.

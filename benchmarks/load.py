@@ -12,7 +12,7 @@ leaves in DIR/10000/news.db), starts the real server on 127.0.0.1 with the conso
 the inspect file beside the database), and for a bounded time drives it with concurrent
 clients (asyncio + httpx) across the home page, the database page, table pages with
 their default facets, row pages, every canned query of the site
-(newsdb.site.site_metadata(), with sample parameters), `?_search=` on sentences and
+(newsdb.site.metadata.site_metadata(), with sample parameters), `?_search=` on sentences and
 events and the `search` query (the one full-text index), and CSV exports. Prints
 requests per second, p50/p95/p99 latency and the error count (any status other than
 200, or a failed request), overall and per route.
@@ -42,11 +42,11 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsdb.analysis import SEARCH_INDEX  # noqa: E402
-from newsdb.build import build  # noqa: E402
-from newsdb.finishers import FINISHERS  # noqa: E402
-from newsdb.schema import TABLES  # noqa: E402
-from newsdb.site import DATABASE, site_metadata  # noqa: E402
+from newsdb.korean.analyser import SEARCH_INDEX  # noqa: E402
+from newsdb.store.build import build  # noqa: E402
+from newsdb.store.finishers import FINISHERS  # noqa: E402
+from newsdb.store.registry import TABLES  # noqa: E402
+from newsdb.site.metadata import DATABASE, site_metadata  # noqa: E402
 from serve_benchmark import sample_values  # noqa: E402
 
 SEARCH_TERM = "중국"

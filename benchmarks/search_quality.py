@@ -8,7 +8,7 @@ fts_table=search_index, fts_pk=rowid: `rowid in (select rowid from search_index 
 search_index match escape_fts(:q))`), against:
 
   korean + plugin   our index (the searched columns as written + kiwipiepy analysis),
-                    queries analysed by the plugin (newsdb/datasette_plugin.py) as served
+                    queries analysed by the plugin (newsdb/site/plugin.py) as served
   korean, plain     our index, Datasette's own escape_fts (no plugin loaded)
   unicode61         FTS5 default tokenizer over the same text (the index's `text` column)
   trigram           FTS5 trigram tokenizer over the same text
@@ -35,10 +35,10 @@ from datasette.utils import escape_fts
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsdb.analysis import SEARCH_INDEX, analyser_for, fts_query, registry_names  # noqa: E402
-from newsdb.build import build  # noqa: E402
-from newsdb.finishers import FINISHERS  # noqa: E402
-from newsdb.search_index import CACHE_ENV, SEARCH_FINISHERS  # noqa: E402
+from newsdb.korean.analyser import SEARCH_INDEX, analyser_for, fts_query, registry_names  # noqa: E402
+from newsdb.store.build import build  # noqa: E402
+from newsdb.store.finishers import FINISHERS  # noqa: E402
+from newsdb.store.search_index import CACHE_ENV, SEARCH_FINISHERS  # noqa: E402
 
 QUERIES = ROOT / "benchmarks" / "search_queries.yml"
 SOURCES = ROOT / "sources"

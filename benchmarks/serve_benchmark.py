@@ -5,14 +5,14 @@
 
 Without --db, a corpus is generated and built in a temporary folder first (or reuse the
 one `build_benchmark.py --keep DIR` left in DIR/10000/news.db). The server is the real
-site in one process: `newsdb.serving.make_datasette` (the immutable file, its inspect
+site in one process: `newsdb.site.serving.make_datasette` (the immutable file, its inspect
 data, the settings, the plugin from the installed package) under uvicorn on 127.0.0.1,
 plus trace_debug, so that each page's SQL can be read once with ?_trace=1. Every page is
 requested --requests times; then the SQL the page ran is run as many times directly
 against the file, with the plugin's connection set-up (Korean escape_fts, limits), so
 the difference is Datasette's own overhead. Pages: the events and statistics tables with
-their default facets (newsdb/tables.yml), a filtered events page, an event's row page,
-every derived table's page, every canned query of the site (newsdb.site), ?_search= on
+their default facets (newsdb/store/tables.yml), a filtered events page, an event's row page,
+every derived table's page, every canned query of the site (newsdb.site.metadata), ?_search= on
 every searched table (the one index, search_index), and a full CSV export of the events
 table.
 """
@@ -40,13 +40,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate_corpus import generate  # noqa: E402
-from newsdb.build import build  # noqa: E402
-from newsdb.finishers import FINISHERS  # noqa: E402
-from newsdb import datasette_plugin  # noqa: E402
-from newsdb.analysis import SEARCH_INDEX  # noqa: E402
-from newsdb.schema import DERIVED_TABLES, SEARCHED_TABLES  # noqa: E402
-from newsdb.serving import write_inspect  # noqa: E402
-from newsdb.site import DATABASE, site_metadata  # noqa: E402
+from newsdb.store.build import build  # noqa: E402
+from newsdb.store.finishers import FINISHERS  # noqa: E402
+from newsdb.site import plugin as datasette_plugin  # noqa: E402
+from newsdb.korean.analyser import SEARCH_INDEX  # noqa: E402
+from newsdb.store.registry import DERIVED_TABLES, SEARCHED_TABLES  # noqa: E402
+from newsdb.site.serving import write_inspect  # noqa: E402
+from newsdb.site.metadata import DATABASE, site_metadata  # noqa: E402
 
 TRACE = re.compile(r"<pre>(\{.*?)</pre>", re.S)
 
@@ -57,7 +57,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# One uvicorn process serving newsdb.serving.make_datasette's site, as each worker of
+# One uvicorn process serving newsdb.site.serving.make_datasette's site, as each worker of
 # `newsdb serve` does (app_from_environment), with trace_debug switched on before the
 # app is made (Datasette wraps it in its tracer only then).
 SERVER = """
@@ -66,7 +66,7 @@ from pathlib import Path
 
 import uvicorn
 
-from newsdb.serving import make_datasette, preload_analyser
+from newsdb.site.serving import make_datasette, preload_analyser
 
 db, port = Path(sys.argv[1]), int(sys.argv[2])
 preload_analyser(db)

@@ -19,9 +19,11 @@ from pathlib import Path
 
 import click
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ROOT / "sources"
-DATABASE = ROOT / "news.db"
+# Relative to the directory the command runs in: a checkout's top level, by default.
+SOURCES = Path("sources")
+DATABASE = Path("news.db")
+# The site's prose is looked for beside the sources folder (a checkout keeps them so).
+SITE_PROSE = "metadata.yml"
 
 sources_option = click.option(
     "--sources", type=click.Path(path_type=Path), default=SOURCES, show_default=True,
@@ -38,20 +40,25 @@ def cli():
 @sources_option
 @click.option("--output", type=click.Path(path_type=Path), default=DATABASE,
               show_default=True, help="Database to write.")
+@click.option("--metadata", type=click.Path(path_type=Path),
+              help="The site's prose, stored in the database for the plugin "
+                   "[default: metadata.yml beside the sources folder, when there is one].")
 @click.option("--export", "export_dir", type=click.Path(path_type=Path), metavar="DIR",
               help="After building, export the new database to DIR.")
-def build(sources: Path, output: Path, export_dir: Path | None):
+def build(sources: Path, output: Path, metadata: Path | None, export_dir: Path | None):
     """Build the database from the curated sources, atomically."""
-    from .build import build as build_database, report_problems, summary
-    from .finishers import FINISHERS
+    from newsdb.store.build import build as build_database, report_problems, summary
+    from newsdb.store.finishers import FINISHERS
 
-    counts, problems = build_database(sources, output, FINISHERS)
+    if metadata is None and (sources.absolute().parent / SITE_PROSE).is_file():
+        metadata = sources.absolute().parent / SITE_PROSE
+    counts, problems = build_database(sources, output, FINISHERS, metadata)
     if counts is None:
         report_problems(problems)
         sys.exit(1)
     click.echo(summary(output, counts))
     if export_dir:
-        from . import export
+        from newsdb import export
 
         sys.exit(export.run(output, export_dir))
 
@@ -60,7 +67,7 @@ def build(sources: Path, output: Path, export_dir: Path | None):
 @sources_option
 def check(sources: Path):
     """Validate the sources and report every problem; writes nothing."""
-    from .build import collect, report_problems
+    from newsdb.store.build import collect, report_problems
 
     tables, problems = collect(sources)
     if tables is None:
@@ -80,7 +87,7 @@ def serve(db: Path, host: str, port: int, workers: int):
     """Serve the database with Datasette and the project's plugin."""
     if not db.is_file():
         raise click.ClickException(f"{db} does not exist; build it first with newsdb build")
-    from .serving import serve as run
+    from newsdb.site.serving import serve as run
 
     run(db, host, port, workers)
 
@@ -90,7 +97,7 @@ def serve(db: Path, host: str, port: int, workers: int):
 @click.option("--db", type=click.Path(path_type=Path), default=DATABASE, show_default=True)
 def export_command(out_dir: Path, db: Path):
     """Export a Frictionless Data Package, spreadsheet CSV and Parquet into DIR."""
-    from . import export
+    from newsdb import export
 
     sys.exit(export.run(db, out_dir))
 
@@ -101,9 +108,9 @@ def export_command(out_dir: Path, db: Path):
 def sentences(article: str, sources: Path):
     """List an article's sentence keys and text: ARTICLE is an article id, or the path of
     its .yml or .txt file."""
-    from .build import report_problems
-    from .problems import Problems
-    from .sources import read_article_sentences
+    from newsdb.store.build import report_problems
+    from newsdb.curated.problems import Problems
+    from newsdb.curated.reader import read_article_sentences
 
     problems = Problems()
     found = read_article_sentences(sources, article, problems)
@@ -123,9 +130,9 @@ def sentences(article: str, sources: Path):
 def draft(source: Path, sources: Path, force: bool, no_analyser: bool):
     """Propose the curated file of a new article: SOURCE is its .txt (the header format of
     sources/articles); the draft is written beside it as <stem>.draft.yml."""
-    from .article_text import ArticleFormatError, read_source_text
-    from .draft import Registry, _artefacts, draft_article
-    from .draft_writer import write_draft
+    from newsdb.curated.article_text import ArticleFormatError, read_source_text
+    from newsdb.draft.propose import Registry, _artefacts, draft_article
+    from newsdb.draft.writer import write_draft
 
     if source.suffix != ".txt":
         raise click.ClickException(f"{source}: expected the article's .txt file")
@@ -145,7 +152,7 @@ def draft(source: Path, sources: Path, force: bool, no_analyser: bool):
         raise click.ClickException(str(error)) from None
     analyser = None
     if not no_analyser:
-        from .analysis import analyser_for
+        from newsdb.korean.analyser import analyser_for
 
         analyser = analyser_for(registry.names())
     try:
@@ -167,19 +174,21 @@ def draft(source: Path, sources: Path, force: bool, no_analyser: bool):
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 when schemas/, the README's field reference or a "
                    "curated file's schema line is not what the models give.")
-def schema(check: bool):
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              show_default=True, help="The checkout whose schemas/ and README.md to write.")
+def schema(check: bool, root: Path):
     """Write the JSON Schema of every curated file (schemas/*.schema.json) and the README's
-    field reference, both generated from newsdb/models.py."""
-    from .schemas import ROOT, stale, write
+    field reference, both generated from newsdb/curated/models.py."""
+    from newsdb.json_schemas import stale, write
 
     if check:
-        problems = stale()
+        problems = stale(root)
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
         sys.exit(1 if problems else 0)
-    changed = write()
+    changed = write(root)
     for path in changed:
-        click.echo(f"wrote {path.relative_to(ROOT)}")
+        click.echo(f"wrote {path.relative_to(root)}")
     if not changed:
         click.echo("schemas and field reference are current")
 

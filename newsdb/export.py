@@ -2,7 +2,7 @@
 
     newsdb export DIR [--db news.db]        (or python -m newsdb.export)
 
-writes, for every public table of the registry (newsdb/tables.yml), in its order, then
+writes, for every public table of the registry (newsdb/store/tables.yml), in its order, then
 every further table and view of the database:
 
     DIR/datapackage.json          Frictionless Data Package v2 with a Table Schema per CSV
@@ -35,14 +35,12 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import yaml
 
-from .build import report_problems
-from .problems import Problems
-from .schema import REGISTRY, TABLES, Table
-from .site import METADATA, site_metadata
+from newsdb.store.build import report_problems
+from newsdb.curated.problems import Problems
+from newsdb.store.registry import REGISTRY, TABLES, Table
+from newsdb.site.metadata import site_metadata, stored_prose
 
-ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
 DEFAULT_TITLE = "news.db"
 LICENSES = [{
@@ -94,7 +92,7 @@ def export_package(db_path: Path, out_dir: Path) -> tuple[list[Resource] | None,
                      "database not found; build it first with python build_db.py")
         return None, problems
     check_target(out_dir, problems)
-    metadata = package_metadata(problems)
+    metadata = package_metadata(db_path, problems)
     resources = read_database(db_path, problems)
     for resource in resources:
         check_no_empty_strings(db_path, resource, problems)
@@ -175,13 +173,14 @@ def check_registry_tables(db_path: Path, conn: sqlite3.Connection,
                              "database; rebuild it")
 
 
-def package_metadata(problems: Problems) -> dict:
-    """The site's metadata (metadata.yml completed from the registry), for the package's
-    title and description."""
+def package_metadata(db_path: Path, problems: Problems) -> dict:
+    """The site's metadata (the metadata.yml the build stored, completed from the
+    registry), for the package's title and description."""
     try:
-        metadata = site_metadata()
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
-        problems.add(METADATA, None, None, None, f"cannot read the metadata: {error}")
+        metadata = site_metadata(stored_prose(db_path))
+    except (OSError, sqlite3.Error, ValueError) as error:
+        problems.add(db_path, None, "site_metadata", None,
+                     f"cannot read the metadata: {error}")
         return {}
     return metadata
 
@@ -484,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
                                                  "Package, spreadsheet CSV and Parquet")
     parser.add_argument("dir", type=Path, help="folder to write (replaced if it holds "
                                                "an earlier export)")
-    parser.add_argument("--db", type=Path, default=ROOT / "news.db")
+    parser.add_argument("--db", type=Path, default=Path("news.db"))
     args = parser.parse_args(argv)
     return run(args.db, args.dir)
 

@@ -22,7 +22,7 @@ def served_site(built_db):
     """The site exactly as `make serve` serves it: the one factory, with the inspect file.
     The project's plugin is loaded from the installed package's entry point, as in
     production; no test registers or removes plugins."""
-    from newsdb.serving import make_datasette, write_inspect
+    from newsdb.site.serving import make_datasette, write_inspect
 
     return make_datasette(built_db, write_inspect(built_db))
 

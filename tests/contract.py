@@ -53,3 +53,13 @@ VOCABULARIES = {
 LABEL_COLUMNS = {"organizations": "name", "people": "name", "places": "name",
                  "events": "title", "statistics": "title", "mous": "title",
                  "articles": "title"}
+
+
+def checkout_site() -> dict:
+    """The site's metadata as a build of this checkout stores and the plugin serves it:
+    metadata.yml's prose completed from the registry."""
+    from pathlib import Path
+
+    from newsdb.site.metadata import read_metadata, site_metadata
+
+    return site_metadata(read_metadata(Path(__file__).resolve().parent.parent / "metadata.yml"))

@@ -1,4 +1,4 @@
-from newsdb.article_text import (
+from newsdb.curated.article_text import (
     ArticleFormatError, parse_article, read_source_text, split_sentences,
 )
 import pytest

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdb.build import build
+from newsdb.store.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,8 +27,8 @@ PAUSING_BUILD = textwrap.dedent('''
     import os, sys, time
     sys.path.insert(0, sys.argv[1])
     import sqlite_utils.db
-    import build_db, newsdb.build, newsdb.database
-    from newsdb.finishers import FINISHERS
+    import build_db, newsdb.store.build, newsdb.store.sqlite
+    from newsdb.store.finishers import FINISHERS
 
     point = sys.argv[2]
 
@@ -37,19 +37,19 @@ PAUSING_BUILD = textwrap.dedent('''
             print("paused", flush=True)
             time.sleep(120)
 
-    collect = newsdb.build.collect
+    collect = newsdb.store.build.collect
     def pausing_collect(*args):
         result = collect(*args)
         pause("validated")
         return result
-    newsdb.build.collect = pausing_collect
+    newsdb.store.build.collect = pausing_collect
 
-    insert_rows = newsdb.database.insert_rows
+    insert_rows = newsdb.store.sqlite.insert_rows
     def pausing_insert_rows(conn, table, rows):
         insert_rows(conn, table, rows)
         if table.name == "statistics":
             pause("loading")
-    newsdb.database.insert_rows = pausing_insert_rows
+    newsdb.store.sqlite.insert_rows = pausing_insert_rows
 
     FINISHERS.append(lambda db: pause("finishing"))
 
@@ -57,7 +57,7 @@ PAUSING_BUILD = textwrap.dedent('''
     def pausing_replace(*args):
         pause("renaming")
         return replace(*args)
-    newsdb.database.os.replace = pausing_replace
+    newsdb.store.sqlite.os.replace = pausing_replace
 
     sys.exit(build_db.main(sys.argv[3:]))
 ''')

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdb.build import build
-from newsdb.finishers import FINISHERS
+from newsdb.store.build import build
+from newsdb.store.finishers import FINISHERS
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "articles/2014-12-17-msip-minister-china-visit"

@@ -181,11 +181,12 @@ def test_dashboard_draws_one_mark_per_row(page, server, built_db):
 
 # --- A site people enjoy reading (issue 12) ----------------------------------------------
 
-from newsdb.schema import TABLES  # noqa: E402
-from newsdb.site import site_metadata  # noqa: E402
+from contract import checkout_site  # noqa: E402
+from newsdb.store.registry import TABLES  # noqa: E402
+from newsdb.site.metadata import site_metadata  # noqa: E402
 
 PUBLIC_TABLES = [table.name for table in TABLES if table.public]
-QUERIES = site_metadata()["databases"]["news"]["queries"]
+QUERIES = checkout_site()["databases"]["news"]["queries"]
 QUERY_ARGS = {"programme_on_day": "?day=2014-12-18", "about_entity": "?who=Xiaomi",
               "search": "?q=샤오미", "statistics_by_category": "?category=trade",
               "fact_claims": "?fact=Lei+Jun"}

@@ -6,7 +6,7 @@ import pytest
 
 import build_db
 from contract import COLUMNS, FOREIGN_KEYS, LABEL_COLUMNS, VOCABULARIES
-from newsdb.schema import TABLES
+from newsdb.store.registry import TABLES
 
 # Slugs, joined by '--' in composite ids (a claim: <source>--<table>-<fact>-<field>).
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(--[a-z0-9]+(-[a-z0-9]+)*)*$")

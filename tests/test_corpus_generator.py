@@ -12,9 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate_corpus import generate, variant_count  # noqa: E402
-from newsdb.build import build  # noqa: E402
-from newsdb.derived import fill_derived_tables  # noqa: E402
-from newsdb.schema import DERIVED_TABLES  # noqa: E402
+from newsdb.store.build import build  # noqa: E402
+from newsdb.store.derived import fill_derived_tables  # noqa: E402
+from newsdb.store.registry import DERIVED_TABLES  # noqa: E402
 
 SINGLE_ARTICLE_TABLES = ("articles", "sentences", "events", "event_participants",
                          "statistics", "policies", "mous", "mou_parties", "notes",

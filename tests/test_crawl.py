@@ -1,5 +1,5 @@
 """Every link answers: a breadth-first crawl of the site from `/`, under the served
-configuration (newsdb.serving.make_datasette) and under plain `datasette news.db`, and
+configuration (newsdb.site.serving.make_datasette) and under plain `datasette news.db`, and
 the two serve the same site."""
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
 
-from newsdb.schema import TABLES
-from newsdb.site import site_metadata
+from contract import checkout_site  # noqa: E402
+from newsdb.store.registry import TABLES
+from newsdb.site.metadata import site_metadata
 
-QUERIES = sorted(site_metadata()["databases"]["news"]["queries"])
+QUERIES = sorted(checkout_site()["databases"]["news"]["queries"])
 DEPTH = 3
 # Variants of a page already crawled: its sort orders and its next pages.
 SKIPPED_PARAMETERS = {"_sort", "_sort_desc", "_next", "_size"}

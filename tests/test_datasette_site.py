@@ -8,10 +8,11 @@ import io
 
 import pytest
 
-from newsdb.schema import DERIVED_TABLES, TABLES
-from newsdb.site import site_metadata
+from contract import checkout_site  # noqa: E402
+from newsdb.store.registry import DERIVED_TABLES, TABLES
+from newsdb.site.metadata import site_metadata
 
-QUERIES = site_metadata()["databases"]["news"]["queries"]
+QUERIES = checkout_site()["databases"]["news"]["queries"]
 VIEWS = [table.name for table in DERIVED_TABLES]
 # Example input for every parameterised canned query; a new one needs an entry here.
 QUERY_PARAMS = {

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from newsdb.build import collect
+from newsdb.store.build import collect
 from newsdb.cli import cli
-from newsdb.draft import Registry, draft_article, draft_sentences
+from newsdb.draft.propose import Registry, draft_article, draft_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
@@ -83,7 +83,7 @@ def test_spans_are_exact_in_the_seed(registry):
 
 
 def test_unknown_proper_nouns_are_proposed_as_registry_entries(registry):
-    from newsdb.analysis import analyser_for
+    from newsdb.korean.analyser import analyser_for
 
     analyser = analyser_for(registry.names())
     found = draft_sentences(["삼성전자 이재용 부회장은 다음 주 울산에서 샤오미 관계자를 만난다."],

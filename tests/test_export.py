@@ -20,8 +20,9 @@ import yaml
 
 import build_db
 from newsdb import export
-from newsdb.schema import TABLES, TABLES_BY_NAME, Column
-from newsdb.site import site_metadata
+from newsdb.store.registry import TABLES, TABLES_BY_NAME, Column
+from contract import checkout_site
+from newsdb.site.metadata import stored_prose
 
 ROOT = Path(__file__).resolve().parent.parent
 BOM = "\ufeff".encode("utf-8")
@@ -365,7 +366,7 @@ def test_a_declared_column_or_table_missing_from_the_database_is_a_problem(
 
 def test_package_title_and_description_come_from_the_site_metadata(
         built_db, tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "site_metadata", lambda: {
+    monkeypatch.setattr(export, "site_metadata", lambda prose: {
         "title": "Fixture title",
         "description_html": "<p>Fixture\n  <b>description</b>.</p><ul><li><a href='/'>Nav</a>"
                             "</li></ul>",
@@ -390,7 +391,7 @@ def test_package_title_and_description_come_from_the_site_metadata(
 
 
 def test_repository_site_metadata_is_used(package):
-    metadata = site_metadata()
+    metadata = checkout_site()
     assert package["title"] == metadata.get("title", export.DEFAULT_TITLE)
     assert package["description"].startswith(export.description(metadata))
 
@@ -406,7 +407,7 @@ def test_metadata_descriptions_are_plain_text(about, text):
 
 
 def test_missing_metadata_gives_a_valid_package(built_db, tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "site_metadata", dict)
+    monkeypatch.setattr(export, "site_metadata", lambda prose: {})
     out_dir = tmp_path / "export"
     resources, problems = export.export_package(built_db, out_dir)
     assert resources is not None, problems.sorted()
@@ -509,9 +510,11 @@ def test_unreadable_inputs_are_problems(built_db, tmp_path, monkeypatch):
     resources, problems = export.export_package(not_a_db, tmp_path / "a")
     assert resources is None
     assert "cannot read the database" in problems.sorted()[0].message
-    bad_yaml = tmp_path / "metadata.yml"
-    bad_yaml.write_text("title: [unclosed", encoding="utf-8")
-    monkeypatch.setattr(export, "site_metadata", lambda: yaml.safe_load(bad_yaml.read_text()))
+    bad_prose = tmp_path / "bad-prose.db"
+    with sqlite3.connect(bad_prose) as conn:
+        conn.execute("create table site_metadata (id text, json text)")
+        conn.execute("insert into site_metadata values ('metadata.yml', '{unclosed')")
+    monkeypatch.setattr(export, "stored_prose", lambda db: stored_prose(bad_prose))
     resources, problems = export.export_package(built_db, tmp_path / "b")
     assert resources is None
     assert "cannot read the metadata" in problems.sorted()[0].message

@@ -1,4 +1,4 @@
-"""The home page `/` is the plugin's (newsdb/home.py): Datasette's template and numbers,
+"""The home page `/` is the plugin's (newsdb/site/home.py): Datasette's template and numbers,
 without describing every hidden table first."""
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ def site(request, served_site, plain_site):
 
 
 async def test_home_page_leads_with_every_public_table(site):
-    """The plugin's home page (newsdb/home.py) rendered with the site's index.html: every
+    """The plugin's home page (newsdb/site/home.py) rendered with the site's index.html: every
     public table of the registry, grouped, then the database."""
-    from newsdb.schema import TABLES
+    from newsdb.store.registry import TABLES
 
     page = await site.client.get("/")
     assert page.status_code == 200

@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from newsdb.korean_dates import (
+from newsdb.korean.dates import (
     DateSpan,
     Duration,
     duration_end,
@@ -428,20 +428,20 @@ def test_resolve_event_date_rejects_mixed_relative_words(text, message):
     ],
 )
 def test_parse_clock_time(text, expected):
-    from newsdb.korean_dates import parse_clock_time
+    from newsdb.korean.dates import parse_clock_time
 
     assert parse_clock_time(text).strftime("%H:%M") == expected
 
 
 @pytest.mark.parametrize("text", ["3시간", "18일 오후", "시장", ""])
 def test_parse_clock_time_finds_none(text):
-    from newsdb.korean_dates import parse_clock_time
+    from newsdb.korean.dates import parse_clock_time
 
     assert parse_clock_time(text) is None
 
 
 def test_parse_clock_time_rejects_impossible_times():
-    from newsdb.korean_dates import parse_clock_time
+    from newsdb.korean.dates import parse_clock_time
 
     with pytest.raises(ValueError, match="not a time of day"):
         parse_clock_time("오전 10시 75분")

@@ -2,7 +2,7 @@ import dataclasses
 
 import pytest
 
-from newsdb.korean_numbers import (
+from newsdb.korean.numbers import (
     ParsedNumber,
     ParsedRange,
     ParsedRank,
@@ -292,7 +292,7 @@ def test_bounds_written_before_or_as_verbs(text, value, unit, qualifier):
 
 
 def test_find_figures_and_ranks_in_running_text():
-    from newsdb.korean_numbers import find_figures, find_ranks
+    from newsdb.korean.numbers import find_figures, find_ranks
 
     text = "사업비 3억~4억원, 6개월간 1억 2천만 원, 점유율 최대 30%로 중국 스마트폰 1위, 5위안"
     figures = [(f.text, f.start) for f in find_figures(text)]

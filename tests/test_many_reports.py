@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdb.build import build
-from newsdb.derived import fill_derived_tables
+from newsdb.store.build import build
+from newsdb.store.derived import fill_derived_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "extra-report-2014-12-19.yml"

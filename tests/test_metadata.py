@@ -1,4 +1,4 @@
-"""The registry (newsdb/tables.yml) documents every table and column of the built
+"""The registry (newsdb/store/tables.yml) documents every table and column of the built
 database, every controlled-vocabulary term next to the column that uses it, and the site
 serves exactly that; a column added to the registry reaches the schema, the site's
 metadata and the export with no other file changed."""
@@ -11,18 +11,20 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 import yaml
 
-from newsdb import vocabularies
-from newsdb.schema import REGISTRY, TABLES, RegistryError, load
-from newsdb.site import site_metadata
+from contract import checkout_site  # noqa: E402
+from newsdb.curated import vocabularies
+from newsdb.store.registry import REGISTRY, TABLES, RegistryError, load
+from newsdb.site.metadata import site_metadata
 
-DESCRIBED = site_metadata()["databases"]["news"]["tables"]
+DESCRIBED = checkout_site()["databases"]["news"]["tables"]
 VOCABULARY_COLUMNS = [(table.name, column, terms)
                       for table in TABLES for column, terms in table.vocabularies.items()]
-ROOT = REGISTRY.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_vocabulary_is_used_by_a_column():
@@ -96,9 +98,9 @@ def test_a_registry_with_a_typo_is_refused(tmp_path):
 ADD_A_COLUMN = textwrap.dedent("""
     import json, sys
     from pathlib import Path
-    import newsdb.dataset as dataset
+    import newsdb.facts.rows as dataset
     from newsdb.export import run
-    from newsdb.site import site_metadata
+    from newsdb.site.metadata import site_metadata, stored_prose
     import build_db
 
     # events are made from an article's records and from a citation's
@@ -115,7 +117,8 @@ ADD_A_COLUMN = textwrap.dedent("""
     out = Path(sys.argv[1])
     assert build_db.main(["--output", str(out / "news.db")]) == 0
     assert run(out / "news.db", out / "export") == 0
-    print(json.dumps(site_metadata()["databases"]["news"]["tables"]["events"]["columns"]))
+    site = site_metadata(stored_prose(out / "news.db"))
+    print(json.dumps(site["databases"]["news"]["tables"]["events"]["columns"]))
 """)
 
 
@@ -147,8 +150,8 @@ def test_a_column_declared_in_the_registry_reaches_schema_metadata_and_export(tm
                                  "hidden", "databases", "no_such_key"])
 def test_metadata_asked_for_one_key_is_the_same_as_from_the_whole_site(served_site, key):
     """The plugin answers Datasette's request for one key with that key alone
-    (newsdb.datasette_plugin.projection): every lookup gives what the whole site gives."""
-    whole = site_metadata()
+    (newsdb.site.plugin.projection): every lookup gives what the whole site gives."""
+    whole = checkout_site()
 
     def lookup(database, table):  # Datasette.metadata's order: table, database, top
         levels = [whole]

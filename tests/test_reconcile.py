@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdb.reconcile import Claim, check_containment, reconcile
+from newsdb.facts.reconcile import Claim, check_containment, reconcile
 
 
 def claim(source, value, field="status", about="meeting", table="events", *, tense="ahead",

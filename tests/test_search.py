@@ -14,19 +14,20 @@ from datasette.app import Datasette
 from datasette.utils import escape_fts
 
 import build_db
-from newsdb.analysis import SEARCH_INDEX, analyser_for, fts_query, registry_names
-from newsdb.schema import ROWID_BLOCK, SEARCHED_TABLES, TABLES, TABLES_BY_NAME, first_rowid
-from newsdb.serving import make_datasette, write_inspect
-from newsdb.site import SEARCH_SQL, site_metadata
+from contract import checkout_site  # noqa: E402
+from newsdb.korean.analyser import SEARCH_INDEX, analyser_for, fts_query, registry_names
+from newsdb.store.registry import ROWID_BLOCK, SEARCHED_TABLES, TABLES, TABLES_BY_NAME, first_rowid
+from newsdb.site.serving import make_datasette, write_inspect
+from newsdb.site.metadata import SEARCH_SQL, site_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = yaml.safe_load((ROOT / "benchmarks" / "search_queries.yml").read_text("utf-8"))
-# Table -> its searched columns, from the registry (newsdb/tables.yml).
+# Table -> its searched columns, from the registry (newsdb/store/tables.yml).
 SEARCH_COLUMNS = {table.name: table.search for table in SEARCHED_TABLES}
 
 
 def search_sql(table: str) -> str:
-    """The ids `?_search=` shows on a table page (newsdb/table_search.py), for an already
+    """The ids `?_search=` shows on a table page (newsdb/site/table_search.py), for an already
     escaped expression."""
     first = first_rowid(TABLES_BY_NAME[table])
     return (f'select id from "{table}" where rowid in '
@@ -133,8 +134,8 @@ def test_plain_datasette_search_finds_uninflected_words(built_db):
 
 async def test_every_searched_table_reads_its_own_rows_of_the_one_index(search_datasette):
     """`?_search=` asks the index for the table's block of rowids alone: FTS5 then reads
-    only that table's matches, not every table's (newsdb/table_search.py)."""
-    tables = site_metadata()["databases"]["news"]["tables"]
+    only that table's matches, not every table's (newsdb/site/table_search.py)."""
+    tables = checkout_site()["databases"]["news"]["tables"]
     for table in TABLES:
         assert "fts_table" not in tables[table.name]  # not Datasette's own search filter
         response = await search_datasette.client.get(
@@ -255,7 +256,7 @@ async def canned_search(ds: Datasette, q: str) -> list[dict]:
 
 
 def test_canned_search_is_the_site_search_sql():
-    assert site_metadata()["databases"]["news"]["queries"]["search"]["sql"] == SEARCH_SQL
+    assert checkout_site()["databases"]["news"]["queries"]["search"]["sql"] == SEARCH_SQL
     assert SEARCH_INDEX in SEARCH_SQL
 
 
@@ -391,7 +392,7 @@ async def test_plugin_comes_from_the_installed_package(built_db):
 
 def test_analysis_cache_gives_the_same_bytes_and_skips_the_analyser(built_db, tmp_path,
                                                                     monkeypatch):
-    from newsdb.search_index import CACHE_ENV
+    from newsdb.store.search_index import CACHE_ENV
 
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache.sqlite"))
     cold, warm = tmp_path / "cold.db", tmp_path / "warm.db"
@@ -407,7 +408,7 @@ def test_analysis_cache_gives_the_same_bytes_and_skips_the_analyser(built_db, tm
 
 
 def test_analysis_cache_is_keyed_by_the_registry_names(tmp_path):
-    from newsdb.search_index import AnalysisCache
+    from newsdb.store.search_index import AnalysisCache
 
     path = tmp_path / "cache.sqlite"
     first = AnalysisCache(path, ("샤오미",))
@@ -421,7 +422,7 @@ def test_analysis_cache_is_keyed_by_the_registry_names(tmp_path):
 
 
 def test_analysis_cache_prefetches_known_texts_in_one_pass(tmp_path):
-    from newsdb.search_index import AnalysisCache
+    from newsdb.store.search_index import AnalysisCache
 
     path = tmp_path / "cache.sqlite"
     first = AnalysisCache(path, ("샤오미",))

@@ -1,6 +1,6 @@
 """The public site cannot be changed or broken through its URLs.
 
-The server is built by the factory `newsdb serve` uses (newsdb.serving.make_datasette:
+The server is built by the factory `newsdb serve` uses (newsdb.site.serving.make_datasette:
 immutable file, inspect data, SETTINGS, the installed plugin), on a database whose text
 fields carry HTML and script.
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from datasette.app import Datasette
 
-from newsdb.build import build
-from newsdb.finishers import FINISHERS
-from newsdb.serving import SETTINGS, make_datasette, write_inspect
+from newsdb.store.build import build
+from newsdb.store.finishers import FINISHERS
+from newsdb.site.serving import SETTINGS, make_datasette, write_inspect
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_ID = "2014-12-17-msip-minister-china-visit"

@@ -12,20 +12,21 @@ from pathlib import Path
 import pytest
 from datasette.app import Datasette
 
-from newsdb.build import build
-from newsdb.derived import DERIVED, EXPRESSION_INDEXES, ITINERARY, fill_derived_tables
-from newsdb.schema import DERIVED_TABLES, TABLES_BY_NAME
-from newsdb.serving import SETTINGS, write_inspect
-from newsdb.site import site_metadata
+from contract import checkout_site  # noqa: E402
+from newsdb.store.build import build
+from newsdb.store.derived import DERIVED, EXPRESSION_INDEXES, ITINERARY, fill_derived_tables
+from newsdb.store.registry import DERIVED_TABLES, TABLES_BY_NAME
+from newsdb.site.serving import SETTINGS, write_inspect
+from newsdb.site.metadata import site_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate_corpus import generate  # noqa: E402
 
-QUERIES = site_metadata()["databases"]["news"]["queries"]
+QUERIES = checkout_site()["databases"]["news"]["queries"]
 
 # facts_with_evidence as it was when it was a view, written out independently of
-# newsdb/derived.py: the reference its rows and their stored order must match.
+# newsdb/store/derived.py: the reference its rows and their stored order must match.
 FACTS_REFERENCE = """
 SELECT f.fact_table, f.fact_id, f.label, f.detail_en, f.article_id, f.sentence_id,
        s.paragraph, s.position, f.quote, s.text_ko AS sentence_ko

@@ -8,8 +8,8 @@ import pytest
 import yaml
 import yaml_rs
 
-from newsdb import yaml_source
-from newsdb.yaml_source import Located, LocatedList, YamlError, line_of, load_yaml
+from newsdb.curated import yaml_source
+from newsdb.curated.yaml_source import Located, LocatedList, YamlError, line_of, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_FILES = sorted((ROOT / "sources").rglob("*.yml"))
@@ -148,7 +148,7 @@ def test_one_document_may_start_with_its_marker(tmp_path):
 def test_a_build_reports_the_problems_of_its_second_reading(tmp_path, monkeypatch):
     # Problems are reported from a second reading, with lines; if the sources changed
     # between the two readings and the second finds nothing, the build still fails.
-    from newsdb import build
+    from newsdb.store import build
 
     readings = []
 

@@ -1,0 +1,635 @@
+"""Propose a curated draft of a new article: the curator's workbench.
+
+`draft_article` reads an article text (the header format of sources/articles/*.txt) and
+proposes candidates, each with its sentence key (p<paragraph>-s<position>), its exact span
+(character offsets within the sentence) and its exact wording:
+
+- figures ('8천279억달러', '3억~4억원', '25.8%', '4.7배') with the value, unit and
+  qualifier that newsdb.korean.numbers computes, ranks ('세계 2위') and periods
+  ('지난해', '2012년 기준') resolved by newsdb.korean.dates;
+- date and time wordings ('18일 오전', '이날 오후', '17일부터 사흘간', '내달 3일',
+  '다음 주') resolved against the publication date, with their precision;
+- mentions of registry organizations, people and places (names and aliases, with the
+  particle attached), and proper nouns the analyser finds that no registry entry names,
+  as proposed registry entries;
+- events and memoranda of understanding, from cue words ('방문', '시찰', '개최', '만나',
+  '양해각서를 체결'), linked to the dates and names of their sentence.
+
+Extraction knows nothing of the curated YAML: newsdb/draft/writer.py turns a Draft into
+the curated format, so that the format can change without touching this module.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ahocorasick_rs import AhoCorasick, MatchKind
+
+from newsdb.curated.article_text import Sentence, parse_article, read_source_text, split_sentences
+from newsdb.korean.dates import (
+    TIME_OF_DAY,
+    TIME_RE,
+    find_wordings,
+    parse_clock_time,
+    resolve_event_date,
+    resolve_period,
+)
+from newsdb.korean.numbers import ParsedRange, find_figures, find_ranks
+
+# Particles a name may carry in the text ('샤오미의', '칭화홀딩스를', '북경에서'); the
+# longest that follows the name is part of the mention's span.
+PARTICLES = sorted([
+    "의", "을", "를", "은", "는", "이", "가", "과", "와", "도", "만", "에", "로", "으로",
+    "에서", "에서는", "에서의", "에는", "에게", "에게는", "와의", "과의", "으로는", "로는",
+    "이다", "이며", "이자", "인", "처럼", "보다", "까지", "부터", "측", "측은", "측과",
+], key=len, reverse=True)
+_PARTICLE_RE = re.compile("(?:" + "|".join(PARTICLES) + r")(?![가-힣])")
+# Words after a proper noun that say what it is, for a proposed registry entry.
+PERSON_TITLES = ("장관", "차관", "대통령", "총리", "의원", "이사장", "회장", "부회장", "사장",
+                 "대표", "CEO", "교수", "원장", "청장", "시장", "지사", "주석", "대사", "위원장",
+                 "씨", "박사", "단장", "총장", "국장", "실장")
+PLACE_WORDS = ("시", "성", "구", "도", "현", "주", "에서", "을 방문", "를 방문", "에 있는")
+KOREA_WORDS = ("한국", "국내", "우리", "한중", "한‧중", "미래부")
+CHINA_WORDS = ("중국", "중", "북경", "베이징", "상해", "상하이")
+
+# Cue words of events: (pattern, kind). The kind of '개최' and '열리' is read from the
+# event's name (see EVENT_NAME_KINDS).
+EVENT_CUES = [
+    (r"방문(?:해|하|한|할|했|에|을|중)", "visit"),
+    (r"시찰(?:하|해|한|할|했|을)", "inspection"),
+    (r"(?:개최|주최)(?:하|해|한|할|했|,|\s|된|됐|돼|를|$)", None),
+    # '열었다' opens a meeting; '문을 열었다' opens a business.
+    (r"(?<![가-힣])(?<!문을 )(?<!문을)열(?:린|리|렸|릴|었|어|고)", None),
+    (r"만(?:나|난|날|났)", "meeting"),
+    (r"(?:면담|회담|접견|간담회)(?:을|를|하|해|한|할|했|에|\s|$)", "meeting"),
+    (r"참석(?:하|해|한|할|했|\s|$)", "attend"),
+    # An event named by its noun with no verb cue: '투자설명회를 통해'.
+    (r"(?:설명회|간담회|세미나|포럼|워크숍|박람회)(?=을|를|에|에서|가|이|는|도)", None),
+]
+EVENT_CUE_RE = re.compile("|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _) in enumerate(EVENT_CUES)))
+EVENT_NAME_KINDS = [
+    ("장관회의", "ministerial_meeting"), ("장관 회의", "ministerial_meeting"),
+    ("박람회", "expo"), ("엑스포", "expo"), ("전시회", "expo"), ("차이나", "expo"),
+    ("쇼케이스", "showcase"), ("쇼 케이스", "showcase"),
+    ("워크숍", "workshop"), ("워크샵", "workshop"), ("세미나", "workshop"), ("포럼", "workshop"),
+    ("설명회", "investor_presentation"), ("투자유치", "investor_presentation"),
+    ("회의", "meeting"), ("회담", "meeting"), ("간담회", "meeting"),
+]
+MOU_CUE_RE = re.compile(
+    r"(?:양해각서|업무협약|협약|MOU)(?:\s*\((?:MOU|양해각서)\))?\s*(?:을|를|도)?\s*(?:체결|맺|교환|서명)"
+)
+# Hedged or attributed statements: the figure or plan is someone's claim or estimate.
+HEDGE_RE = re.compile(
+    r"[^\s,]+(?:에|의)\s*따르면|것으로\s*(?:알려졌|전해졌|보인|보고\s*있|예상|추정|관측|집계|내다봤|전망)[가-힣]*"
+    r"|(?:추정|전망|예상|관측)(?:된다|됐다|되며|하고|했다|이다|치)|(?:밝혔|말했|설명했|전했|주장했|내다봤)다"
+)
+PAST_RE = re.compile(r"(?:했|였|었|았|렸|쳤|졌|났)(?:다|으며|고|는데|지만)")
+CANCELLED_RE = re.compile(r"취소|무산|연기")
+QUOTED_NAME_RE = re.compile(r"[‘'“\"]([^’'”\"]{2,60})[’'”\"]")
+STATISTIC_CATEGORIES = [
+    ("인력", "research_workforce"), ("연구원", "research_workforce"),
+    ("논문", "publications"), ("특허", "patents"), ("외환", "foreign_reserves"),
+    ("수출", "trade"), ("수입", "trade"), ("무역", "trade"), ("흑자", "trade"), ("적자", "trade"),
+    ("매출", "corporate"), ("영업이익", "corporate"), ("순이익", "corporate"),
+    ("제조업", "manufacturing"), ("생산", "manufacturing"),
+    ("인큐베이터", "innovation_infrastructure"), ("개발구", "innovation_infrastructure"),
+    ("단지", "innovation_infrastructure"), ("스타트업", "innovation_infrastructure"),
+]
+_TRAILING_PARTICLE_RE = re.compile(r"(?:은|는|이|가|을|를|의|로|으로|에서|에|과|와)$")
+
+
+@dataclass
+class Candidate:
+    """One proposal: its kind, where it is (sentence key and offsets within the sentence),
+    its exact wording and what the parsers computed from it."""
+
+    kind: str  # figure | rank | period | date | entity | new_entity | hedge | event | mou
+    sentence: str  # p<paragraph>-s<position>
+    start: int
+    end: int
+    text: str  # == the sentence's text[start:end]
+    fields: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "sentence": self.sentence, "start": self.start,
+                "end": self.end, "text": self.text, **self.fields}
+
+
+@dataclass
+class Draft:
+    title_ko: str
+    subtitle_ko: str
+    published_at: str
+    published: dt.date
+    sentences: list[Sentence]
+    candidates: list[Candidate]
+
+    def of_kind(self, *kinds: str) -> list[Candidate]:
+        return [c for c in self.candidates if c.kind in kinds]
+
+    def sentence(self, key: str) -> Sentence:
+        return next(s for s in self.sentences if s.key == key)
+
+
+class Registry:
+    """The names and aliases of the registries' organizations, people and places."""
+
+    def __init__(self, entries: list[tuple[str, str, str]]):
+        # entries: (table, id, name); a name may belong to several entries
+        self.by_name: dict[str, list[tuple[str, str]]] = {}
+        self.countries: dict[tuple[str, str], str | None] = {}
+        for table, entity_id, name in entries:
+            self.by_name.setdefault(name, []).append((table, entity_id))
+        names = sorted(self.by_name)
+        # Leftmost-longest, as the build's mentions: '상해 3세대 싱크로트론 방사광원' is
+        # the facility, not the city.
+        self.finder = AhoCorasick(names, matchkind=MatchKind.LeftmostLongest) if names else None
+
+    @classmethod
+    def from_sources(cls, root: Path) -> "Registry":
+        from newsdb.curated.problems import Problems
+        from newsdb.curated.reader import read_registries
+
+        problems = Problems()
+        registries = read_registries(root, problems)
+        if problems:
+            raise ValueError("the registries have problems: run newsdb check")
+        entries = []
+        registry = None
+        for table, records in registries.items():
+            for curated in records.values():
+                record = curated.record
+                for name in (record.name_ko, *record.aliases_ko):
+                    entries.append((table, record.id, name))
+        registry = cls(entries)
+        for table, records in registries.items():
+            for curated in records.values():
+                registry.countries[(table, curated.record.id)] = getattr(curated.record, "country", None)
+        return registry
+
+    def names(self) -> tuple[str, ...]:
+        """Names the analyser keeps whole (single words, as newsdb.korean.analyser.registry_names)."""
+        return tuple(sorted(name for name in self.by_name if not re.search(r"\s", name)))
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        if self.finder is None:
+            return []
+        return [(start, end, text[start:end]) for _, start, end in self.finder.find_matches_as_indexes(text)]
+
+
+def read_draft_source(path: Path, utc_offset: str = "+0900"):
+    """The article text of a source file: title, subtitle, timestamps, paragraphs."""
+    return parse_article(read_source_text(path.read_bytes()), utc_offset, [])
+
+
+def draft_article(text: str, registry: Registry, analyser=None, utc_offset: str = "+0900",
+                  drop_paragraphs: list[str] | None = None) -> Draft:
+    """Every candidate of an article text in the sources' header format."""
+    article = parse_article(text, utc_offset, drop_paragraphs or _artefacts(text))
+    published = dt.date.fromisoformat(article.published_at[:10])
+    sentences = split_sentences(article.paragraphs)
+    return Draft(article.title_ko, article.subtitle_ko, article.published_at, published,
+                 sentences, propose(sentences, published, registry, analyser))
+
+
+def _artefacts(text: str) -> list[str]:
+    # A page's '관련기사' (related articles) link block is no part of the article.
+    return [line.strip() for line in text.split("\n") if line.strip() in ("관련기사", "관련 기사")]
+
+
+def draft_sentences(texts: list[str], published: dt.date, registry: Registry,
+                    analyser=None) -> list[Candidate]:
+    """Candidates of sentences given one per paragraph (for tests and quick checks)."""
+    sentences = split_sentences(tuple(texts))
+    return propose(sentences, published, registry, analyser)
+
+
+def propose(sentences: list[Sentence], published: dt.date, registry: Registry,
+            analyser=None) -> list[Candidate]:
+    candidates: list[Candidate] = []
+    state = {"last_day": None, "last_day_candidate": None}
+    for sentence in sentences:
+        found: list[Candidate] = []
+        found += _figures(sentence)
+        found += _ranks(sentence)
+        found += _wordings(sentence, published, state)
+        entities = _entities(sentence, registry)
+        found += entities
+        found += [Candidate("hedge", sentence.key, m.start(), m.end(), m.group())
+                  for m in HEDGE_RE.finditer(sentence.text)]
+        if analyser is not None:
+            found += _new_entities(sentence, analyser, entities)
+        found.sort(key=lambda c: (c.start, c.end, c.kind))
+        found += _events(sentence, found, candidates, registry)
+        found += _mous(sentence, found, candidates, registry)
+        found.sort(key=lambda c: (c.start, c.end, c.kind))
+        candidates += found
+    return candidates
+
+
+# Figures, ranks, periods and dates ---------------------------------------------------
+
+def _figures(sentence: Sentence) -> list[Candidate]:
+    out = []
+    for figure in find_figures(sentence.text):
+        parsed = figure.parsed
+        fields = {"unit": parsed.unit, "qualifier": parsed.qualifier}
+        if isinstance(parsed, ParsedRange):
+            fields = {"value_low": parsed.value_low, "value_high": parsed.value_high, **fields}
+        else:
+            fields = {"value": parsed.value, **fields}
+        out.append(Candidate("figure", sentence.key, figure.start, figure.end, figure.text, fields))
+    return out
+
+
+def _ranks(sentence: Sentence) -> list[Candidate]:
+    out = []
+    previous_scope = None
+    for rank in find_ranks(sentence.text):
+        fields = {"rank": rank.parsed.rank, "rank_scope": rank.parsed.scope}
+        if rank.parsed.scope is None and previous_scope is not None:
+            # '세계 1위와 2위': the second rank continues the first one's scope.
+            fields["rank_scope_guess"] = previous_scope
+        previous_scope = rank.parsed.scope or previous_scope
+        out.append(Candidate("rank", sentence.key, rank.start, rank.end, rank.text, fields))
+    return out
+
+
+def _wordings(sentence: Sentence, published: dt.date, state: dict) -> list[Candidate]:
+    out = []
+    for wording in find_wordings(sentence.text):
+        if wording.kind == "period":
+            try:
+                period, error = resolve_period(wording.text, published), None
+            except ValueError as failure:
+                period, error = None, str(failure)
+            fields = {"period": period}
+            if error:
+                fields["error"] = error
+            out.append(Candidate("period", sentence.key, wording.start, wording.end, wording.text, fields))
+            continue
+        out.append(_date(sentence, wording, published, state))
+    return out
+
+
+SAME_DAY = re.compile(r"^(?:이날|당일|같은 날|같은날)")
+TIME_ONLY = re.compile(r"^(?:오전|오후|저녁|아침|새벽|밤)?\s*(?:\d{1,2}\s*시.*)?$")
+
+
+def _date(sentence: Sentence, wording, published: dt.date, state: dict) -> Candidate:
+    text = wording.text
+    fields: dict = {"when_ko": text, "time_ko": None}
+    same_day = SAME_DAY.match(text)
+    time_only = TIME_ONLY.match(text) is not None
+    if same_day or time_only:
+        # '이날 오후': the day of the sentence before; the curated format names it
+        # (when_ko: 이날, time_ko: 오후, same_day_as: that day's event).
+        anchor_word = same_day.group() if same_day else None
+        fields["when_ko"] = anchor_word
+        rest = text[same_day.end():].strip() if same_day else text
+        fields["time_ko"] = rest or None
+        fields["same_day_as_sentence"] = state["last_day_candidate"]
+    anchor = state["last_day"]
+    try:
+        clock = parse_clock_time(text)
+        span = resolve_event_date(text, published, same_day=anchor)
+    except ValueError as error:
+        # The wording is still proposed: its day is for the curator to give.
+        part = TIME_RE.search(text)
+        fields.update({"time_of_day": TIME_OF_DAY[part.group()] if part else None,
+                       "time": clock.strftime("%H:%M") if "clock" in locals() and clock else None,
+                       "error": str(error)})
+        return Candidate("date", sentence.key, wording.start, wording.end, text, fields)
+    fields.update({
+        "start_date": span.start.isoformat(), "end_date": span.end.isoformat(),
+        "time_of_day": span.time_of_day, "time": clock.strftime("%H:%M") if clock else None,
+        "precision": _precision(span, clock),
+    })
+    if not (same_day or time_only):
+        state["last_day"] = span.start
+        state["last_day_candidate"] = sentence.key
+    return Candidate("date", sentence.key, wording.start, wording.end, text, fields)
+
+
+def _precision(span, clock) -> str:
+    if clock is not None:
+        return "minute"
+    if span.time_of_day is not None:
+        return "part_of_day"
+    if span.precision != "day":
+        return span.precision
+    return "day" if span.start == span.end else "days"
+
+
+# Names ------------------------------------------------------------------------------
+
+def _particle_end(text: str, end: int) -> int:
+    found = _PARTICLE_RE.match(text, end)
+    return found.end() if found else end
+
+
+def _entities(sentence: Sentence, registry: Registry) -> list[Candidate]:
+    out = []
+    for start, end, name in registry.find(sentence.text):
+        span_end = _particle_end(sentence.text, end)
+        for table, entity_id in registry.by_name[name]:
+            out.append(Candidate("entity", sentence.key, start, span_end, sentence.text[start:span_end],
+                                 {"table": table, "id": entity_id, "name": name}))
+    return out
+
+
+def _new_entities(sentence: Sentence, analyser, entities: list[Candidate]) -> list[Candidate]:
+    """Proper nouns the analyser finds where no registry name is: proposed entries."""
+    taken = [(c.start, c.end) for c in entities]
+    with analyser.lock:
+        tokens = analyser.kiwi.tokenize(sentence.text)
+    out = []
+    for token in tokens:
+        if not token.tag.startswith("NNP"):
+            continue
+        start, end = token.start, token.start + token.len
+        if any(s <= start < e or s < end <= e for s, e in taken) or len(token.form) < 2:
+            continue
+        if sentence.text[start:end] != token.form:
+            continue  # a form the analyser rewrote: no verbatim span
+        span_end = _particle_end(sentence.text, end)
+        out.append(Candidate("new_entity", sentence.key, start, span_end, sentence.text[start:span_end],
+                             {"name": token.form, "table": _guess_table(sentence.text, end)}))
+        taken.append((start, span_end))
+    return out
+
+
+def _guess_table(text: str, end: int) -> str:
+    after = text[end:end + 8].lstrip()
+    if after.startswith(PERSON_TITLES):
+        return "people"
+    if any(text[end:].startswith(word) for word in ("에서", "을 방문", "를 방문")):
+        return "places"
+    return "organizations"
+
+
+# Events and MOUs --------------------------------------------------------------------
+
+def _clause_start(text: str, position: int) -> int:
+    """Where the clause holding `position` starts: after the last comma before it."""
+    cut = max(text.rfind(",", 0, position), text.rfind("，", 0, position))
+    start = cut + 1 if cut >= 0 else 0
+    while start < len(text) and text[start].isspace():
+        start += 1
+    return start
+
+
+def _word_end(text: str, position: int) -> int:
+    found = re.compile(r"[^\s,.]*").match(text, position)
+    return found.end()
+
+
+def _dates_for(sentence: Sentence, found: list[Candidate], earlier: list[Candidate],
+               position: int) -> dict:
+    """The date of an event at `position`: the nearest date wording before it in its
+    sentence (else the first after it), else the last dated sentence before (inferred)."""
+    here = [c for c in found if c.kind == "date" and "error" not in c.fields]
+    before = [c for c in here if c.start < position]
+    chosen = before[-1] if before else (here[0] if here else None)
+    if chosen is not None:
+        # A bare '오후' names no day: the day is the previous one, inferred.
+        return {"date": chosen, "basis": "stated" if chosen.fields.get("when_ko") else "inferred"}
+    for candidate in reversed(earlier):
+        if candidate.kind == "date" and "error" not in candidate.fields and candidate.fields.get("when_ko"):
+            return {"date": candidate, "basis": "inferred"}
+    return {"date": None, "basis": None}
+
+
+def _event_kind(cue_kind: str | None, name: str) -> str:
+    for word, kind in EVENT_NAME_KINDS:
+        if word in name:
+            return kind if cue_kind in (None, "meeting") else cue_kind
+    return cue_kind or "meeting"
+
+
+def _event_names(text: str, clause_start: int, cue_start: int) -> list[str]:
+    """The event's names: the quoted names right before the cue ('‘A’와 ‘B’ 행사를
+    개최', one per name), else the object phrase before it ('칭화홀딩스 CEO를 만나')."""
+    window = text[:cue_start]
+    quoted = list(QUOTED_NAME_RE.finditer(window))
+    if quoted:
+        names = [quoted[-1].group(1)]
+        for previous, following in zip(reversed(quoted[:-1]), reversed(quoted[1:])):
+            if re.fullmatch(r"\s*(?:와|과|,|및)\s*", window[previous.end():following.start()]):
+                names.insert(0, previous.group(1))
+            else:
+                break
+        if re.fullmatch(r"\s*(?:등|행사)?\s*(?:을|를|에서|에)?\s*", window[quoted[-1].end():]):
+            return names
+    words = window[clause_start:].split()
+    phrase: list[str] = []
+    for index, word in enumerate(reversed(words)):
+        if index and (_TRAILING_PARTICLE_RE.search(word) or word.endswith(("는", "한", "인", "적인"))):
+            break
+        phrase.insert(0, word)
+        if len(phrase) == 4:
+            break
+    if phrase:
+        phrase[-1] = _TRAILING_PARTICLE_RE.sub("", phrase[-1])
+    return [" ".join(phrase).strip("‘’“”'\" ")]
+
+
+def _status(cue_word: str) -> str:
+    """held for a past verb ('개최했다', '방문했고'), planned otherwise: news announces
+    plans in the present tense ('개최한다', '만나')."""
+    if CANCELLED_RE.search(cue_word):
+        return "cancelled"
+    return "held" if PAST_RE.search(cue_word + "다") else "planned"
+
+
+def _names_in(found: list[Candidate], table: str | None = None) -> list[Candidate]:
+    seen, out = set(), []
+    for candidate in found:
+        if candidate.kind != "entity" or (table and candidate.fields["table"] != table):
+            continue
+        key = (candidate.fields["table"], candidate.fields["id"])
+        if key not in seen:
+            seen.add(key)
+            out.append(candidate)
+    return out
+
+
+def _events(sentence: Sentence, found: list[Candidate], earlier: list[Candidate],
+            registry: Registry) -> list[Candidate]:
+    text = sentence.text
+    out = []
+    mou_spans = [(m.start(), m.end()) for m in MOU_CUE_RE.finditer(text)]
+    for match in EVENT_CUE_RE.finditer(text):
+        cue_kind = EVENT_CUES[int(match.lastgroup[1:])][1]
+        cue_start = match.start()
+        if any(s <= cue_start < e for s, e in mou_spans):
+            continue
+        clause = _clause_start(text, cue_start)
+        end = _word_end(text, cue_start)
+        cue = text[cue_start:end]
+        noun_cue = cue_kind is None and not re.match(r"개최|주최|열", cue)
+        if noun_cue and (re.search(r"(?:개최|주최|열|참석|방문)", text[end:end + 10])
+                         or re.search(r"(?:개최|주최|열)[가-힣]*\s*$", text[max(0, cue_start - 8):cue_start])):
+            continue  # '세미나를 개최', '열리는 박람회': the verb is the cue
+        if noun_cue:
+            clause, end = _clause_start(text, cue_start), _word_end(text, cue_start)
+            names = [_event_names(text, clause, end)[0] or cue]
+        elif re.search(r"(?:는|린|된)$", cue):
+            # '열리는 박람회', '개최되는 포럼': the event is the noun the verb describes.
+            following = re.match(r"\s*([^\s,.]+)", text[end:])
+            names = [_TRAILING_PARTICLE_RE.sub("", re.sub(r"(?:에는|에서는|에서)$", "", following.group(1)))
+                     if following else ""]
+        else:
+            names = _event_names(text, clause, cue_start)
+            first = text.find(names[0]) - 1 if names and names[0] else -1
+            if 0 <= first < clause and QUOTED_NAME_RE.match(text, first):
+                clause = first  # the quote starts at the first of the listed names
+        for name in names:
+            out.append(_event(sentence, found, earlier, cue_kind, cue_start, clause, end, name))
+    if len(out) > 1:
+        out = [e for e in out if e.fields["cue_kind"] != "attend"]  # '…가 참석하는 워크숍을 개최'
+    return out
+
+
+def _event(sentence: Sentence, found: list[Candidate], earlier: list[Candidate], cue_kind: str | None,
+           cue_start: int, clause: int, end: int, name: str) -> Candidate:
+    text = sentence.text
+    cue = text[cue_start:end]
+    kind = _event_kind(None if cue_kind == "attend" else cue_kind, name)
+    if cue_kind in ("visit", "inspection", "meeting") and name and not re.search(r"회의|행사|방문|시찰", name):
+        title = f"{name} {({'visit': '방문', 'inspection': '시찰', 'meeting': '면담'})[cue_kind]}"
+    else:
+        title = name or cue
+    dates = _dates_for(sentence, found, earlier, cue_start)
+    date = dates["date"]
+    people = _names_in(found, "people")
+    organizations = _names_in(found, "organizations")
+    places = [c for c in _names_in(found, "places") if c.start < end]
+    subject = next((c for c in organizations if c.start < cue_start and c.text.endswith(("은", "는", "이", "가"))), None)
+    fields = {
+        "cue": cue, "cue_kind": cue_kind, "event_kind": kind, "title_ko": title,
+        "quote_start": clause, "quote": text[clause:end],
+        "date_sentence": date.sentence if date else None,
+        "when_ko": date.fields.get("when_ko") if date else None,
+        "time_ko": date.fields.get("time_ko") if date else None,
+        "start_date": date.fields.get("start_date") if date else None,
+        "end_date": date.fields.get("end_date") if date else None,
+        "date_basis": dates["basis"],
+        "same_day_as_sentence": date.fields.get("same_day_as_sentence") if date else None,
+        "status": _status(cue),
+        "place": places[-1].fields["id"] if places else None,
+        "organizer": subject.fields["id"] if subject and kind not in ("visit", "inspection") else None,
+        "people": [c.fields["id"] for c in people],
+        "organizations": [c.fields["id"] for c in organizations],
+    }
+    return Candidate("event", sentence.key, cue_start, end, cue, fields)
+
+
+def _mous(sentence: Sentence, found: list[Candidate], earlier: list[Candidate],
+          registry: Registry) -> list[Candidate]:
+    text = sentence.text
+    out = []
+    events = [c for c in found if c.kind == "event"]
+    for match in MOU_CUE_RE.finditer(text):
+        clause = _clause_start(text, match.start())
+        end = _word_end(text, match.start() + len(match.group()) - 1)
+        window = text[clause:match.start()]
+        titles = QUOTED_NAME_RE.findall(window) or [""]
+        parties = [c.fields["id"] for c in _names_in(found, "organizations")]
+        if not parties:
+            parties = _nearest_organizations(earlier)
+        event = next((e for e in reversed(events) if e.start < match.start()), None)
+        status = "signed" if PAST_RE.search(text[match.start():end] + "다") else "planned"
+        for title in titles:
+            out.append(Candidate("mou", sentence.key, match.start(), end, text[match.start():end], {
+                "title_ko": title, "quote_start": clause, "quote": text[clause:end],
+                "status": status, "parties": parties,
+                "event_sentence": event.sentence if event else None,
+                "event_start": event.start if event else None,
+            }))
+    return out
+
+
+def _nearest_organizations(earlier: list[Candidate]) -> list[str]:
+    for candidate in reversed(earlier):
+        if candidate.kind == "entity" and candidate.fields["table"] == "organizations":
+            sentence = candidate.sentence
+            return list(dict.fromkeys(
+                c.fields["id"] for c in earlier
+                if c.sentence == sentence and c.kind == "entity" and c.fields["table"] == "organizations"))
+    return []
+
+
+# Statistics: which figure, rank and period belong together ---------------------------
+
+def statistic_groups(draft_candidates: list[Candidate], texts: dict[str, str]) -> list[dict]:
+    """Figures and ranks grouped into proposed statistics: a figure takes the rank that
+    follows it in the same clause ('324만7천명으로 세계 1위') and the period of its
+    sentence nearest before it, or in brackets right after it ('(2012년 기준)')."""
+    groups: list[dict] = []
+    by_sentence: dict[str, list[Candidate]] = {}
+    for candidate in draft_candidates:
+        by_sentence.setdefault(candidate.sentence, []).append(candidate)
+    for key, found in by_sentence.items():
+        figures = [c for c in found if c.kind == "figure"]
+        ranks = [c for c in found if c.kind == "rank"]
+        periods = [c for c in found if c.kind == "period"]
+        used_ranks = set()
+        for figure in figures:
+            rank = next((r for r in ranks if id(r) not in used_ranks and 0 <= r.start - figure.end <= 8
+                         and not re.search(r"[,·]", texts[key][figure.end:r.start])), None)
+            if rank is not None:
+                used_ranks.add(id(rank))
+            groups.append({"sentence": key, "figure": figure, "rank": rank,
+                           "period": _period_for(periods, figure, rank, texts[key])})
+        for rank in ranks:
+            if id(rank) not in used_ranks:
+                groups.append({"sentence": key, "figure": None, "rank": rank,
+                               "period": _period_for(periods, rank, None, texts[key])})
+    return groups
+
+
+def _period_for(periods: list[Candidate], first: Candidate, rank: Candidate | None,
+                text: str) -> Candidate | None:
+    end = rank.end if rank else first.end
+    after = [p for p in periods if 0 <= p.start - end <= 3 and re.fullmatch(r"\s*\(", text[end:p.start])]
+    if after:
+        return after[0]
+    before = [p for p in periods if p.end <= first.start]
+    return before[-1] if before else None
+
+
+def sentence_country(text: str, position: int) -> str:
+    """KR or CN: the nearest country word before `position` in the sentence."""
+    best, where = None, -1
+    for words, country in ((KOREA_WORDS, "KR"), (CHINA_WORDS, "CN")):
+        for word in words:
+            found = text.rfind(word, 0, position)
+            if found > where and (len(word) > 1 or not re.match(r"[가-힣]", text[found + 1:found + 2] or " ")):
+                best, where = country, found
+    return best or "KR"
+
+
+def indicator_before(text: str, position: int) -> str:
+    """The words naming what a figure measures: up to three words before it in its
+    clause, without the last word's particle and a leading country word."""
+    clause = text[_clause_start(text, position):position]
+    words = [w for w in clause.split() if not re.search(r"\d", w)][-3:]
+    while words and words[0] in ("중국", "한국", "중국의", "한국의", "국내", "실제", "특히", "또"):
+        words = words[1:]
+    if not words:
+        return ""
+    words[-1] = _TRAILING_PARTICLE_RE.sub("", words[-1])
+    return " ".join(w for w in words if w).strip("‘’“”'\"(),")
+
+
+def statistic_category(indicator: str, sentence_text: str) -> str:
+    for word, category in STATISTIC_CATEGORIES:
+        if word in indicator:
+            return category
+    for word, category in STATISTIC_CATEGORIES:
+        if word in sentence_text:
+            return category
+    return "market"

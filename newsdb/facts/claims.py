@@ -1,0 +1,422 @@
+"""Reports and their claims: the `sources` and `claims` rows of every article and
+citation, and the fact rows' values reconciled from the claims (newsdb/facts/reconcile.py) with
+every losing claim written to `conflicts`.
+
+An article's claims are worked out from its curated records (their values are computed
+from its wording and its quotes are verified); a citation's claims are curated, each
+with the report's own short wording of the value and a summary in our own words: no
+sentence of another outlet is stored.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from newsdb.curated import vocabularies as v
+from newsdb.korean.dates import TIME_OF_DAY, resolve_event_date
+from newsdb.korean.numbers import parse_korean_range
+from newsdb.curated.models import CLAIM_FIELDS
+from newsdb.curated.problems import Problems
+from newsdb.facts.reconcile import Claim, check_containment, reconcile
+from newsdb.facts.references import _is_unknown, _reference, record_name
+from newsdb.curated.reader import Article, Citation, Curated
+
+# Words by which a report says it only expects something: '~할 예정', '~할 계획',
+# '~것으로 알려졌다', '~할 전망', '~할 방침'.
+HEDGES = re.compile(r"예정|계획|것으로 알려|전망|방침")
+# The columns a claim's field names, where they differ.
+COLUMNS = {"place": "place_id"}
+# Fields reconciled into the fact rows, per table.
+RECONCILED = {
+    "events": ("start_date", "end_date", "time_of_day", "status", "place_id"),
+    "mous": ("status", "signed_date", "planned_date"),
+    "statistics": ("value",),
+}
+STATUSES = {"events": v.EVENT_STATUSES, "mous": v.MOU_STATUSES}
+
+
+def is_hedged(text: str | None) -> bool:
+    return bool(text and HEDGES.search(text))
+
+
+def claim_id(source_id: str, table: str, about_id: str, field: str) -> str:
+    return f"{source_id}--{table.replace('_', '-')}-{about_id}-{field.replace('_', '-')}"
+
+
+class ClaimBook:
+    """Every claim of the build, with what reconciliation needs to know about each."""
+
+    def __init__(self):
+        self.rows: list[dict] = []
+        self.published: dict[str, str] = {}  # source id -> published_at
+        self.inferred: set[str] = set()  # claim ids whose value the report only implies
+
+    def add(self, source_id: str, table: str, about_id: str, field: str, value, *,
+            tense: str, hedged: bool, wording: str | None = None,
+            attributed_to: str | None = None, sentence_id: str | None = None,
+            quote: str | None = None, summary: str | None = None, low=None, high=None,
+            stated: bool = True) -> dict:
+        row = {
+            "id": claim_id(source_id, table, about_id, field), "source_id": source_id,
+            "about_table": table, "about_id": about_id, "field": field,
+            "value": None if value is None else _text(value), "value_low": low,
+            "value_high": high, "wording_ko": wording, "tense": tense,
+            "hedged": int(hedged), "attributed_to_id": attributed_to,
+            "sentence_id": sentence_id, "quote": quote, "summary_en": summary, "accepted": 1,
+        }
+        if not stated:
+            self.inferred.add(row["id"])
+        self.rows.append(row)
+        return row
+
+
+def _text(value) -> str:
+    if isinstance(value, float):
+        return format(value, ".15g")
+    return str(value)
+
+
+# Articles -----------------------------------------------------------------------------
+
+def article_source_row(article: Article) -> dict:
+    meta, text = article.meta, article.text
+    outlet = meta.publisher or meta.outlet_ko
+    return {
+        "id": meta.id, "label": f"{outlet or 'Held article'}, {text.published_at[:10]}",
+        "kind": "article", "article_id": meta.id, "outlet_ko": meta.outlet_ko,
+        "outlet_en": meta.publisher, "url": meta.url, "author_ko": meta.author_ko,
+        "published_at": text.published_at, "published_precision": "minute",
+        "headline_ko": text.title_ko, "summary_en": meta.title_en,
+        "source_file": meta.source_file,
+    }
+
+
+def _article_claim(book: ClaimBook, article: Article, curated: Curated, row: dict,
+                   table: str, field: str, value, **extra) -> None:
+    record = curated.record
+    hedged = record.hedged if record.hedged is not None else is_hedged(row["quote"])
+    book.add(article.meta.id, table, row["id"], field, value, hedged=hedged,
+             attributed_to=record.attributed_to, sentence_id=row["sentence_id"],
+             quote=row["quote"], **extra)
+
+
+def add_event_claims(book: ClaimBook, article: Article, curated: Curated, row: dict,
+                     participants: list[dict]) -> None:
+    tense = "ahead" if row["status"] == "planned" else "after"
+    event = curated.record
+    stated = row["date_basis"] == "stated"
+    for field in ("start_date", "end_date"):
+        if row[field]:
+            _article_claim(book, article, curated, row, "events", field, row[field],
+                           tense=tense, wording=event.when_ko, stated=stated)
+    if row["time_of_day"]:
+        _article_claim(book, article, curated, row, "events", "time_of_day",
+                       row["time_of_day"], tense=tense, wording=event.time_ko or event.when_ko)
+    _article_claim(book, article, curated, row, "events", "status", row["status"],
+                   tense=tense)
+    if row["place_id"]:
+        _article_claim(book, article, curated, row, "events", "place_id", row["place_id"],
+                       tense=tense)
+    for participant in participants:
+        book.add(article.meta.id, "event_participants", participant["id"], "exists", None,
+                 tense=tense, hedged=is_hedged(row["quote"]), sentence_id=row["sentence_id"],
+                 quote=row["quote"])
+
+
+def add_mou_claims(book: ClaimBook, article: Article, curated: Curated, row: dict) -> None:
+    tense = "ahead" if row["status"] == "planned" else "after"
+    _article_claim(book, article, curated, row, "mous", "status", row["status"], tense=tense)
+    for field in ("planned_date", "signed_date"):
+        if row[field]:
+            _article_claim(book, article, curated, row, "mous", field, row[field],
+                           tense=tense)
+
+
+def add_statistic_claims(book: ClaimBook, article: Article, curated: Curated,
+                         row: dict) -> None:
+    if row["value"] is None:
+        _article_claim(book, article, curated, row, "statistics", "exists", None,
+                       tense="after", wording=row["rank_ko"])
+    else:
+        _article_claim(book, article, curated, row, "statistics", "value", row["value"],
+                       tense="after", wording=row["value_text_ko"], low=row["value"],
+                       high=row["value"])
+
+
+# Citations ----------------------------------------------------------------------------
+
+def citation_source_row(citation: Citation) -> dict:
+    meta = citation.meta
+    return {
+        "id": meta.id, "label": f"{meta.outlet_en}, {meta.published_at[:10]}",
+        "kind": "citation", "article_id": None, "outlet_ko": meta.outlet_ko,
+        "outlet_en": meta.outlet_en, "url": meta.url, "author_ko": meta.author_ko,
+        "published_at": meta.published_at,
+        "published_precision": "minute" if "T" in meta.published_at else "day",
+        "headline_ko": meta.headline_ko, "summary_en": meta.summary_en,
+        "source_file": citation.file.rsplit("/", 1)[-1],
+    }
+
+
+def built_facts(tables: dict[str, list[dict]]) -> dict[str, dict[str, dict]]:
+    """table -> id -> row of every table a claim may be about, for add_citation_claims."""
+    return {table: {row["id"]: row for row in tables[table]} for table in CLAIM_FIELDS}
+
+
+def add_citation_claims(book: ClaimBook, citation: Citation, built: dict[str, dict[str, dict]],
+                        ids, problems: Problems) -> None:
+    """Each curated claim, its value computed from the report's wording where it has one.
+    `built` is built_facts() of the rows so far, made once for every citation."""
+    statistics = built["statistics"]
+    meta = citation.meta
+    published = dt.date.fromisoformat(meta.published_at[:10])
+    for curated in citation.sections["claims"]:
+        claim = curated.record
+        table, about_id = claim.about.split("/", 1)
+        if claim.field not in CLAIM_FIELDS[table]:
+            _report(curated, "field", f"a claim about {table} may be about "
+                    f"{', '.join(CLAIM_FIELDS[table])}; got '{claim.field}'", problems)
+            continue
+        if not _claimable(curated, table, about_id, ids, built, problems):
+            continue
+        common = {"tense": claim.tense, "hedged": claim.hedged, "wording": claim.wording_ko,
+                  "attributed_to": _reference(curated, "attributed_to", claim.attributed_to,
+                                              "organizations", ids, problems)
+                  if claim.attributed_to else None,
+                  "summary": claim.summary_en}
+        values = claim_values(curated, table, about_id, published, ids, statistics, problems)
+        for field, value, extra in values:
+            book.add(meta.id, table, about_id, field, value, **common, **extra)
+
+
+def _report(curated: Curated, field: str, message: str, problems: Problems) -> None:
+    """A problem of one claim, at the line of its field."""
+    problems.add(curated.file, curated.line_of(field) or curated.line, record_name(curated),
+                 field, message)
+
+
+def _claimable(curated: Curated, table: str, about_id: str, ids, built,
+               problems: Problems) -> bool:
+    """The fact must be declared somewhere. A fact declared by a file that could not be
+    read has no row: that file's own error is reported, not one per claim about it."""
+    fact_table, fact_id = table, about_id
+    if table == "event_participants":
+        fact_table, fact_id = "events", about_id.split("--")[0]
+    if _is_unknown(ids, fact_table, fact_id):
+        _report(curated, "about", f"unknown {fact_table} id '{fact_id}': expected a fact "
+                "declared by an article or a citation", problems)
+        return False
+    if about_id in built[table]:
+        return True
+    if fact_table != table and fact_id in built[fact_table]:
+        _report(curated, "about", f"unknown participant '{about_id}': expected <event "
+                "id>--<person or organization id> of a participant of the event", problems)
+    return False
+
+
+def claim_values(curated: Curated, table: str, about_id: str, published, ids, statistics,
+                 problems: Problems) -> list[tuple[str, object, dict]]:
+    """(field, value, extra) rows of one curated claim; [] after a problem."""
+    claim = curated.record
+
+    def wording() -> str | None:
+        if claim.wording_ko is None:
+            _report(curated, "wording_ko", f"a claim about {claim.field} needs the "
+                    "report's own words for it in wording_ko", problems)
+        return claim.wording_ko
+
+    def check(computed) -> bool:
+        if claim.value is not None and claim.value != computed:
+            _report(curated, "value", f"curated value {claim.value!r} disagrees with "
+                    f"{computed!r} computed from wording_ko {claim.wording_ko!r}", problems)
+            return False
+        return True
+
+    if claim.field == "exists":
+        return [("exists", None, {})]
+    if claim.field in ("status", "place", "title_ko"):
+        if claim.value is None:
+            _report(curated, "value", f"a claim about {claim.field} needs its value",
+                    problems)
+            return []
+        if claim.field == "status" and claim.value not in STATUSES[table]:
+            _report(curated, "value", f"unknown status '{claim.value}' for {table}: "
+                    f"expected one of {', '.join(STATUSES[table])}", problems)
+            return []
+        if claim.field == "place" and _is_unknown(ids, "places", claim.value):
+            _report(curated, "value", f"unknown place '{claim.value}': expected an id "
+                    "from places", problems)
+            return []
+        return [(COLUMNS.get(claim.field, claim.field), claim.value, {})]
+    text = wording()
+    if text is None:
+        return []
+    try:
+        if claim.field == "value":
+            figure = _figure(text, statistics[about_id]["unit"])
+            return [figure] if check(figure[1]) else []
+        if claim.field == "time_of_day":
+            found = [term for word, term in TIME_OF_DAY.items() if word in text]
+            if not found:
+                raise ValueError(f"no time of day in '{text}': expected 오전, 오후, 저녁, ...")
+            return [("time_of_day", found[0], {})] if check(found[0]) else []
+        span = resolve_event_date(text, published)
+    except ValueError as error:
+        _report(curated, "wording_ko", f"cannot read '{text}': {error}", problems)
+        return []
+    if claim.field == "dates":
+        start, end = span.start.isoformat(), span.end.isoformat()
+        if not check(start if start == end else f"{start}/{end}"):
+            return []
+        rows = [("start_date", start, {}), ("end_date", end, {})]
+        if span.time_of_day:
+            rows.append(("time_of_day", span.time_of_day, {}))
+        return rows
+    if span.start != span.end:
+        _report(curated, "wording_ko", f"'{text}' is more than one day: expected the "
+                f"day of {claim.field}", problems)
+        return []
+    day = span.start.isoformat()
+    return [(claim.field, day, {})] if check(day) else []
+
+
+def _figure(text: str, unit: str | None) -> tuple[str, str, dict]:
+    """A figure or a range, in the figure's unit: value '300000000~400000000' for a range."""
+    parsed = parse_korean_range(text)
+    low, high = parsed.value_low, parsed.value_high
+    if unit is not None and parsed.unit != unit:
+        raise ValueError(f"its unit is {parsed.unit}, the figure's is {unit}")
+    value = _text(low) if low == high else f"{_text(low)}~{_text(high)}"
+    return ("value", value, {"low": low, "high": high})
+
+
+# Reconciliation -----------------------------------------------------------------------
+
+def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dict[str, dict],
+                    problems: Problems, declared_at: dict[tuple[str, str], Curated]) -> None:
+    """Fill every fact row's reconciled fields, source_count and status_as_of from the
+    claims; mark losing claims and write them to conflicts."""
+    published = {source_id: row["published_at"] for source_id, row in sources.items()}
+    claims = [Claim(row["id"], row["source_id"], published[row["source_id"]],
+                    row["about_table"], row["about_id"], row["field"], row["value"],
+                    row["tense"], bool(row["hedged"]), row["id"] not in book.inferred)
+              for row in book.rows]
+    parents = {row["id"]: row["parent_event_id"] for row in tables["events"]
+               if row["parent_event_id"]}
+    check_containment(claims, parents)
+    by_id = {row["id"]: row for row in book.rows}
+    rows = {table: {row["id"]: row for row in tables[table]} for table in RECONCILED}
+    conflicts = []
+    for outcome in reconcile([c for c in claims if c.field in RECONCILED.get(c.about_table, ())]):
+        row = rows[outcome.about_table].get(outcome.about_id)
+        if row is None:
+            continue
+        apply_outcome(row, outcome, by_id)
+        for loser, why in outcome.losers:
+            for claim in loser.claims:
+                if claim.value == outcome.accepted_value(claim.field):
+                    continue  # the dates of a losing span may share its first day
+                by_id[claim.id]["accepted"] = 0
+                conflicts.append({
+                    "id": claim.id, "about_table": claim.about_table,
+                    "about_id": claim.about_id, "field": claim.field,
+                    "accepted_value": outcome.accepted_value(claim.field),
+                    "claimed_value": claim.value, "claim_id": claim.id,
+                    "source_id": claim.source_id, "resolution_en": why,
+                })
+    counts: dict[tuple, set] = {}
+    for row in book.rows:
+        counts.setdefault((row["about_table"], row["about_id"]), set()).add(row["source_id"])
+    for table in RECONCILED:
+        for row in tables[table]:
+            row["source_count"] = len(counts.get((table, row["id"]), ()))
+    check_claimed(tables, problems, declared_at)
+    if not problems:
+        conflicts += contain_children(tables["events"], book.rows)
+    tables["conflicts"] = sorted(conflicts, key=lambda row: row["id"])
+
+
+def check_claimed(tables: dict[str, list[dict]], problems: Problems,
+                  declared_at: dict[tuple[str, str], Curated]) -> None:
+    """A fact that only citations state needs the claims that give its dates and status;
+    the problem is reported where the fact is declared."""
+    for table, needed in (("events", ("start_date", "status")), ("mous", ("status",))):
+        for row in tables[table]:
+            for column in needed:
+                if row[column] is None:
+                    field = "dates" if column == "start_date" else column
+                    curated = declared_at[(table, row["id"])]
+                    problems.add(curated.file, curated.line_of("id"), row["id"], "id",
+                                 f"no report gives its {field}: expected a claim with "
+                                 f"about: {table}/{row['id']} and field: {field}")
+
+
+def apply_outcome(row: dict, outcome, by_id: dict[str, dict]) -> None:
+    winner = outcome.accepted
+    if outcome.group == "dates":
+        row["start_date"], row["end_date"] = winner.value
+        if row.get("article_id") not in {claim.source_id for claim in winner.claims}:
+            # The dates rest on other reports: their wording, the earliest report's first.
+            first = min(winner.claims, key=lambda claim: (claim.published_at, claim.source_id))
+            row["when_ko"] = by_id[first.id]["wording_ko"]
+        stated = any(claim.stated for claim in winner.claims)
+        row["date_basis"] = "stated" if stated else "inferred"
+        row["date_precision"] = ("within" if not stated
+                                 else "day" if row["start_date"] == row["end_date"] else "span")
+        return
+    (value,) = winner.value
+    if outcome.group == "value":
+        claim = by_id[winner.claims[0].id]
+        row["value_low"], row["value_high"] = claim["value_low"], claim["value_high"]
+        row["value"] = claim["value_low"] if claim["value_low"] == claim["value_high"] else None
+        return
+    row[outcome.group] = value
+    if outcome.group == "status":
+        row["status_as_of"] = max(c.published_at for c in winner.claims)[:10]
+
+
+def contain_children(events: list[dict], claims: list[dict]) -> list[dict]:
+    """A parent event contains its children: where the reconciled dates of a part of an
+    event lie outside those of the event, the event's dates are widened to contain them,
+    and every claim that gave the narrower date loses. Returns those conflicts."""
+    by_id = {row["id"]: row for row in events}
+    children: dict[str, list[dict]] = {}
+    for row in events:
+        if row["parent_event_id"] in by_id:
+            children.setdefault(row["parent_event_id"], []).append(row)
+    conflicts = []
+    dated: dict[tuple[str, str], list[dict]] = {}  # (event, field) -> its date claims
+    for claim in claims:
+        if claim["about_table"] == "events" and claim["field"] in ("start_date", "end_date"):
+            dated.setdefault((claim["about_id"], claim["field"]), []).append(claim)
+
+    def widen(row: dict, seen: tuple = ()) -> None:
+        if row["id"] in seen:
+            return  # a cycle is reported by the article's own checks
+        for child in children.get(row["id"], ()):
+            widen(child, seen + (row["id"],))
+        parts = [c for c in children.get(row["id"], ()) if c["start_date"]]
+        if not parts or not row["start_date"]:
+            return
+        for field, pick in (("start_date", min), ("end_date", max)):
+            widest = pick([row[field], *(c[field] for c in parts)])
+            if widest == row[field]:
+                continue
+            part = next(c for c in parts if c[field] == widest)
+            row[field] = widest
+            row["date_precision"] = "span"
+            for claim in dated.get((row["id"], field), ()):
+                if claim["value"] != widest:
+                    claim["accepted"] = 0
+                    conflicts.append({
+                        "id": claim["id"], "about_table": "events", "about_id": row["id"],
+                        "field": field, "accepted_value": widest,
+                        "claimed_value": claim["value"], "claim_id": claim["id"],
+                        "source_id": claim["source_id"],
+                        "resolution_en": f"an event contains its parts: {part['id']} "
+                                         f"falls on {widest}"})
+
+    for row in events:
+        if row["parent_event_id"] not in by_id:
+            widen(row)
+    return conflicts

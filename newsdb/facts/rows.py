@@ -1,0 +1,772 @@
+"""Check curated records against the article and each other, and compute table rows.
+
+Every value that the article words (dates, numbers, periods, ranks) is computed here by
+the tested parsers; a curated value that disagrees with its wording is a problem.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from ahocorasick_rs import AhoCorasick, MatchKind
+
+from newsdb.korean.dates import resolve_event_date, resolve_period
+from newsdb.korean.numbers import parse_korean_number, parse_rank, recompute_ratio
+from newsdb.facts import claims as claims_
+from newsdb.curated.problems import Problems
+from newsdb.facts.references import _is_unknown, _json_list, _label, _reference
+from newsdb.curated.reader import Article, Citation, Curated, Sources
+from newsdb.curated.yaml_source import line_of
+
+# Rough bounding boxes (south, west, north, east) that catch swapped or mistyped
+# coordinates; they are not borders.
+COUNTRY_BOUNDS = {
+    "CN": (18.0, 73.0, 54.0, 135.5),
+    "KR": (33.0, 124.5, 38.7, 132.0),
+}
+FACT_TABLES = ("events", "statistics", "policies", "mous", "notes")
+# The facts a citation may introduce, by the section of its file that declares them.
+CITED_FACTS = {"events": "events", "statistics": "statistics", "mous": "mous",
+               "notes": "notes"}
+
+
+def build_rows(sources: Sources, problems: Problems) -> dict[str, list[dict]]:
+    """All table rows, in a stable order, or partial rows when problems were found."""
+    registries = sources.registries
+    ids = {name: sources.declared.get(name, set(records))
+           for name, records in registries.items()}
+    tables: dict[str, list[dict]] = {
+        "organizations": [_organization_row(c.record) for c in _sorted(registries["organizations"])],
+        "people": [_person_row(c, ids, problems) for c in _sorted(registries["people"])],
+        "places": [_place_row(c, ids, problems) for c in _sorted(registries["places"])],
+    }
+    _check_place_cycles(registries["places"], problems)
+    for name in ("articles", "sources", "sentences", *FACT_TABLES, "event_participants",
+                 "mou_parties", "mentions"):
+        tables[name] = []
+    fact_ids = {name: {} for name in FACT_TABLES}
+    reports = [*sources.articles, *sources.citations]
+    for report in reports:
+        _check_unique_across_articles(report, fact_ids, problems)
+    _check_unique_sources(reports, problems)
+    # Ids written in a report count as known even when their record is invalid.
+    declared = {name: None if name in sources.unread and sources.unread[name] is None
+                else set(found).union(*(r.declared.get(name, ()) for r in reports),
+                                      sources.unread.get(name) or ())
+                for name, found in fact_ids.items()}
+    all_ids = {**ids, **declared}
+    finder = MentionFinder(registries)
+    book = claims_.ClaimBook()
+    for article in sources.articles:
+        _add_article(article, tables, all_ids, problems, book)
+        tables["mentions"].extend(finder.rows(article))
+        tables["sources"].append(claims_.article_source_row(article))
+    for citation in sources.citations:
+        tables["sources"].append(claims_.citation_source_row(citation))
+        for name, rows in _citation_fact_rows(citation, all_ids, problems).items():
+            tables[name].extend(rows)
+    all_ids["articles"] = {row["id"] for row in tables["articles"]}
+    all_ids["sentences"] = {row["id"] for row in tables["sentences"]}
+    all_ids["sources"] = {row["id"] for row in tables["sources"]}
+    all_ids["event_participants"] = {row["id"] for row in tables["event_participants"]}
+    built = claims_.built_facts(tables)
+    for citation in sources.citations:
+        claims_.add_citation_claims(book, citation, built, all_ids, problems)
+    all_ids["claims"] = {row["id"] for row in book.rows}
+    for report in reports:
+        _check_notes(report, all_ids, problems)
+    for article in sources.articles:
+        _check_inferences_noted(article, problems)
+    tables["claims"] = book.rows
+    if not problems:
+        # Reconciliation needs every claim read and every reference known.
+        declared_at = {(table, curated.record.id): curated for citation in sources.citations
+                       for table in ("events", "mous")
+                       for curated in citation.sections[table]}
+        claims_.reconcile_facts(tables, book, {r["id"]: r for r in tables["sources"]},
+                                problems, declared_at)
+    else:
+        tables["conflicts"] = []
+    for rows in tables.values():
+        rows.sort(key=lambda row: row["id"] if "id" in row else tuple(row.values()))
+    return tables
+
+
+def _sorted(records: dict[str, Curated]) -> list[Curated]:
+    return [records[key] for key in sorted(records)]
+
+
+# Registries -------------------------------------------------------------------------
+
+def _organization_row(org) -> dict:
+    return {
+        "id": org.id, "name": _label(org.name_en, org.name_ko), "name_ko": org.name_ko,
+        "name_en": org.name_en, "name_zh": org.name_zh, "country": org.country,
+        "kind": org.kind, "aliases_ko": _json_list(org.aliases_ko),
+        "description_en": org.description_en,
+    }
+
+
+def _person_row(curated: Curated, ids, problems: Problems) -> dict:
+    person = curated.record
+    return {
+        "id": person.id, "name": _label(person.name_en, person.name_ko),
+        "name_ko": person.name_ko, "name_en": person.name_en, "name_zh": person.name_zh,
+        "title_ko": person.title_ko, "title_en": person.title_en,
+        "organization_id": _reference(curated, "organization", person.organization,
+                                      "organizations", ids, problems),
+    }
+
+
+def _place_row(curated: Curated, ids, problems: Problems) -> dict:
+    place = curated.record
+    south, west, north, east = COUNTRY_BOUNDS[place.country]
+    if not (south <= place.latitude <= north and west <= place.longitude <= east):
+        problems.add(curated.file, curated.line_of("latitude"), place.id, "latitude",
+                     f"coordinates ({place.latitude}, {place.longitude}) are outside "
+                     f"{place.country} (expected latitude {south}..{north}, "
+                     f"longitude {west}..{east}); are latitude and longitude swapped?")
+    return {
+        "id": place.id, "name": _label(place.name_en, place.name_ko),
+        "name_ko": place.name_ko, "name_en": place.name_en, "name_zh": place.name_zh,
+        "kind": place.kind, "country": place.country,
+        "parent_id": _reference(curated, "parent", place.parent, "places", ids, problems),
+        "latitude": place.latitude, "longitude": place.longitude,
+        "coordinates_precision": place.coordinates_precision,
+        "organization_id": _reference(curated, "organization", place.organization,
+                                      "organizations", ids, problems),
+        "aliases_ko": _json_list(place.aliases_ko),
+    }
+
+
+def _check_place_cycles(places: dict[str, Curated], problems: Problems) -> None:
+    for place_id, curated in places.items():
+        seen, current = {place_id}, curated.record.parent
+        while current in places:
+            if current in seen:
+                problems.add(curated.file, curated.line_of("parent"), place_id, "parent",
+                             "parent places form a cycle: expected a chain ending at a "
+                             "place without a parent")
+                break
+            seen.add(current)
+            current = places[current].record.parent
+
+
+class MentionFinder:
+    """Finds where each registry entity is named, so that every organization, person and
+    place points to the sentences that name it, quoted verbatim."""
+
+    COLUMNS = {"organizations": "organization_id", "people": "person_id", "places": "place_id"}
+
+    def __init__(self, registries: dict[str, dict[str, Curated]]):
+        self.entities: dict[str, list[tuple[str, str]]] = {}
+        for table in self.COLUMNS:
+            for curated in registries[table].values():
+                record = curated.record
+                for name in (record.name_ko, *record.aliases_ko):
+                    self.entities.setdefault(name, []).append((table, record.id))
+        # Leftmost-longest matching, so '상해 3세대 싱크로트론 방사광원' is the facility,
+        # not the city; one Aho-Corasick automaton scans each sentence once whatever the
+        # registry size (a regex alternation of the names tried each name at every
+        # position: a tenth of the build at 1,000 articles).
+        names = sorted(self.entities)
+        self.finder = AhoCorasick(names, matchkind=MatchKind.LeftmostLongest) if names else None
+
+    def rows(self, article: Article) -> list[dict]:
+        if self.finder is None:
+            return []
+        rows = {}
+        for sentence in article.sentences.values():
+            sentence_id = f"{article.meta.id}-{sentence.key}"
+            for name in self.finder.find_matches_as_strings(sentence.text):
+                for table, entity_id in self.entities[name]:
+                    row_id = f"{sentence_id}--{table}-{entity_id}"
+                    row = {"id": row_id, "article_id": article.meta.id, "entity_table": table,
+                           "organization_id": None, "person_id": None, "place_id": None,
+                           "sentence_id": sentence_id, "quote": name}
+                    row[self.COLUMNS[table]] = entity_id
+                    rows.setdefault(row_id, row)
+        return list(rows.values())
+
+
+# Articles ---------------------------------------------------------------------------
+
+def _check_unique_across_articles(report, fact_ids, problems: Problems) -> None:
+    """A fact is declared once, by one article or citation; the others claim about it."""
+    for table in FACT_TABLES:
+        for curated in report.sections.get(table, ()):
+            first = fact_ids[table].get(curated.record.id)
+            if first:
+                problems.add(curated.file, curated.line_of("id"), curated.record.id, "id",
+                             f"duplicate id: already used in {first}")
+            else:
+                fact_ids[table][curated.record.id] = curated.file
+
+
+def _check_unique_sources(reports, problems: Problems) -> None:
+    seen: dict[str, str] = {}
+    for report in reports:
+        if report.meta.id in seen:
+            problems.add(report.file, report.line_of("id") if hasattr(report, "raw") else None,
+                         report.meta.id, "id",
+                         f"duplicate source id: already used in {seen[report.meta.id]}")
+        seen.setdefault(report.meta.id, report.file)
+
+
+def _add_article(article: Article, tables, ids, problems: Problems,
+                 book: claims_.ClaimBook) -> None:
+    meta, text = article.meta, article.text
+    tables["articles"].append({
+        "id": meta.id, "title": _label(meta.title_en, text.title_ko),
+        "title_ko": text.title_ko, "title_en": meta.title_en,
+        "subtitle_ko": text.subtitle_ko, "subtitle_en": meta.subtitle_en,
+        "published_at": text.published_at, "updated_at": text.updated_at,
+        "publisher": meta.publisher, "author_ko": meta.author_ko, "url": meta.url,
+        "language": meta.language, "source_file": meta.source_file, "body_ko": text.body_ko,
+    })
+    for sentence in article.sentences.values():
+        tables["sentences"].append({
+            "id": f"{meta.id}-{sentence.key}", "article_id": meta.id,
+            "paragraph": sentence.paragraph, "position": sentence.position,
+            "text_ko": sentence.text, "char_start": sentence.char_start,
+            "char_end": sentence.char_end,
+        })
+    published = dt.date.fromisoformat(text.published_at[:10])
+    event_dates = _resolve_event_dates(article, published, problems)
+    statistics = {c.record.id: c for c in article.sections["statistics"]}
+    for curated in article.sections["events"]:
+        row = _event_row(article, curated, event_dates, ids, problems)
+        participants = _participant_rows(curated, ids, problems)
+        tables["events"].append(row)
+        tables["event_participants"].extend(participants)
+        claims_.add_event_claims(book, article, curated, row, participants)
+    for curated in article.sections["statistics"]:
+        row = _statistic_row(article, curated, published, statistics, ids, problems)
+        tables["statistics"].append(row)
+        claims_.add_statistic_claims(book, article, curated, row)
+    for curated in article.sections["policies"]:
+        tables["policies"].append(_policy_row(article, curated, problems))
+    for curated in article.sections["mous"]:
+        row = _mou_row(article, curated, event_dates, ids, problems)
+        tables["mous"].append(row)
+        claims_.add_mou_claims(book, article, curated, row)
+        tables["mou_parties"].extend(
+            {"mou_id": row["id"],
+             "organization_id": _reference(curated, "parties", party, "organizations", ids,
+                                           problems)}
+            for party in dict.fromkeys(curated.record.parties))
+    for curated in article.sections["notes"]:
+        tables["notes"].append(_note_row(article, curated, problems))
+
+
+def _evidence(article: Article, curated: Curated, problems: Problems,
+              sentence_field: str = "sentence", quote_field: str = "quote") -> dict:
+    """Check that the quote occurs, character for character, in the named sentence."""
+    record = curated.record
+    key, quote = getattr(record, sentence_field), getattr(record, quote_field)
+    if key is None:
+        if quote is not None and quote not in article.text.body_ko:
+            problems.add(curated.file, curated.line_of(quote_field), record.id, quote_field,
+                         "quote does not occur in the article body: expected a verbatim "
+                         "excerpt")
+        return {"sentence_id": None, "quote": quote}
+    sentence = _sentence(article, curated, sentence_field, key, problems)
+    if sentence is not None and quote is not None and quote not in sentence.text:
+        elsewhere = [k for k, s in article.sentences.items() if quote in s.text]
+        hint = (f"; it occurs in {', '.join(elsewhere)}" if elsewhere
+                else "; it does not occur anywhere in the article body")
+        problems.add(curated.file, curated.line_of(quote_field), record.id, quote_field,
+                     f"quote is not in sentence {key}: expected a verbatim excerpt of that "
+                     f"sentence{hint}")
+    return {"sentence_id": f"{article.meta.id}-{key}", "quote": quote}
+
+
+def _sentence(article: Article, curated: Curated, field: str, key: str, problems: Problems):
+    sentence = article.sentences.get(key)
+    if sentence is None:
+        last = list(article.sentences)[-1]
+        problems.add(curated.file, curated.line_of(field), curated.record.id, field,
+                     f"unknown sentence '{key}': expected a key from p1-s1 to {last}")
+    return sentence
+
+
+def _wording_in(article: Article, curated: Curated, field: str, wording: str | None,
+                key: str, problems: Problems) -> bool:
+    """The article's wording must occur in the sentence it is read from."""
+    if wording is None:
+        return False
+    sentence = article.sentences.get(key)
+    if sentence is None:
+        return False
+    if wording not in sentence.text:
+        problems.add(curated.file, curated.line_of(field), curated.record.id, field,
+                     f"'{wording}' does not occur in sentence {key}: expected the article's "
+                     "own wording")
+        return False
+    return True
+
+
+def _check_computed(curated: Curated, field: str, computed, source_field: str,
+                    problems: Problems) -> None:
+    curated_value = getattr(curated.record, field)
+    if curated_value is None or curated_value == computed:
+        return
+    problems.add(curated.file, curated.line_of(field), curated.record.id, field,
+                 f"curated value {curated_value!r} disagrees with {computed!r} computed from "
+                 f"{source_field} {getattr(curated.record, source_field)!r}")
+
+
+# Events -----------------------------------------------------------------------------
+
+def _resolve_event_dates(article: Article, published: dt.date, problems: Problems) -> dict:
+    """Dates of every event, resolving '이날' (that day) through same_day_as."""
+    events = {c.record.id: c for c in article.sections["events"]}
+    resolved: dict[str, tuple | None] = {}
+
+    def resolve(event_id: str, chain: tuple = ()) -> tuple | None:
+        if event_id in resolved:
+            return resolved[event_id]
+        curated = events[event_id]
+        event = curated.record
+        anchor = None
+        if event.same_day_as is not None:
+            declared = event.same_day_as in article.declared.get("events", ())
+            if event.same_day_as not in events or event.same_day_as in chain:
+                if not declared or event.same_day_as in chain:
+                    problems.add(curated.file, curated.line_of("same_day_as"), event.id,
+                                 "same_day_as", f"expected an earlier event of this "
+                                 f"article, got '{event.same_day_as}'")
+                resolved[event_id] = None
+                return None
+            anchor_dates = resolve(event.same_day_as, chain + (event_id,))
+            if anchor_dates is None:
+                # The anchor event's own problem is reported; without its date '이날'
+                # cannot be resolved, and saying so again would only add noise.
+                resolved[event_id] = None
+                return None
+            anchor = dt.date.fromisoformat(anchor_dates[0])
+        resolved[event_id] = _event_dates(article, curated, published, anchor, problems)
+        return resolved[event_id]
+
+    for event_id in events:
+        resolve(event_id)
+    return resolved
+
+
+def _event_dates(article, curated: Curated, published, anchor, problems: Problems):
+    event = curated.record
+    when_key = event.when_sentence or event.sentence
+    if event.when_sentence:
+        _sentence(article, curated, "when_sentence", event.when_sentence, problems)
+    if not _wording_in(article, curated, "when_ko", event.when_ko, when_key, problems):
+        return None
+    try:
+        span = resolve_event_date(event.when_ko, published, same_day=anchor)
+    except ValueError as error:
+        problems.add(curated.file, curated.line_of("when_ko"), event.id, "when_ko",
+                     f"cannot resolve the date: {error}")
+        return None
+    time_of_day = span.time_of_day
+    if event.time_ko is not None:
+        if not _wording_in(article, curated, "time_ko", event.time_ko, event.sentence,
+                           problems):
+            return None
+        try:
+            time_of_day = resolve_event_date(event.time_ko, published,
+                                             same_day=span.start).time_of_day
+        except ValueError as error:
+            problems.add(curated.file, curated.line_of("time_ko"), event.id, "time_ko",
+                         f"cannot resolve the time of day: {error}")
+            return None
+    start, end = span.start.isoformat(), span.end.isoformat()
+    impossible = _check_iso_dates(curated, ("start_date", "end_date"), problems)
+    for field, computed in (("start_date", start), ("end_date", end)):
+        if field not in impossible:
+            _check_computed(curated, field, computed, "when_ko", problems)
+    _check_computed(curated, "time_of_day", time_of_day, "time_ko", problems)
+    if event.date_basis == "stated" and event.when_sentence not in (None, event.sentence):
+        problems.add(curated.file, curated.line_of("date_basis"), event.id, "date_basis",
+                     "a date read from another sentence (when_sentence) is 'inferred', "
+                     "not 'stated'")
+    return start, end, time_of_day
+
+
+def _check_iso_dates(curated: Curated, fields, problems: Problems) -> set[str]:
+    """Report and return the fields holding a date that does not exist (2014-02-30)."""
+    impossible = set()
+    for field in fields:
+        value = getattr(curated.record, field)
+        if value is None:
+            continue
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            impossible.add(field)
+            problems.add(curated.file, curated.line_of(field), curated.record.id, field,
+                         f"impossible date {value!r}: expected a real calendar date "
+                         "YYYY-MM-DD")
+    return impossible
+
+
+def _event_row(article, curated: Curated, event_dates, ids, problems: Problems) -> dict:
+    event = curated.record
+    start, end, time_of_day = event_dates.get(event.id) or (None, None, None)
+    if event.parent_event == event.id:
+        problems.add(curated.file, curated.line_of("parent_event"), event.id,
+                     "parent_event", "an event cannot be its own parent")
+    return {
+        "id": event.id, "article_id": article.meta.id,
+        "title": _label(event.title_en, event.title_ko),
+        "title_ko": event.title_ko, "title_en": event.title_en, "kind": event.kind,
+        "start_date": start, "end_date": end, "date_basis": event.date_basis,
+        "time_of_day": time_of_day, "when_ko": event.when_ko, "time_ko": event.time_ko,
+        "place_id": _reference(curated, "place", event.place, "places", ids, problems),
+        "organizer_id": _reference(curated, "organizer", event.organizer, "organizations",
+                                   ids, problems),
+        "status": event.status,
+        "parent_event_id": _reference(curated, "parent_event", event.parent_event, "events",
+                                      ids, problems),
+        "description_en": event.description_en,
+        **_evidence(article, curated, problems),
+        # Worked out again from every report's claims (newsdb/facts/claims.py).
+        "date_precision": "within" if event.date_basis == "inferred"
+        else "day" if start == end else "span",
+        "source_count": 0, "status_as_of": None,
+    }
+
+
+def _participant_rows(curated: Curated, ids, problems: Problems) -> list[dict]:
+    event = curated.record
+    rows = [row for index, participant in enumerate(event.participants)
+            if (row := _participant_row(curated, event.id, participant, index, ids, problems))]
+    seen = set()
+    for row in rows:
+        if row["id"] in seen:
+            problems.add(curated.file, curated.line_of("participants"), event.id,
+                         "participants", f"'{row['id'].split('--')[1]}' is listed twice")
+        seen.add(row["id"])
+    return rows
+
+
+# Statistics -------------------------------------------------------------------------
+
+def _statistic_row(article, curated: Curated, published, statistics, ids,
+                   problems: Problems) -> dict:
+    stat = curated.record
+    number = _statistic_number(article, curated, problems)
+    rank, scope = _statistic_rank(article, curated, problems)
+    period = _statistic_period(article, curated, published, problems)
+    recomputed, agrees = _recomputed_ratio(curated, number, statistics, problems)
+    label_period = f", {period}" if period else ""
+    return {
+        "id": stat.id, "article_id": article.meta.id,
+        "title": f"{stat.country}: {stat.indicator_en or stat.indicator_ko}{label_period}",
+        "indicator_ko": stat.indicator_ko, "indicator_en": stat.indicator_en,
+        "category": stat.category, "country": stat.country,
+        "organization_id": _reference(curated, "organization", stat.organization,
+                                      "organizations", ids, problems),
+        "place_id": _reference(curated, "place", stat.place, "places", ids, problems),
+        "value": number.value if number else None,
+        "unit": number.unit if number else None,
+        "value_text_ko": stat.value_text_ko,
+        "qualifier": number.qualifier if number else None,
+        "period": period, "period_ko": stat.period_ko,
+        "rank": rank, "rank_scope": scope, "rank_ko": stat.rank_ko,
+        "ratio_of_id": _reference(curated, "ratio_of", stat.ratio_of, "statistics", ids,
+                                  problems),
+        "compared_to_id": _reference(curated, "compared_to", stat.compared_to, "statistics",
+                                     ids, problems),
+        "value_low": number.value if number else None,
+        "value_high": number.value if number else None, "source_count": 0,
+        "recomputed_value": recomputed, "recomputed_agrees": agrees,
+        **_evidence(article, curated, problems),
+    }
+
+
+def _statistic_number(article, curated: Curated, problems: Problems):
+    stat = curated.record
+    if stat.value_text_ko is None:
+        for field in ("value", "unit", "qualifier"):
+            if getattr(stat, field) is not None:
+                problems.add(curated.file, curated.line_of(field), stat.id, field,
+                             "a value needs the article's wording in value_text_ko")
+        if stat.rank_ko is None:
+            problems.add(curated.file, curated.line, stat.id, "value_text_ko",
+                         "expected value_text_ko, rank_ko or both")
+        return None
+    if stat.value_text_ko not in stat.quote:
+        problems.add(curated.file, curated.line_of("value_text_ko"), stat.id, "value_text_ko",
+                     f"'{stat.value_text_ko}' does not occur in the quote: expected the "
+                     "article's own wording of the number")
+        return None
+    try:
+        number = parse_korean_number(stat.value_text_ko)
+    except ValueError as error:
+        problems.add(curated.file, curated.line_of("value_text_ko"), stat.id, "value_text_ko",
+                     str(error))
+        return None
+    if stat.value is not None and not _same_number(stat.value, number.value):
+        problems.add(curated.file, curated.line_of("value"), stat.id, "value",
+                     f"curated value {stat.value:.15g} disagrees with {number.value:.15g} "
+                     f"computed from value_text_ko '{stat.value_text_ko}'")
+    _check_computed(curated, "unit", number.unit, "value_text_ko", problems)
+    _check_computed(curated, "qualifier", number.qualifier, "value_text_ko", problems)
+    return number
+
+
+def _same_number(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
+
+
+def _statistic_rank(article, curated: Curated, problems: Problems):
+    stat = curated.record
+    if stat.rank_ko is None:
+        for field in ("rank", "rank_scope"):
+            if getattr(stat, field) is not None:
+                problems.add(curated.file, curated.line_of(field), stat.id, field,
+                             "a rank needs the article's wording in rank_ko")
+        return None, None
+    if stat.rank_ko not in stat.quote:
+        problems.add(curated.file, curated.line_of("rank_ko"), stat.id, "rank_ko",
+                     f"'{stat.rank_ko}' does not occur in the quote")
+        return None, None
+    try:
+        parsed = parse_rank(stat.rank_ko)
+    except ValueError as error:
+        problems.add(curated.file, curated.line_of("rank_ko"), stat.id, "rank_ko", str(error))
+        return None, None
+    _check_computed(curated, "rank", parsed.rank, "rank_ko", problems)
+    if parsed.scope is None:
+        if stat.rank_scope is None:
+            problems.add(curated.file, curated.line_of("rank_ko"), stat.id, "rank_scope",
+                         f"'{stat.rank_ko}' does not say world or country: expected "
+                         "rank_scope and a note explaining it")
+        return parsed.rank, stat.rank_scope
+    _check_computed(curated, "rank_scope", parsed.scope, "rank_ko", problems)
+    return parsed.rank, parsed.scope
+
+
+def _statistic_period(article, curated: Curated, published, problems: Problems):
+    stat = curated.record
+    if stat.period_ko is None:
+        if stat.period is not None:
+            problems.add(curated.file, curated.line_of("period"), stat.id, "period",
+                         "a period needs the article's wording in period_ko")
+        return None
+    key = stat.period_sentence or stat.sentence
+    if not _wording_in(article, curated, "period_ko", stat.period_ko, key, problems):
+        return None
+    try:
+        period = resolve_period(stat.period_ko, published)
+    except ValueError as error:
+        problems.add(curated.file, curated.line_of("period_ko"), stat.id, "period_ko",
+                     str(error))
+        return None
+    _check_computed(curated, "period", period, "period_ko", problems)
+    return period
+
+
+def _recomputed_ratio(curated: Curated, number, statistics, problems: Problems):
+    stat = curated.record
+    if (stat.ratio_of is None) != (stat.compared_to is None):
+        problems.add(curated.file, curated.line, stat.id, "ratio_of",
+                     "a ratio needs both ratio_of (the figure) and compared_to (the base)")
+        return None, None
+    if stat.ratio_of is None or number is None:
+        return None, None
+    if number.unit != "ratio":
+        problems.add(curated.file, curated.line_of("ratio_of"), stat.id, "ratio_of",
+                     f"ratio_of and compared_to belong to a ratio (unit 'ratio'), "
+                     f"got unit '{number.unit}'")
+        return None, None
+    parts = [statistics.get(stat.ratio_of), statistics.get(stat.compared_to)]
+    if None in parts:
+        return None, None  # unknown ids are reported as references
+    values = [_parsed_value(part) for part in parts]
+    if None in values:
+        return None, None
+    (top, top_unit), (base, base_unit) = values
+    if top_unit != base_unit:
+        problems.add(curated.file, curated.line_of("compared_to"), stat.id, "compared_to",
+                     f"cannot compare {top_unit} with {base_unit}")
+        return None, None
+    recomputed, agrees = recompute_ratio(top, base, stat.value_text_ko)
+    return round(recomputed, 6), int(agrees)
+
+
+def _parsed_value(curated: Curated):
+    text = curated.record.value_text_ko
+    try:
+        number = parse_korean_number(text) if text else None
+    except ValueError:
+        return None
+    return (number.value, number.unit) if number else None
+
+
+# Citations: the facts a report of another outlet introduces -----------------------
+
+def _citation_fact_rows(citation: Citation, ids, problems: Problems) -> dict[str, list[dict]]:
+    """The events, participants, MOUs and figures a citation introduces. Their dates,
+    statuses and values are filled in from the claims by reconciliation."""
+    rows: dict[str, list[dict]] = {name: [] for name in (
+        "events", "event_participants", "mous", "mou_parties", "statistics", "notes")}
+    for curated in citation.sections["events"]:
+        event = curated.record
+        rows["events"].append({
+            "id": event.id, "article_id": None, "title": _label(event.title_en, event.title_ko),
+            "title_ko": event.title_ko, "title_en": event.title_en, "kind": event.kind,
+            "start_date": None, "end_date": None, "date_basis": "stated",
+            "time_of_day": None, "when_ko": None, "time_ko": None,
+            "place_id": _reference(curated, "place", event.place, "places", ids, problems),
+            "organizer_id": _reference(curated, "organizer", event.organizer,
+                                       "organizations", ids, problems),
+            "status": None,
+            "parent_event_id": _reference(curated, "parent_event", event.parent_event,
+                                          "events", ids, problems),
+            "description_en": event.description_en, "sentence_id": None, "quote": None,
+            "date_precision": None, "source_count": 0, "status_as_of": None,
+        })
+        rows["event_participants"] += filter(None, (
+            _participant_row(curated, event.id, p, index, ids, problems)
+            for index, p in enumerate(event.participants)))
+    for curated in citation.sections["participants"]:
+        record = curated.record
+        _reference(curated, "event", record.event, "events", ids, problems)
+        row = _participant_row(curated, record.event, record, None, ids, problems)
+        rows["event_participants"] += [row] if row else []
+    for curated in citation.sections["mous"]:
+        mou = curated.record
+        rows["mous"].append({
+            "id": mou.id, "article_id": None, "title": _label(mou.title_en, mou.title_ko),
+            "title_ko": mou.title_ko, "title_en": mou.title_en, "status": None,
+            "planned_date": None, "signed_date": None,
+            "event_id": _reference(curated, "event", mou.event, "events", ids, problems),
+            "sentence_id": None, "quote": None, "source_count": 0, "status_as_of": None,
+        })
+        rows["mou_parties"] += [
+            {"mou_id": mou.id, "organization_id": _reference(
+                curated, "parties", party, "organizations", ids, problems)}
+            for party in dict.fromkeys(mou.parties)]
+    published = dt.date.fromisoformat(citation.meta.published_at[:10])
+    for curated in citation.sections["statistics"]:
+        rows["statistics"].append(_cited_statistic_row(curated, published, ids, problems))
+    for curated in citation.sections["notes"]:
+        note = curated.record
+        rows["notes"].append({
+            "id": note.id, "article_id": None, "source_id": citation.meta.id,
+            "kind": note.kind, "about_table": note.about_table, "about_id": note.about_id,
+            "note_en": note.note_en, "sentence_id": None, "quote": None,
+        })
+    return rows
+
+
+def _participant_row(curated: Curated, event_id: str, participant, index: int | None, ids,
+                     problems: Problems) -> dict | None:
+    """One participant of an event: item `index` of the event's participants (an
+    article's or a citation's event), or, index None, a citation's added participant."""
+    field = "participants" if index is None else f"participants[{index}]"
+    line = curated.line if index is None else line_of(curated.raw["participants"][index])
+    if (participant.person is None) == (participant.organization is None):
+        problems.add(curated.file, line, curated.record.id if index is not None
+                     else event_id, field, "expected exactly one of 'person' or 'organization'")
+        return None
+    table = "people" if participant.person else "organizations"
+    who = _reference(curated, field, participant.person or participant.organization, table,
+                     ids, problems, line=line)
+    return {"id": f"{event_id}--{who}", "event_id": event_id,
+            "person_id": participant.person, "organization_id": participant.organization,
+            "description_ko": participant.description_ko,
+            "description_en": participant.description_en, "role": participant.role}
+
+
+def _cited_statistic_row(curated: Curated, published, ids, problems: Problems) -> dict:
+    stat = curated.record
+    period = None
+    if stat.period_ko:
+        try:
+            period = resolve_period(stat.period_ko, published)
+        except ValueError as error:
+            problems.add(curated.file, curated.line_of("period_ko"), stat.id, "period_ko",
+                         str(error))
+    label_period = f", {period}" if period else ""
+    return {
+        "id": stat.id, "article_id": None,
+        "title": f"{stat.country}: {stat.indicator_en or stat.indicator_ko}{label_period}",
+        "indicator_ko": stat.indicator_ko, "indicator_en": stat.indicator_en,
+        "category": stat.category, "country": stat.country,
+        "organization_id": _reference(curated, "organization", stat.organization,
+                                      "organizations", ids, problems),
+        "place_id": None, "value": None, "unit": stat.unit, "value_text_ko": None,
+        "qualifier": None, "period": period, "period_ko": stat.period_ko, "rank": None,
+        "rank_scope": None, "rank_ko": None, "ratio_of_id": None, "compared_to_id": None,
+        "value_low": None, "value_high": None, "source_count": 0,
+        "recomputed_value": None, "recomputed_agrees": None, "sentence_id": None,
+        "quote": None,
+    }
+
+
+
+# Policies, MOUs, notes --------------------------------------------------------------
+
+def _policy_row(article, curated: Curated, problems: Problems) -> dict:
+    policy = curated.record
+    if policy.period_ko is not None:
+        _wording_in(article, curated, "period_ko", policy.period_ko, policy.sentence, problems)
+    return {
+        "id": policy.id, "article_id": article.meta.id,
+        "name": _label(policy.name_en, policy.name_ko),
+        "name_ko": policy.name_ko, "name_as_written": policy.name_as_written,
+        "name_zh": policy.name_zh, "name_en": policy.name_en, "country": policy.country,
+        "stance": policy.stance, "period_ko": policy.period_ko,
+        "description_en": policy.description_en,
+        **_evidence(article, curated, problems),
+    }
+
+
+def _mou_row(article, curated: Curated, event_dates, ids, problems: Problems) -> dict:
+    mou = curated.record
+    event_id = _reference(curated, "event", mou.event, "events", ids, problems)
+    planned = mou.planned_date
+    impossible = _check_iso_dates(curated, ("planned_date", "signed_date"), problems)
+    dates = event_dates.get(event_id) if event_id else None
+    if mou.status == "planned" and dates and dates[0] == dates[1]:
+        planned = dates[0]
+        if "planned_date" not in impossible:
+            _check_computed(curated, "planned_date", planned, "event", problems)
+    if mou.status == "signed" and mou.signed_date is None:
+        problems.add(curated.file, curated.line_of("status"), mou.id, "signed_date",
+                     "a signed MOU needs its signed_date")
+    return {
+        "id": mou.id, "article_id": article.meta.id,
+        "title": _label(mou.title_en, mou.title_ko),
+        "title_ko": mou.title_ko, "title_en": mou.title_en, "status": mou.status,
+        "planned_date": planned, "signed_date": mou.signed_date, "event_id": event_id,
+        **_evidence(article, curated, problems), "source_count": 0, "status_as_of": None,
+    }
+
+
+def _note_row(article, curated: Curated, problems: Problems) -> dict:
+    note = curated.record
+    return {
+        "id": note.id, "article_id": article.meta.id, "source_id": article.meta.id,
+        "kind": note.kind,
+        "about_table": note.about_table, "about_id": note.about_id, "note_en": note.note_en,
+        **_evidence(article, curated, problems),
+    }
+
+
+def _check_notes(article: Article, ids, problems: Problems) -> None:
+    for curated in article.sections["notes"]:
+        note = curated.record
+        if _is_unknown(ids, note.about_table, note.about_id):
+            problems.add(curated.file, curated.line_of("about_id"), note.id, "about_id",
+                         f"unknown id '{note.about_id}' in {note.about_table}")
+
+
+def _check_inferences_noted(article: Article, problems: Problems) -> None:
+    noted = {(c.record.about_table, c.record.about_id) for c in article.sections["notes"]}
+    for curated in article.sections["events"]:
+        event = curated.record
+        if event.date_basis == "inferred" and ("events", event.id) not in noted:
+            problems.add(curated.file, curated.line_of("date_basis"), event.id, "date_basis",
+                         "an inferred date needs a note (about_table: events, about_id: "
+                         f"{event.id}) saying how it was inferred")

@@ -1,0 +1,97 @@
+"""The Datasette site of news.db as data: metadata.yml (the prose people edit: titles,
+licence, canned queries, dashboard), which the build stores in the database's
+`site_metadata` table, completed with what the table registry says about each table
+(descriptions, vocabularies, labels, facets, sort, search, hidden tables) and the
+`search` query's SQL. The plugin (newsdb/site/plugin.py) serves it through Datasette's
+get_metadata hook; the export reads the same descriptions.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from newsdb.store.registry import TABLES, Table
+from newsdb.korean.analyser import SEARCH_INDEX
+
+# Datasette names a database after its file: news.db is "news".
+DATABASE = "news"
+
+# Blank input matches nothing ('""'): MATCH '' would be an FTS5 syntax error. The snippet
+# is taken from the row's own text (column 3), never from the analysis. The page shows
+# no raw bm25 rank (the plugin hides it); the JSON keeps it.
+SEARCH_SQL = f"""with query as (
+  select coalesce(nullif(escape_fts(trim(:q)), ''), '""') as expression
+)
+select table_name, row_id,
+  case when length(label) > 80 then substr(label, 1, 79) || '…' else label end as label,
+  snippet({SEARCH_INDEX}, 3, '<mark>', '</mark>', '…', 16) as snippet,
+  '/{DATABASE}/' || table_name || '/' || row_id as link,
+  rank
+from {SEARCH_INDEX}
+where {SEARCH_INDEX} match (select expression from query)
+-- A row named exactly what was typed (its English or Korean name) comes first.
+order by trim(:q) != '' and (lower(label) = lower(trim(:q))
+    or lower(label) like lower(trim(:q)) || ' (%' or label like '% (' || trim(:q) || ')') desc,
+  rank
+limit 100"""
+
+
+def table_metadata(table: Table) -> dict:
+    """Datasette's metadata for one table, from its declaration."""
+    metadata: dict = {
+        "description": " ".join(table.description.split()),
+        "columns": {column.name: column.documentation for column in table.columns_list},
+    }
+    if table.internal:
+        metadata["hidden"] = True
+    optional = {"label_column": table.label, "sort": table.sort, "sort_desc": table.sort_desc,
+                "title": table.title}
+    metadata.update({key: value for key, value in optional.items() if value})
+    if table.facets:
+        metadata["facets"] = list(table.facets)
+    return metadata
+
+
+def read_metadata(path: Path) -> dict:
+    """A metadata.yml file's prose (the tests and tools read the checkout's)."""
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def stored_prose(db_path: Path) -> dict:
+    """The prose the build stored in a database file; {} for a database without it."""
+    conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?immutable=1", uri=True)
+    try:
+        row = conn.execute("select json from site_metadata limit 1").fetchone()
+    except sqlite3.Error:
+        return {}
+    finally:
+        conn.close()
+    return json.loads(row[0]) if row else {}
+
+
+@lru_cache(maxsize=8)
+def _completed(prose_json: str) -> dict:
+    return _complete(json.loads(prose_json))
+
+
+def site_metadata(prose: dict) -> dict:
+    """metadata.yml's prose with the registry's tables and the search query's SQL added.
+    A fresh copy each call; the same prose is completed once."""
+    return copy.deepcopy(_completed(json.dumps(prose, ensure_ascii=False)))
+
+
+def _complete(metadata: dict) -> dict:
+    database = metadata.setdefault("databases", {}).setdefault(DATABASE, {})
+    database["tables"] = {table.name: table_metadata(table) for table in TABLES}
+    search = database.setdefault("queries", {}).setdefault("search", {})
+    search["sql"] = SEARCH_SQL
+    # A query's SQL is one click away ("show"), never a wall above its form and results.
+    for query in database["queries"].values():
+        query.setdefault("hide_sql", True)
+    return metadata

@@ -1,0 +1,145 @@
+"""Tables worked out from the curated tables when the database is built: the itinerary,
+the Korea–China comparison and every fact with its evidence.
+
+They are real tables (declared with `derived: true` in newsdb/store/tables.yml), not views:
+their rows are stored in reading order, counted by `datasette inspect` like any table,
+and their facets read their own indexes, so a page never joins or sorts the whole corpus
+at a request. Each is filled by one INSERT ... SELECT whose expressions are given here
+per column; the column list itself comes from the registry.
+"""
+from __future__ import annotations
+
+import sqlite_utils
+
+from newsdb.store.registry import TABLES_BY_NAME
+
+# Within a day: the umbrella of the day (a leg of the trip) first, then events known to
+# fall on that very day before those only known to fall within a range of days, then
+# morning, afternoon, evening, and finally the order in which the article tells them.
+ITINERARY_ORDER = """e.start_date,
+        EXISTS (SELECT 1 FROM events child WHERE child.parent_event_id = e.id) DESC,
+        e.end_date,
+        CASE e.time_of_day WHEN 'morning' THEN 1 WHEN 'afternoon' THEN 2
+            WHEN 'evening' THEN 3 ELSE 0 END,
+        e.article_id IS NULL, e.article_id, s.char_start,
+        e.id"""
+
+PARTICIPANTS = """(SELECT group_concat(participant, '; ') FROM (
+        SELECT coalesce(person.name, ep.description_en || ' (' || organization.name || ')',
+                        organization.name) || ' — ' || ep.role AS participant
+        FROM event_participants ep
+        LEFT JOIN people person ON person.id = ep.person_id
+        LEFT JOIN organizations organization ON organization.id = ep.organization_id
+        WHERE ep.event_id = e.id
+        ORDER BY ep.role, participant
+    ))"""
+
+# Column -> expression over events e, places p and sentences s.
+ITINERARY = {
+    "sequence": f"row_number() OVER (ORDER BY {ITINERARY_ORDER})",
+    "start_date": "e.start_date", "end_date": "e.end_date", "time_of_day": "e.time_of_day",
+    "date_basis": "e.date_basis", "event_id": "e.id", "title": "e.title",
+    "title_ko": "e.title_ko", "title_en": "e.title_en", "kind": "e.kind",
+    "status": "e.status", "parent_event_id": "e.parent_event_id", "place_id": "p.id",
+    "place": "p.name", "place_ko": "p.name_ko", "latitude": "p.latitude",
+    "longitude": "p.longitude", "coordinates_precision": "p.coordinates_precision",
+    "date_precision": "e.date_precision", "source_count": "e.source_count",
+    "participants": PARTICIPANTS, "when_ko": "e.when_ko", "time_ko": "e.time_ko",
+    "sentence_id": "e.sentence_id", "quote": "e.quote", "article_id": "e.article_id",
+}
+ITINERARY_FROM = """FROM events e
+LEFT JOIN places p ON p.id = e.place_id
+LEFT JOIN sentences s ON s.id = e.sentence_id
+ORDER BY 1"""
+
+# A ratio row (unit 'ratio') names its figure (ratio_of_id) and its base (compared_to_id);
+# whichever of the two is China's goes in the cn_ columns.
+KOREA_CHINA_COMPARISON = {
+    "ratio_id": "r.id", "indicator_en": "r.indicator_en", "indicator_ko": "r.indicator_ko",
+    "category": "r.category", "period": "r.period", "period_ko": "r.period_ko",
+    "cn_statistic_id": "cn.id", "cn_value": "cn.value", "cn_value_text_ko": "cn.value_text_ko",
+    "kr_statistic_id": "kr.id", "kr_value": "kr.value", "kr_value_text_ko": "kr.value_text_ko",
+    "unit": "cn.unit", "article_ratio_text_ko": "r.value_text_ko",
+    "article_ratio": "r.value", "recomputed_ratio": "r.recomputed_value",
+    "recomputed_agrees": "r.recomputed_agrees",
+    "ratio_direction": "CASE WHEN r.ratio_of_id = cn.id THEN 'CN / KR' ELSE 'KR / CN' END",
+    "sentence_id": "r.sentence_id", "quote": "r.quote",
+}
+KOREA_CHINA_FROM = """FROM statistics r
+JOIN statistics cn ON cn.id IN (r.ratio_of_id, r.compared_to_id) AND cn.country = 'CN'
+JOIN statistics kr ON kr.id IN (r.ratio_of_id, r.compared_to_id) AND kr.country = 'KR'
+WHERE r.unit = 'ratio'
+ORDER BY r.period, r.id"""
+
+# The facts of each table: (table, label, detail_en). Every one has id, article_id,
+# sentence_id and quote.
+FACT_TABLES = (
+    ("events", "title", "description_en"),
+    ("statistics", "title",
+     "coalesce(indicator_en, indicator_ko) || coalesce(': ' || value_text_ko, '')"
+     " || coalesce(' (' || rank_ko || ')', '')"),
+    ("mous", "title", "title_en"),
+    ("policies", "name", "description_en"),
+    ("notes", "kind || ' note on ' || about_table || ' ' || about_id", "note_en"),
+)
+ALL_FACTS = "\n    UNION ALL\n    ".join(
+    f"SELECT '{table}' AS fact_table, id AS fact_id, {label} AS label, {detail} AS detail_en, "
+    f"article_id, sentence_id, quote FROM {table}"
+    for table, label, detail in FACT_TABLES)
+FACTS_WITH_EVIDENCE = {
+    "fact_table": "f.fact_table", "fact_id": "f.fact_id", "label": "f.label",
+    "detail_en": "f.detail_en", "article_id": "f.article_id", "sentence_id": "f.sentence_id",
+    "paragraph": "s.paragraph", "position": "s.position", "quote": "f.quote",
+    "sentence_ko": "s.text_ko",
+}
+FACTS_FROM = f"""FROM (
+    {ALL_FACTS}
+) f
+LEFT JOIN sentences s ON s.id = f.sentence_id
+ORDER BY f.article_id, s.char_start IS NULL, s.char_start, f.fact_table, f.fact_id"""
+
+DERIVED = {
+    "itinerary": (ITINERARY, ITINERARY_FROM),
+    "korea_china_comparison": (KOREA_CHINA_COMPARISON, KOREA_CHINA_FROM),
+    "facts_with_evidence": (FACTS_WITH_EVIDENCE, FACTS_FROM),
+}
+
+# china_milestones (metadata.yml) reads China's figures and policies in the order of the
+# year they start from, a year computed from text; these expression indexes hold each
+# country's in that order (the expressions must stay identical to the query's). sqlite-utils
+# indexes (newsdb/store/sqlite.py) take column names only.
+EXPRESSION_INDEXES = {
+    "statistics_country_year": """
+CREATE INDEX statistics_country_year ON statistics (
+    country, cast(substr(ltrim(period, './'), 1, 4) as integer), period, id
+) WHERE period IS NOT NULL""",
+    "policies_country_year": """
+CREATE INDEX policies_country_year ON policies (
+    country,
+    case when period_ko glob '[0-9][0-9][0-9][0-9]*'
+         then cast(substr(period_ko, 1, 4) as integer) end is null,
+    case when period_ko glob '[0-9][0-9][0-9][0-9]*'
+         then cast(substr(period_ko, 1, 4) as integer) end,
+    id
+)""",
+}
+
+
+def fill_sql(table: str) -> str:
+    """INSERT ... SELECT for a derived table, its columns in the registry's order."""
+    expressions, source = DERIVED[table]
+    columns = list(TABLES_BY_NAME[table].columns)
+    if set(expressions) != set(columns):
+        raise ValueError(f"{table}: the registry's columns {sorted(columns)} and the "
+                         f"expressions {sorted(expressions)} differ")
+    selected = ",\n    ".join(f"{expressions[column]} AS {column}" for column in columns)
+    return f"INSERT INTO {table} ({', '.join(columns)})\nSELECT\n    {selected}\n{source}"
+
+
+def fill_derived_tables(db: sqlite_utils.Database) -> None:
+    """Finisher: fill every derived table (created empty with the others) and add the
+    canned queries' expression indexes."""
+    for table in DERIVED:
+        db.execute(fill_sql(table))
+    for sql in EXPRESSION_INDEXES.values():
+        db.execute(sql.strip())
