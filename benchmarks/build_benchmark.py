@@ -38,7 +38,7 @@ from newsdb.store.build import collect  # noqa: E402
 from newsdb.store.sqlite import create_tables, insert_statement, write_database  # noqa: E402
 from newsdb.korean.analyser import SEARCH_INDEX  # noqa: E402
 from newsdb.store.finishers import FINISHERS  # noqa: E402
-from newsdb.store.registry import TABLES_BY_NAME  # noqa: E402
+from newsdb.store.registry import TABLES_BY_NAME, default_registry  # noqa: E402
 from newsdb.store.search_index import CACHE_ENV  # noqa: E402
 
 SIZES = (100, 1000, 10000)
@@ -114,7 +114,7 @@ def insert_floor(built: Path, path: Path):
     path.unlink(missing_ok=True)
     source = sqlite3.connect(built)
     conn = sqlite3.connect(path)
-    create_tables(sqlite_utils.Database(conn))
+    create_tables(sqlite_utils.Database(conn), default_registry())
     schema = [(name, added_columns(source, conn, name)) for name in TABLES_BY_NAME]
     extra, virtual = finisher_tables(source)
     indexes = finisher_indexes(source, conn)

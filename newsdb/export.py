@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 
 from newsdb.store.build import report_problems
 from newsdb.curated.problems import Problems
-from newsdb.store.registry import REGISTRY, TABLES, Table
+from newsdb.store.registry import Registry, Table, default_registry
 from newsdb.site.metadata import site_metadata, stored_prose
 
 PACKAGE_SCHEMA = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -83,17 +83,20 @@ class Resource:
         return [field["name"] for field in self.fields]
 
 
-def export_package(db_path: Path, out_dir: Path) -> tuple[list[Resource] | None, Problems]:
-    """Write every export of `db_path` into `out_dir`. Returns the exported resources, or
-    None and the problems when nothing was written."""
+def export_package(db_path: Path, out_dir: Path, registry: Registry | None = None,
+                   ) -> tuple[list[Resource] | None, Problems]:
+    """Write every export of `db_path` into `out_dir`, its tables described by `registry`
+    (the package's by default). Returns the exported resources, or None and the problems
+    when nothing was written."""
+    registry = registry or default_registry()
     problems = Problems()
     if not db_path.is_file():
         problems.add(db_path, None, None, None,
                      "database not found; build it first with python build_db.py")
         return None, problems
     check_target(out_dir, problems)
-    metadata = package_metadata(db_path, problems)
-    resources = read_database(db_path, problems)
+    metadata = package_metadata(db_path, problems, registry)
+    resources = read_database(db_path, problems, registry)
     for resource in resources:
         check_no_empty_strings(db_path, resource, problems)
     if problems:
@@ -137,16 +140,17 @@ def check_no_empty_strings(db_path: Path, resource: Resource, problems: Problems
                              "empty string; NULL is the only way to say 'not stated'")
 
 
-def read_database(db_path: Path, problems: Problems) -> list[Resource]:
+def read_database(db_path: Path, problems: Problems, registry: Registry) -> list[Resource]:
     """The public tables of the registry, then every further table and view, read from a
     read-only connection."""
     try:
         conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            check_registry_tables(db_path, conn, problems)
+            check_registry_tables(db_path, conn, problems, registry)
             if problems:
                 return []
-            return [read_resource(conn, name, kind) for name, kind in exported_names(conn)]
+            return [read_resource(conn, name, kind, registry)
+                    for name, kind in exported_names(conn, registry)]
         finally:
             conn.close()
     except sqlite3.Error as error:
@@ -155,29 +159,29 @@ def read_database(db_path: Path, problems: Problems) -> list[Resource]:
 
 
 def check_registry_tables(db_path: Path, conn: sqlite3.Connection,
-                          problems: Problems) -> None:
+                          problems: Problems, registry: Registry) -> None:
     """Every public table of the registry, with every column it declares, is exported: a
     database built before a declaration was added cannot be exported."""
     present = dict(database_names(conn))
-    for table in public_tables():
+    for table in public_tables(registry):
         if table.name not in present:
             problems.add(db_path, None, table.name, None,
-                         f"table declared in {REGISTRY.name} is missing from the database; "
+                         f"table declared in {registry.path.name} is missing from the database; "
                          "rebuild it")
             continue
         columns = {column[1] for column in table_info(conn, table.name)}
         for column in table.columns_list:
             if column.name not in columns:
                 problems.add(db_path, None, table.name, column.name,
-                             f"column declared in {REGISTRY.name} is missing from the "
+                             f"column declared in {registry.path.name} is missing from the "
                              "database; rebuild it")
 
 
-def package_metadata(db_path: Path, problems: Problems) -> dict:
+def package_metadata(db_path: Path, problems: Problems, registry: Registry) -> dict:
     """The site's metadata (the metadata.yml the build stored, completed from the
     registry), for the package's title and description."""
     try:
-        metadata = site_metadata(stored_prose(db_path))
+        metadata = site_metadata(stored_prose(db_path), registry)
     except (OSError, sqlite3.Error, ValueError) as error:
         problems.add(db_path, None, "site_metadata", None,
                      f"cannot read the metadata: {error}")
@@ -223,13 +227,9 @@ class Paragraphs(HTMLParser):
 
 # Reading the database
 
-def public_tables() -> list[Table]:
+def public_tables(registry: Registry) -> list[Table]:
     """The registry's public tables, in its order."""
-    return [table for table in TABLES if table.public]
-
-
-def registry_table(name: str) -> Table | None:
-    return next((table for table in TABLES if table.name == name), None)
+    return [table for table in registry.tables if table.public]
 
 
 def database_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -243,27 +243,28 @@ def database_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
             and name not in shadows]
 
 
-def exported_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+def exported_names(conn: sqlite3.Connection, registry: Registry) -> list[tuple[str, str]]:
     """(name, 'table' | 'view') of what is exported: the registry's public tables in its
     order, then the database's further tables and views (tables first, by name). The
     registry's internal tables never are."""
     present = dict(database_names(conn))
-    declared = {table.name for table in TABLES}
-    registry = [(table.name, present[table.name]) for table in public_tables()
-                if table.name in present]
+    declared = {table.name for table in registry.tables}
+    public = [(table.name, present[table.name]) for table in public_tables(registry)
+              if table.name in present]
     others = [(name, kind) for name, kind in present.items() if name not in declared]
-    return registry + sorted(others, key=lambda item: (item[1] != "table", item[0]))
+    return public + sorted(others, key=lambda item: (item[1] != "table", item[0]))
 
 
 def table_info(conn: sqlite3.Connection, name: str) -> list[tuple]:
     return conn.execute(f"PRAGMA table_info({quote(name)})").fetchall()
 
 
-def read_resource(conn: sqlite3.Connection, name: str, kind: str) -> Resource:
+def read_resource(conn: sqlite3.Connection, name: str, kind: str,
+                  registry: Registry) -> Resource:
     """A table or view with its rows. A registry table has exactly its declared columns,
     in the declared order, with their descriptions; a column the database has beyond
     them (a build helper) is left out."""
-    table = registry_table(name)
+    table = registry.by_name.get(name)
     info = {column[1]: column for column in table_info(conn, name)}
     columns = ([info[column.name] for column in table.columns_list] if table
                else list(info.values()))
@@ -468,8 +469,8 @@ def summary(out_dir: Path, resources: list[Resource]) -> str:
             f"CSV, spreadsheet CSV and Parquet, described by datapackage.json")
 
 
-def run(db_path: Path, out_dir: Path) -> int:
-    resources, problems = export_package(db_path, out_dir)
+def run(db_path: Path, out_dir: Path, registry: Registry | None = None) -> int:
+    resources, problems = export_package(db_path, out_dir, registry)
     if resources is None:
         outcome = f"export failed: {{count}} problem(s) found; {out_dir} was not changed"
         report_problems(problems, sys.stderr, outcome=outcome)

@@ -45,8 +45,8 @@ PAUSING_BUILD = textwrap.dedent('''
     newsdb.store.build.collect = pausing_collect
 
     insert_rows = newsdb.store.sqlite.insert_rows
-    def pausing_insert_rows(conn, table, rows):
-        insert_rows(conn, table, rows)
+    def pausing_insert_rows(conn, table, rows, start):
+        insert_rows(conn, table, rows, start)
         if table.name == "statistics":
             pause("loading")
     newsdb.store.sqlite.insert_rows = pausing_insert_rows

@@ -20,7 +20,7 @@ import yaml
 
 import build_db
 from newsdb import export
-from newsdb.store.registry import TABLES, TABLES_BY_NAME, Column
+from newsdb.store.registry import TABLES, TABLES_BY_NAME, Column, Registry, default_registry
 from contract import checkout_site
 from newsdb.site.metadata import stored_prose
 
@@ -48,7 +48,7 @@ def db_rows(db_path: Path, name: str) -> list[tuple]:
     conn = sqlite3.connect(db_path)
     try:
         kind, = conn.execute("SELECT type FROM sqlite_master WHERE name = ?", [name]).fetchone()
-        resource = export.read_resource(conn, name, kind)
+        resource = export.read_resource(conn, name, kind, default_registry())
         return resource.rows
     finally:
         conn.close()
@@ -321,16 +321,16 @@ def test_the_registry_decides_tables_and_columns(built_db, tmp_path, monkeypatch
         db.conn.commit()
     events = declared(TABLES_BY_NAME["events"],
                       Column("press_contact_en", "text", "Fixture\n  press contact."))
-    registry = [events if t.name == "events" else
-                dataclasses.replace(t, internal=True) if t.name == "vocabulary" else t
-                for t in TABLES]
-    monkeypatch.setattr(export, "TABLES", registry)
+    registry = Registry(tuple(
+        events if t.name == "events" else
+        dataclasses.replace(t, internal=True) if t.name == "vocabulary" else t
+        for t in TABLES), default_registry().path)
     out_dir = tmp_path / "export"
-    resources, problems = export.export_package(db_path, out_dir)
+    resources, problems = export.export_package(db_path, out_dir, registry)
     assert resources is not None, problems.sorted()
     package = json.loads((out_dir / "datapackage.json").read_text(encoding="utf-8"))
     names = [r["name"] for r in package["resources"]]
-    assert names == [t.name for t in registry if t.public]
+    assert names == [t.name for t in registry.tables if t.public]
     assert not (out_dir / "vocabulary.csv").exists()
     field = resource_of(package, "events")["schema"]["fields"][-1]
     assert field == {"name": "press_contact_en", "type": "string",
@@ -353,10 +353,10 @@ def test_a_declared_column_or_table_missing_from_the_database_is_a_problem(
         built_db, tmp_path, monkeypatch):
     events = declared(TABLES_BY_NAME["events"], Column("press_contact_en", "text", "Fixture."))
     extra = dataclasses.replace(TABLES_BY_NAME["notes"], name="later_notes")
-    registry = [events if t.name == "events" else t for t in TABLES] + [extra]
-    monkeypatch.setattr(export, "TABLES", registry)
+    registry = Registry(tuple([events if t.name == "events" else t for t in TABLES] + [extra]),
+                        default_registry().path)
     out_dir = tmp_path / "export"
-    resources, problems = export.export_package(built_db, out_dir)
+    resources, problems = export.export_package(built_db, out_dir, registry)
     assert resources is None
     assert [(p.record, p.field) for p in problems.sorted()] == [
         ("events", "press_contact_en"), ("later_notes", None)]
@@ -366,7 +366,7 @@ def test_a_declared_column_or_table_missing_from_the_database_is_a_problem(
 
 def test_package_title_and_description_come_from_the_site_metadata(
         built_db, tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "site_metadata", lambda prose: {
+    monkeypatch.setattr(export, "site_metadata", lambda prose, registry: {
         "title": "Fixture title",
         "description_html": "<p>Fixture\n  <b>description</b>.</p><ul><li><a href='/'>Nav</a>"
                             "</li></ul>",
@@ -407,7 +407,7 @@ def test_metadata_descriptions_are_plain_text(about, text):
 
 
 def test_missing_metadata_gives_a_valid_package(built_db, tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "site_metadata", lambda prose: {})
+    monkeypatch.setattr(export, "site_metadata", lambda prose, registry: {})
     out_dir = tmp_path / "export"
     resources, problems = export.export_package(built_db, out_dir)
     assert resources is not None, problems.sorted()

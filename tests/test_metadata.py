@@ -5,12 +5,8 @@ metadata and the export with no other file changed."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -18,8 +14,12 @@ import yaml
 
 from contract import checkout_site  # noqa: E402
 from newsdb.curated import vocabularies
-from newsdb.store.registry import REGISTRY, TABLES, RegistryError, load
-from newsdb.site.metadata import site_metadata
+import newsdb.facts.rows as rows_module
+from newsdb.export import run
+from newsdb.site.metadata import site_metadata, stored_prose
+from newsdb.store.build import build
+from newsdb.store.finishers import FINISHERS
+from newsdb.store.registry import REGISTRY, TABLES, Registry, RegistryError, load
 
 DESCRIBED = checkout_site()["databases"]["news"]["tables"]
 VOCABULARY_COLUMNS = [(table.name, column, terms)
@@ -94,48 +94,39 @@ def test_a_registry_with_a_typo_is_refused(tmp_path):
 
 
 # A column added to events in a copy of the registry, filled by wrapping the code that
-# makes event rows: the two places a new column touches besides its test.
-ADD_A_COLUMN = textwrap.dedent("""
-    import json, sys
-    from pathlib import Path
-    import newsdb.facts.rows as dataset
-    from newsdb.export import run
-    from newsdb.site.metadata import site_metadata, stored_prose
-    import build_db
-
-    # events are made from an article's records and from a citation's
-    make_row = dataset._event_row
-    dataset._event_row = lambda *args: {**make_row(*args), "press_contact_en": "MSIP press office"}
-    make_rows = dataset._citation_fact_rows
-
-    def cited(*args):
-        rows = make_rows(*args)
-        rows["events"] = [{**row, "press_contact_en": None} for row in rows["events"]]
-        return rows
-
-    dataset._citation_fact_rows = cited
-    out = Path(sys.argv[1])
-    assert build_db.main(["--output", str(out / "news.db")]) == 0
-    assert run(out / "news.db", out / "export") == 0
-    site = site_metadata(stored_prose(out / "news.db"))
-    print(json.dumps(site["databases"]["news"]["tables"]["events"]["columns"]))
-""")
-
-
-def test_a_column_declared_in_the_registry_reaches_schema_metadata_and_export(tmp_path):
+# makes event rows: the two places a new column touches besides its test. The registry is
+# an object, passed to the build, the site's metadata and the export: no subprocess.
+def test_a_column_declared_in_the_registry_reaches_schema_metadata_and_export(
+        tmp_path, monkeypatch):
     text = REGISTRY.read_text(encoding="utf-8")
-    registry = tmp_path / "tables.yml"
-    registry.write_text(text.replace(
+    path = tmp_path / "tables.yml"
+    path.write_text(text.replace(
         "    description_en: What happens, in English.\n",
         "    description_en: What happens, in English.\n"
         "    press_contact_en: Who answers the press about the event.\n", 1), encoding="utf-8")
-    env = {**os.environ, "NEWSDB_TABLES": str(registry), "NEWSDB_ANALYSIS_CACHE": "off"}
-    result = subprocess.run([sys.executable, "-c", ADD_A_COLUMN, str(tmp_path)], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    columns = json.loads(result.stdout.splitlines()[-1])
+    registry = Registry.load(path)
+    make_row = rows_module._event_row
+    monkeypatch.setattr(rows_module, "_event_row", lambda *args: {
+        **make_row(*args), "press_contact_en": "MSIP press office"})
+    make_rows = rows_module._citation_fact_rows
+
+    def cited(*args):
+        made = make_rows(*args)
+        made["events"] = [{**row, "press_contact_en": None} for row in made["events"]]
+        return made
+
+    monkeypatch.setattr(rows_module, "_citation_fact_rows", cited)
+    monkeypatch.setenv("NEWSDB_ANALYSIS_CACHE", "off")
+    db = tmp_path / "news.db"
+    counts, problems = build(ROOT / "sources", db, FINISHERS, ROOT / "metadata.yml", registry)
+    assert counts is not None, problems.sorted()
+    assert run(db, tmp_path / "export", registry) == 0
+    columns = site_metadata(stored_prose(db), registry)["databases"]["news"]["tables"][
+        "events"]["columns"]
     assert columns["press_contact_en"] == "Who answers the press about the event."
-    conn = sqlite3.connect(tmp_path / "news.db")
+    assert "press_contact_en" not in checkout_site()["databases"]["news"]["tables"][
+        "events"]["columns"], "the package's own registry is unchanged"
+    conn = sqlite3.connect(db)
     assert conn.execute("select distinct press_contact_en from events "
                         "where article_id is not null").fetchall() == [("MSIP press office",)]
     package = json.loads((tmp_path / "export" / "datapackage.json").read_text())

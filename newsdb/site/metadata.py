@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from newsdb.store.registry import TABLES, Table
+from newsdb.store.registry import Registry, Table, default_registry
 from newsdb.korean.analyser import SEARCH_INDEX
 
 # Datasette names a database after its file: news.db is "news".
@@ -76,19 +76,21 @@ def stored_prose(db_path: Path) -> dict:
 
 
 @lru_cache(maxsize=8)
-def _completed(prose_json: str) -> dict:
-    return _complete(json.loads(prose_json))
+def _completed(prose_json: str, registry: Registry) -> dict:
+    return _complete(json.loads(prose_json), registry)
 
 
-def site_metadata(prose: dict) -> dict:
-    """metadata.yml's prose with the registry's tables and the search query's SQL added.
-    A fresh copy each call; the same prose is completed once."""
-    return copy.deepcopy(_completed(json.dumps(prose, ensure_ascii=False)))
+def site_metadata(prose: dict, registry: Registry | None = None) -> dict:
+    """metadata.yml's prose with the tables of `registry` (the package's by default) and
+    the search query's SQL added. A fresh copy each call; the same prose is completed
+    once."""
+    registry = registry or default_registry()
+    return copy.deepcopy(_completed(json.dumps(prose, ensure_ascii=False), registry))
 
 
-def _complete(metadata: dict) -> dict:
+def _complete(metadata: dict, registry: Registry) -> dict:
     database = metadata.setdefault("databases", {}).setdefault(DATABASE, {})
-    database["tables"] = {table.name: table_metadata(table) for table in TABLES}
+    database["tables"] = {table.name: table_metadata(table) for table in registry.tables}
     search = database.setdefault("queries", {}).setdefault("search", {})
     search["sql"] = SEARCH_SQL
     # A query's SQL is one click away ("show"), never a wall above its form and results.

@@ -12,6 +12,7 @@ from newsdb.facts.rows import build_rows
 from newsdb.curated.problems import Problems
 from newsdb.curated.reader import read_sources
 from newsdb.curated.site_prose import read_site_prose
+from newsdb.store.registry import Registry
 
 
 def collect(sources_dir: Path) -> tuple[dict[str, list[dict]] | None, Problems]:
@@ -61,10 +62,10 @@ def garbage_collector_paused():
 
 
 def build(sources_dir: Path, output: Path, finishers=(), site_prose: Path | None = None,
-          ) -> tuple[dict[str, int] | None, Problems]:
-    """Check the sources and write `output`; `site_prose` is the site's metadata.yml,
-    stored in the database for the plugin (none: the site has the registry's metadata
-    alone)."""
+          registry: Registry | None = None) -> tuple[dict[str, int] | None, Problems]:
+    """Check the sources and write `output` with the tables of `registry` (the package's
+    by default); `site_prose` is the site's metadata.yml, stored in the database for the
+    plugin (none: the site has the registry's metadata alone)."""
     tables, problems = collect(sources_dir)
     if tables is None:
         return None, problems
@@ -85,7 +86,7 @@ def build(sources_dir: Path, output: Path, finishers=(), site_prose: Path | None
     from newsdb.store.sqlite import write_database
 
     try:
-        return write_database(output, tables, finishers), problems
+        return write_database(output, tables, finishers, registry), problems
     except (OSError, sqlite3.Error) as error:
         # A full disk or an unwritable folder is the user's to fix: one clear line, and
         # the previous database is still in place.

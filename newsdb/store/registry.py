@@ -4,12 +4,16 @@ Everything else that needs to know what a table is derives it from here: the SQL
 schema and indexes (newsdb/store/sqlite.py), the full-text index (newsdb/store/search_index.py),
 Datasette's metadata (newsdb/site/metadata.py), the exports (newsdb/export.py) and the tests.
 The public contract is ../shared/SCHEMA.md; columns beyond it are additions.
+
+A `Registry` is an object: `default_registry()` is the package's own tables.yml, read
+once when first asked for; a test or tool that needs another (a column added) loads it
+with `Registry.load(path)` and passes it to the build, the site's metadata and the
+export. The module names TABLES, TABLES_BY_NAME, ... are the default registry's.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -18,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from newsdb.curated import vocabularies
 
-# $NEWSDB_TABLES names another registry file: the tests use it to add a column.
-REGISTRY = Path(os.environ.get("NEWSDB_TABLES") or Path(__file__).with_name("tables.yml"))
+# The package's registry (package data).
+REGISTRY = Path(__file__).with_name("tables.yml")
 PYTHON_TYPES = {"text": str, "integer": int, "real": float}
 SQLITE_TYPES = {"text": "TEXT", "integer": "INTEGER", "real": "FLOAT"}
 
@@ -72,6 +76,8 @@ class Column:
     vocabulary: str | None = None
     format: str | None = None
     unit: str | None = None
+    # The primary key column of the referenced table (filled in when the registry loads).
+    references_pk: str | None = None
 
     @property
     def terms(self) -> dict[str, str]:
@@ -121,7 +127,7 @@ class Table:
 
     @property
     def foreign_keys(self) -> tuple[tuple[str, str, str], ...]:
-        return tuple((c.name, c.references, TABLES_BY_NAME[c.references].pk_columns[0])
+        return tuple((c.name, c.references, c.references_pk)
                      for c in self.columns_list if c.references)
 
     @property
@@ -149,22 +155,75 @@ class RegistryError(ValueError):
 
 def load(path: Path = REGISTRY) -> list[Table]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    tables = []
+    specs = {}
     for name, spec in raw.items():
         try:
-            parsed = TableSpec.model_validate(spec)
+            specs[name] = TableSpec.model_validate(spec)
         except ValidationError as error:
             raise RegistryError(f"{path}: table {name}: {error}") from None
-        tables.append(_table(name, parsed))
+    keys = {name: spec.pk[0] for name, spec in specs.items()}
+    tables = [_table(name, spec, keys) for name, spec in specs.items()]
     check(tables, path)
     return tables
 
 
-def _table(name: str, spec: TableSpec) -> Table:
+@dataclass(frozen=True)
+class Registry:
+    """Every table of one registry file, with what is derived from their order."""
+    tables: tuple[Table, ...]
+    path: Path
+
+    @classmethod
+    def load(cls, path: Path = REGISTRY) -> "Registry":
+        return cls(tuple(load(path)), path)
+
+    @cached_property
+    def by_name(self) -> dict[str, Table]:
+        return {table.name: table for table in self.tables}
+
+    @property
+    def source_tables(self) -> list[Table]:
+        """Tables filled from the curated sources, in the order they are written."""
+        return [table for table in self.tables if not table.derived]
+
+    @property
+    def derived_tables(self) -> list[Table]:
+        return [table for table in self.tables if table.derived]
+
+    @property
+    def searched_tables(self) -> list[Table]:
+        return [table for table in self.tables if table.search]
+
+    def first_rowid(self, table: Table) -> int:
+        """Each table's rows get rowids in a block of their own (the table's place in the
+        registry times 2^32), so that one full-text index can hold every table's rows
+        under their own rowids, and a table's `?_search=` reads that table's block of
+        the index only (newsdb/site/table_search.py)."""
+        return ([t.name for t in self.tables].index(table.name) + 1) * ROWID_BLOCK
+
+    def vocabulary_rows(self) -> list[dict]:
+        """The controlled vocabularies as rows, so SQL users can join to term meanings."""
+        rows = []
+        for table in self.tables:
+            for column, terms in table.vocabularies.items():
+                for term, meaning in terms.items():
+                    rows.append({"id": f"{table.name}-{column}-{term}".lower().replace("_", "-"),
+                                 "table_name": table.name, "column_name": column,
+                                 "term": term, "meaning": meaning})
+        return sorted(rows, key=lambda row: row["id"])
+
+
+@lru_cache(maxsize=1)
+def default_registry() -> Registry:
+    """The package's tables.yml, read the first time it is asked for."""
+    return Registry.load(REGISTRY)
+
+
+def _table(name: str, spec: TableSpec, keys: dict[str, str]) -> Table:
     columns = tuple(
         Column(column, "text", value) if isinstance(value, str)
         else Column(column, value.type, value.description, value.not_null, value.references,
-                    value.vocabulary, value.format, value.unit)
+                    value.vocabulary, value.format, value.unit, keys.get(value.references))
         for column, value in spec.columns.items())
     return Table(name, spec.description, columns, tuple(spec.pk), spec.label, spec.sort,
                  spec.sort_desc, tuple(spec.facets), tuple(map(tuple, spec.indexes)),
@@ -197,30 +256,24 @@ def check(tables: list[Table], path: Path) -> None:
         raise RegistryError(f"{path}: " + "; ".join(problems))
 
 
-TABLES = load()
-TABLES_BY_NAME = {table.name: table for table in TABLES}
-# Tables filled from the curated sources, in the order they are written.
-SOURCE_TABLES = [table for table in TABLES if not table.derived]
-DERIVED_TABLES = [table for table in TABLES if table.derived]
-SEARCHED_TABLES = [table for table in TABLES if table.search]
 ROWID_BLOCK = 1 << 32
+# The default registry's tables under the names the rest of the code reads, made when
+# first read (PEP 562), not when this module is imported.
+_DEFAULT_NAMES = {
+    "TABLES": lambda r: list(r.tables),
+    "TABLES_BY_NAME": lambda r: r.by_name,
+    "SOURCE_TABLES": lambda r: r.source_tables,
+    "DERIVED_TABLES": lambda r: r.derived_tables,
+    "SEARCHED_TABLES": lambda r: r.searched_tables,
+}
+
+
+def __getattr__(name: str):
+    if name in _DEFAULT_NAMES:
+        return _DEFAULT_NAMES[name](default_registry())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def first_rowid(table: Table) -> int:
-    """Each table's rows get rowids in a block of their own (the table's place in the
-    registry times 2^32), so that one full-text index can hold every table's rows under
-    their own rowids, and a table's `?_search=` reads that table's block of the index
-    only (newsdb/site/table_search.py)."""
-    return (TABLES.index(table) + 1) * ROWID_BLOCK
-
-
-def vocabulary_rows() -> list[dict]:
-    """The controlled vocabularies as rows, so SQL users can join to term meanings."""
-    rows = []
-    for table in TABLES:
-        for column, terms in table.vocabularies.items():
-            for term, meaning in terms.items():
-                rows.append({"id": f"{table.name}-{column}-{term}".lower().replace("_", "-"),
-                             "table_name": table.name, "column_name": column,
-                             "term": term, "meaning": meaning})
-    return sorted(rows, key=lambda row: row["id"])
+    """The first rowid of a table of the default registry (Registry.first_rowid)."""
+    return default_registry().first_rowid(table)

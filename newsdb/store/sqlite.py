@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from newsdb.store.registry import SOURCE_TABLES, TABLES, Table, first_rowid, vocabulary_rows
+from newsdb.store.registry import Registry, Table, default_registry
 
 
 def temporary_path(output: Path) -> Path:
@@ -23,9 +23,11 @@ def remove_leftovers(output: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def write_database(output: Path, tables: dict[str, list[dict]], finishers=()) -> dict[str, int]:
-    """Create every table in a temporary file, run the finishers (views, search), then
-    rename the file over `output`. Returns the row count of each table."""
+def write_database(output: Path, tables: dict[str, list[dict]], finishers=(),
+                   registry: Registry | None = None) -> dict[str, int]:
+    """Create every table of the registry in a temporary file, run the finishers (views,
+    search), then rename the file over `output`. Returns the row count of each table."""
+    registry = registry or default_registry()
     remove_leftovers(output)
     temp = temporary_path(output)
     try:
@@ -34,17 +36,17 @@ def write_database(output: Path, tables: dict[str, list[dict]], finishers=()) ->
         # chunk of 100 rows, which made the build fsync-bound). Finishers run after it,
         # as some (enable_fts) commit on their own.
         with db.atomic():
-            create_tables(db)
-            for table in SOURCE_TABLES:
-                rows = (vocabulary_rows() if table.name == "vocabulary"
+            create_tables(db, registry)
+            for table in registry.source_tables:
+                rows = (registry.vocabulary_rows() if table.name == "vocabulary"
                         # the site's prose is optional (a build without metadata.yml)
                         else tables.get(table.name, []) if table.name == "site_metadata"
                         else tables[table.name])
-                insert_rows(db.conn, table, rows)
+                insert_rows(db.conn, table, rows, registry.first_rowid(table))
         with db.conn:
             for finish in finishers:
                 finish(db)
-        counts = {table.name: db[table.name].count for table in TABLES}
+        counts = {table.name: db[table.name].count for table in registry.tables}
         problems = list(db.conn.execute("PRAGMA foreign_key_check"))
         if problems:
             # Validation should make this impossible; if it ever happens, the build
@@ -69,10 +71,10 @@ def insert_statement(name: str, columns: list[str]) -> str:
     return f"INSERT INTO [{name}] ({listed}) VALUES ({', '.join('?' * len(columns))})"
 
 
-def insert_rows(conn: sqlite3.Connection, table: Table, rows: list[dict]) -> None:
+def insert_rows(conn: sqlite3.Connection, table: Table, rows: list[dict], start: int) -> None:
     """Plain executemany: the rows are already checked and of SQLite's own types, and
     sqlite-utils' per-value conversions cost twice the insert itself. Every row carries
-    every column of the schema (dataset.py builds them so); a row that does not is a bug
+    every column of the schema (facts/rows.py builds them so); a row that does not is a bug
     and stops the build with a KeyError."""
     columns = list(table.columns)
     unknown = set(rows[0]) - set(columns) if rows else set()
@@ -80,13 +82,12 @@ def insert_rows(conn: sqlite3.Connection, table: Table, rows: list[dict]) -> Non
         raise ValueError(f"rows of {table.name} have columns the schema lacks: {unknown}")
     # itemgetter of one name returns the value itself, not a tuple of one
     values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
-    start = first_rowid(table)
     conn.executemany(insert_statement(table.name, ["rowid", *columns]),
                      ((start + n, *values(row)) for n, row in enumerate(rows)))
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
-    for table in TABLES:
+def create_tables(db: sqlite_utils.Database, registry: Registry) -> None:
+    for table in registry.tables:
         db[table.name].create(
             table.columns,
             pk=table.pk,
