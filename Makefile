@@ -1,14 +1,14 @@
 # news.db: `make serve` sets everything up and serves the site (PORT=8001 unless given);
-# `make test` runs every test.
+# `make test` runs every test; `make test-fast` all but the slow and browser ones.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 NEWSDB := $(VENV)/bin/newsdb
 PORT ?= 8001
 INSTALLED := $(VENV)/.installed
-SOURCES := $(shell find sources newsdb -type f -not -name '*.pyc') build_db.py
+SOURCES := $(shell find sources newsdb -type f -not -name '*.pyc') build_db.py metadata.yml
 
-.PHONY: install build serve test clean export bench-load bench-scale
+.PHONY: install build serve test test-fast clean export bench-load bench-scale
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ export: news.db
 
 test: $(INSTALLED)
 	$(PY) -m pytest
+
+# The edit loop: everything but the tests marked slow or browser (pyproject.toml).
+test-fast: $(INSTALLED)
+	$(PY) -m pytest -m "not slow and not browser"
 
 # Load benchmark against the real server (not a test): prints requests/s, latency, errors.
 bench-load: $(INSTALLED)

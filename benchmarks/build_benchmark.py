@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from generate_corpus import generate  # noqa: E402
+from newsdb.synthetic import generate  # noqa: E402
 from newsdb.store.build import collect  # noqa: E402
 from newsdb.store.sqlite import create_tables, insert_statement, write_database  # noqa: E402
 from newsdb.korean.analyser import SEARCH_INDEX  # noqa: E402
@@ -75,7 +75,7 @@ def measure(n: int, work: Path) -> dict:
     """Generate, build and floor-insert n articles; the figures as a dict."""
     os.environ[CACHE_ENV] = str(work / "analysis-cache.sqlite")  # cold: a first build
     clock = Clock()
-    sources = generate(work / "sources", n)
+    sources = generate(work / "sources", n, template_root=ROOT / "sources")
     generated = clock.lap()
     tables, problems = collect(sources)
     validation = clock.lap()

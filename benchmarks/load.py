@@ -12,7 +12,7 @@ leaves in DIR/10000/news.db), starts the real server on 127.0.0.1 with the conso
 the inspect file beside the database), and for a bounded time drives it with concurrent
 clients (asyncio + httpx) across the home page, the database page, table pages with
 their default facets, row pages, every canned query of the site
-(newsdb.site.metadata.site_metadata(), with sample parameters), `?_search=` on sentences and
+(the site's metadata as stored in the database, with sample parameters), `?_search=` on sentences and
 events and the `search` query (the one full-text index), and CSV exports. Prints
 requests per second, p50/p95/p99 latency and the error count (any status other than
 200, or a failed request), overall and per route.
@@ -46,7 +46,7 @@ from newsdb.korean.analyser import SEARCH_INDEX  # noqa: E402
 from newsdb.store.build import build  # noqa: E402
 from newsdb.store.finishers import FINISHERS  # noqa: E402
 from newsdb.store.registry import TABLES  # noqa: E402
-from newsdb.site.metadata import DATABASE, site_metadata  # noqa: E402
+from newsdb.site.metadata import DATABASE, site_metadata, stored_prose  # noqa: E402
 from serve_benchmark import sample_values  # noqa: E402
 
 SEARCH_TERM = "중국"
@@ -80,7 +80,8 @@ def routes(db: Path) -> dict[str, list[str]]:
     ]
     params = sample_values(conn, SEARCH_TERM)
     found["canned"] = []
-    for query, spec in site_metadata()["databases"][name].get("queries", {}).items():
+    site = site_metadata(stored_prose(db))
+    for query, spec in site["databases"][name].get("queries", {}).items():
         sql = spec["sql"] if isinstance(spec, dict) else spec
         wanted = dict.fromkeys(re.findall(r"(?<!:):(\w+)", sql))
         found["canned"].append(f"/{name}/{query}?" + urlencode(
@@ -217,7 +218,7 @@ def prepare_db(db: Path | None, folder: Path) -> Path:
                              f"copy or link it as DIR/{DATABASE}.db")
         return db
     output = folder / f"{DATABASE}.db"
-    counts, problems = build(ROOT / "sources", output, FINISHERS)
+    counts, problems = build(ROOT / "sources", output, FINISHERS, ROOT / "metadata.yml")
     if counts is None:
         raise SystemExit("\n".join(str(p) for p in problems.sorted()))
     return output

@@ -39,14 +39,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from generate_corpus import generate  # noqa: E402
+from newsdb.synthetic import generate  # noqa: E402
 from newsdb.store.build import build  # noqa: E402
 from newsdb.store.finishers import FINISHERS  # noqa: E402
 from newsdb.site import plugin as datasette_plugin  # noqa: E402
 from newsdb.korean.analyser import SEARCH_INDEX  # noqa: E402
 from newsdb.store.registry import DERIVED_TABLES, SEARCHED_TABLES  # noqa: E402
 from newsdb.site.serving import write_inspect  # noqa: E402
-from newsdb.site.metadata import DATABASE, site_metadata  # noqa: E402
+from newsdb.site.metadata import DATABASE, read_metadata, site_metadata  # noqa: E402
 
 TRACE = re.compile(r"<pre>(\{.*?)</pre>", re.S)
 
@@ -188,7 +188,8 @@ def pages(conn: sqlite3.Connection, db_name: str, search: str,
     if not indexed:
         print(f"the database has no full-text index ({SEARCH_INDEX}): the search query and "
               "?_search= are skipped", file=sys.stderr)
-    queries = site_metadata()["databases"][DATABASE].get("queries") or {}
+    queries = site_metadata(read_metadata(ROOT / "metadata.yml"))["databases"][DATABASE].get(
+        "queries") or {}
     for name, query in queries.items():
         sql = query["sql"] if isinstance(query, dict) else query
         if not indexed and re.search(rf"\b{SEARCH_INDEX}\b", sql):
@@ -204,9 +205,9 @@ def pages(conn: sqlite3.Connection, db_name: str, search: str,
 
 
 def build_corpus(articles: int, folder: Path) -> Path:
-    sources = generate(folder / "sources", articles)
+    sources = generate(folder / "sources", articles, template_root=ROOT / "sources")
     output = folder / "news.db"
-    counts, problems = build(sources, output, FINISHERS)
+    counts, problems = build(sources, output, FINISHERS, ROOT / "metadata.yml")
     if counts is None:
         raise SystemExit(f"generated corpus failed validation: {problems.sorted()[:5]}")
     return output

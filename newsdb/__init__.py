@@ -10,6 +10,7 @@ The folders are the stages, each importing only the ones before it
     site/     the Datasette plugin, its metadata, templates and serving
     draft/    proposing a curated file from a new report (a tool beside the stages)
 
-with the command line (cli.py), the exports (export.py) and the JSON Schemas of the
-curated files (json_schemas.py) on top.
+with the tools on top: the command line (cli.py), the exports (export.py), the JSON
+Schemas of the curated files (json_schemas.py) and the synthetic corpus of the benchmarks
+(synthetic.py).
 """

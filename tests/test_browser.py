@@ -20,6 +20,8 @@ from urllib.parse import urlparse
 import pytest
 from live_server import live_server
 
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parent.parent
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -75,6 +75,7 @@ def site(request, served_site, plain_site):
     return served_site if request.param == "served" else plain_site
 
 
+@pytest.mark.slow
 async def test_every_page_within_three_clicks_answers(site):
     statuses = await crawl(site)
     assert len(statuses) > 100  # the crawl really went through the site
@@ -92,8 +93,16 @@ async def test_every_table_and_query_downloads_as_json_and_csv(site):
 
 
 async def test_database_page_and_its_json_answer(site):
-    for path in ("/news", "/news.json"):
-        assert (await site.client.get(path)).status_code == 200
+    page = await site.client.get("/news")
+    assert page.status_code == 200
+    # the database page lists the public tables and the canned queries by name
+    assert all(f'/news/{name}"' in page.text for name in ("events", "claims", "search"))
+    data = (await site.client.get("/news.json")).json()
+    tables = {table["name"]: table for table in data["tables"]}
+    assert {table.name for table in TABLES} <= set(tables)
+    assert tables["events"]["count"] > 0 and not tables["events"]["hidden"]
+    assert tables["site_metadata"]["hidden"]
+    assert {query["name"] for query in data["queries"]} == set(QUERIES)
 
 
 async def facets(site, table: str) -> set[str]:

@@ -62,6 +62,9 @@ async def test_canned_query_with_empty_input_answers_without_error(site, name):
     empty = {param: "" for param in QUERIES[name]["params"]}
     response = await site.client.get(f"/news/{name}.json", params=empty)
     assert response.status_code == 200, response.text
+    # the query ran (its columns are named) rather than answering an error page
+    data = response.json()
+    assert data["ok"] is not False and data["columns"] and isinstance(data["rows"], list)
 
 
 async def test_search_with_empty_or_blank_input_returns_nothing(site):

@@ -88,9 +88,15 @@ def served_hash(hostile_db) -> str:
     return sha256(hostile_db)
 
 
+@pytest.fixture(scope="module")
+def hostile_inspect(hostile_db) -> Path:
+    # `datasette inspect` once: a subprocess of over a second, the same for every test.
+    return write_inspect(hostile_db)
+
+
 @pytest.fixture
-def datasette(hostile_db, served_hash):
-    ds = make_datasette(hostile_db, write_inspect(hostile_db),
+def datasette(hostile_db, hostile_inspect, served_hash):
+    ds = make_datasette(hostile_db, hostile_inspect,
                         metadata={"databases": {"news": {"queries": CANNED}}})
     yield ds
     assert sha256(hostile_db) == served_hash

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,8 +19,7 @@ from newsdb.site.serving import SETTINGS, write_inspect
 from newsdb.site.metadata import site_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate_corpus import generate  # noqa: E402
+from newsdb.synthetic import generate  # noqa: E402
 
 QUERIES = checkout_site()["databases"]["news"]["queries"]
 
@@ -69,7 +67,7 @@ def itinerary_reference() -> str:
 def corpus_db(tmp_path_factory) -> Path:
     """Three generated articles with the derived tables (no Korean analysis: not needed)."""
     folder = tmp_path_factory.mktemp("views-corpus")
-    sources = generate(folder / "sources", 3, seed=2)
+    sources = generate(folder / "sources", 3, seed=2, template_root=ROOT / "sources")
     output = folder / "news.db"
     counts, problems = build(sources, output, [fill_derived_tables])
     assert counts is not None, [str(p) for p in problems.sorted()]

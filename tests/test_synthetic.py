@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from generate_corpus import generate, variant_count  # noqa: E402
+from newsdb.synthetic import generate, variant_count  # noqa: E402
 from newsdb.store.build import build  # noqa: E402
 from newsdb.store.derived import fill_derived_tables  # noqa: E402
 from newsdb.store.registry import DERIVED_TABLES  # noqa: E402
@@ -40,7 +38,7 @@ def built(tmp_path_factory):
                            ignore=shutil.ignore_patterns("citations"))
     real_counts, problems = build(real, folder / "real.db", [fill_derived_tables])
     assert real_counts is not None, problems.sorted()
-    sources = generate(folder / "sources", 3, seed=1)
+    sources = generate(folder / "sources", 3, seed=1, template_root=ROOT / "sources")
     counts, problems = build(sources, folder / "synthetic.db", [fill_derived_tables])
     assert counts is not None, [str(p) for p in problems.sorted()]
     return folder, real_counts, counts
@@ -76,8 +74,8 @@ def test_articles_share_registry_entries_and_differ_in_month(built):
 
 
 def test_same_seed_same_corpus(tmp_path):
-    first = generate(tmp_path / "a", 2, seed=7)
-    second = generate(tmp_path / "b", 2, seed=7)
+    first = generate(tmp_path / "a", 2, seed=7, template_root=ROOT / "sources")
+    second = generate(tmp_path / "b", 2, seed=7, template_root=ROOT / "sources")
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     for name in files:
