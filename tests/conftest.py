@@ -9,6 +9,17 @@ sys.path.insert(0, str(ROOT))
 import build_db  # noqa: E402
 
 
+# Fixtures that build many databases: a test that asks for one is slow (`make test-fast`
+# leaves it out), wherever it is.
+SLOW_FIXTURES = {"outcomes"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory) -> Path:
     """news.db built once from the real sources for the whole test session."""

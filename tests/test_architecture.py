@@ -3,6 +3,7 @@ before it, and no modules import each other in a circle (newsdb/__init__.py)."""
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,12 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def graph() -> dict[str, set[str]]:
-    modules = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    return _graph(PACKAGE)
+
+
+@lru_cache(maxsize=None)
+def _graph(package: Path) -> dict[str, set[str]]:
+    modules = {module_name(path): path for path in package.rglob("*.py")}
     return {name: {m for m in imported_modules(path) if m in modules and m != name}
             for name, path in modules.items()}
 

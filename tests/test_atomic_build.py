@@ -21,6 +21,8 @@ import pytest
 
 from newsdb.store.build import build
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PAUSING_BUILD = textwrap.dedent('''

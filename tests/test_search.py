@@ -350,6 +350,7 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_build_is_offline_and_reproducible(built_db, tmp_path, monkeypatch):
     def no_network(*args, **kwargs):
         raise AssertionError("the build tried to use the network")
@@ -364,6 +365,7 @@ def test_build_is_offline_and_reproducible(built_db, tmp_path, monkeypatch):
     assert sha256(output) == sha256(built_db)
 
 
+@pytest.mark.slow
 async def test_analyser_is_loaded_at_startup_not_by_the_first_search(built_db, inspect_file):
     analyser_for.cache_clear()
     site = make_datasette(built_db, inspect_file)
@@ -390,6 +392,7 @@ async def test_plugin_comes_from_the_installed_package(built_db):
     assert "xiaomi-ceo-meeting-2014" in {row["id"] for row in rows}
 
 
+@pytest.mark.slow
 def test_analysis_cache_gives_the_same_bytes_and_skips_the_analyser(built_db, tmp_path,
                                                                     monkeypatch):
     from newsdb.store.search_index import CACHE_ENV
@@ -407,6 +410,7 @@ def test_analysis_cache_gives_the_same_bytes_and_skips_the_analyser(built_db, tm
     assert sha256(cold) == sha256(warm) == sha256(uncached) == sha256(built_db)
 
 
+@pytest.mark.slow
 def test_analysis_cache_is_keyed_by_the_registry_names(tmp_path):
     from newsdb.store.search_index import AnalysisCache
 

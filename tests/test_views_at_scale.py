@@ -21,6 +21,8 @@ from newsdb.site.metadata import site_metadata
 ROOT = Path(__file__).resolve().parent.parent
 from newsdb.synthetic import generate  # noqa: E402
 
+pytestmark = pytest.mark.slow
+
 QUERIES = checkout_site()["databases"]["news"]["queries"]
 
 # facts_with_evidence as it was when it was a view, written out independently of
