@@ -33,7 +33,6 @@ from newsdb.site.metadata import DATABASE
 
 PLUGIN = "news-db"
 BASEMAP = "basemap"
-# Short labels of linked rows, per Datasette: the file is served immutable.
 LABEL_CACHE_SIZE = 5000
 
 
@@ -188,19 +187,24 @@ def datasette_pk(key) -> str:
     return tilde_encode(str(key))
 
 
+# Short labels of linked rows: (database file, table, column, key) -> value. The file is
+# served immutable, so a label never changes; the least recently used are dropped.
+LABELS: OrderedDict = OrderedDict()
+
+
 async def lookup(datasette, table, column, key):
-    cache = datasette.__dict__.setdefault("_news_labels", OrderedDict())
-    cache_key = (table, column, key)
-    if cache_key in cache:
-        return cache[cache_key]
+    db = datasette.get_database(DATABASE)
+    cache_key = (db.path, table, column, key)
+    if cache_key in LABELS:
+        LABELS.move_to_end(cache_key)
+        return LABELS[cache_key]
     spec = TABLES_BY_NAME[table]
     pk = spec.pk_columns[0]
-    rows = await datasette.get_database(DATABASE).execute(
-        f'select "{column}" from "{table}" where "{pk}" = ?', [key])
+    rows = await db.execute(f'select "{column}" from "{table}" where "{pk}" = ?', [key])
     found = rows.first()[0] if rows.first() else None
-    cache[cache_key] = found
-    if len(cache) > LABEL_CACHE_SIZE:
-        cache.popitem(last=False)
+    LABELS[cache_key] = found
+    if len(LABELS) > LABEL_CACHE_SIZE:
+        LABELS.popitem(last=False)
     return found
 
 
@@ -376,16 +380,16 @@ async def record_map(db, datasette, row):
             point = tuple(place)
     if point is None:
         return None
-    config = datasette.plugin_config("datasette-cluster-map") or {}
+    # The site's own basemap setting (metadata.yml plugins.news-db.basemap); Leaflet is
+    # the copy datasette-leaflet serves (its template variables, news-record.html).
+    basemap = (datasette.plugin_config(PLUGIN) or {}).get("basemap") or {}
     return {
         "latitude": point[0], "longitude": point[1], "name": point[2],
-        "config": json.dumps({
+        "config": {
             "latitude": point[0], "longitude": point[1], "name": point[2],
-            "tile_layer": config.get("tile_layer"),
-            "tile_layer_options": config.get("tile_layer_options") or {},
-            "leaflet_js": datasette.urls.static_plugins("datasette-leaflet", "leaflet-v1.7.1.js"),
-        }),
-        "leaflet_css": datasette.urls.static_plugins("datasette-leaflet", "leaflet-v1.7.1.css"),
+            "tile_layer": basemap.get("tile_layer"),
+            "tile_layer_options": basemap.get("tile_layer_options") or {},
+        },
     }
 
 
