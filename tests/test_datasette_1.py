@@ -11,9 +11,7 @@ therefore leaves out:
   `datasette.permission_allowed`, which 1.0 removed (500);
 - the map tiles and the database page (/news): datasette-tiles 0.6.1 reads Datasette's
   `_internal` database, which 1.0 no longer lists under that name (500): the maps
-  draw their markers without a basemap;
-- hiding the basemap database: the plugin refuses its pages through the
-  `permission_allowed` hook, which 1.0 replaced; on 1.0 it is listed.
+  draw their markers without a basemap.
 
 The virtualenv is kept between runs in the user's cache folder, one per set of pinned
 dependencies; the project itself is reinstalled every run.
@@ -26,6 +24,7 @@ import os
 import subprocess
 import sys
 import tomllib
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -112,6 +111,14 @@ def test_home_page_shows_the_title_the_questions_and_the_tables(server):
     assert 'href="/news/itinerary"' in html  # the prose of metadata.yml
     assert 'class="home-tables"' in html
     assert f'href="/news/events">{TABLES_BY_NAME["events"].title}</a>' in html
+
+
+def test_the_basemap_database_is_no_page_of_the_site(server):
+    # 0.65: the permission_allowed hook; 1.0: permission_resources_sql.
+    assert "basemap" not in get(server, "/").split("</title>")[0]
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        get(server, "/basemap")
+    assert refused.value.code == 403
 
 
 def test_events_table_has_its_title_facets_and_rows(server):

@@ -70,6 +70,24 @@ def permission_allowed(actor, action, resource):
     return None
 
 
+@hookimpl
+def permission_resources_sql(datasette, actor, action):
+    """The same refusal on Datasette 1.0, which replaced permission_allowed with rules in
+    SQL: a rule on the basemap database covers its tables too."""
+    if action not in BASEMAP_ACTIONS:
+        return None
+    from datasette.permissions import PermissionSQL  # Datasette 1.0 only
+
+    return PermissionSQL(
+        sql="select :news_basemap as parent, null as child, 0 as allow, "
+            "'tiles for the maps, not a page of the site' as reason",
+        params={"news_basemap": BASEMAP})
+
+
+BASEMAP_ACTIONS = {"view-database", "view-database-download", "execute-sql", "view-table",
+                   "view-query"}
+
+
 def column_name(name: str) -> str:
     """parent_event_id -> parent event; title_ko -> title (Korean)."""
     for suffix, language in (("_ko", "Korean"), ("_en", "English"), ("_zh", "Chinese")):
