@@ -53,9 +53,16 @@ def venv_folder(requirements: list[str]) -> Path:
     return cache / "newsdb" / f"venv-{DATASETTE.replace('==', '-')}-{key}"
 
 
+def clean_environment() -> dict:
+    # The tests' own environment stays out: the second virtualenv must not reach into
+    # the first or the checkout.
+    return {key: value for key, value in os.environ.items()
+            if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+
 def run(*command, cwd=None) -> None:
     result = subprocess.run([str(part) for part in command], cwd=cwd, capture_output=True,
-                            text=True)
+                            text=True, env=clean_environment())
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
@@ -81,7 +88,8 @@ def server(venv, tmp_path_factory):
         "--metadata", ROOT / "metadata.yml", "--output", "news.db", cwd=folder)
     port = free_port()
     process = subprocess.Popen([venv / "bin" / "datasette", "news.db", "--port", str(port)],
-                               cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               cwd=folder, env=clean_environment(),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url + "/-/versions.json", process)
