@@ -9,7 +9,7 @@ site in one process: `newsdb.site.serving.make_datasette` (the immutable file, i
 data, the settings, the plugin from the installed package) under uvicorn on 127.0.0.1,
 plus trace_debug, so that each page's SQL can be read once with ?_trace=1. Every page is
 requested --requests times; then the SQL the page ran is run as many times directly
-against the file, with the plugin's connection set-up (Korean escape_fts, limits), so
+against the file, with the plugin's connection set-up (Korean news_fts, limits), so
 the difference is Datasette's own overhead. Pages: the events and statistics tables with
 their default facets (newsdb/store/tables.yml), a filtered events page, an event's row page,
 every derived table's page, every canned query of the site (newsdb.site.metadata), ?_search= on
@@ -149,9 +149,9 @@ def time_sql(conn: sqlite3.Connection, queries: list[tuple[str, dict]],
 
 
 def prepare_connection(conn: sqlite3.Connection) -> None:
-    """What the server's plugin does to each connection (the Korean escape_fts that
+    """What the server's plugin does to each connection (the Korean news_fts that
     ?_search= and the search query call, the limits), so the direct SQL is the same."""
-    datasette_plugin.prepare_connection(conn)
+    datasette_plugin.prepare_connection(conn, DATABASE)
     datasette_plugin.load_analyser(conn)  # the model loads once, as at the server's startup
 
 

@@ -141,7 +141,7 @@ def test_a_column_declared_in_the_registry_reaches_schema_metadata_and_export(
                                  "hidden", "databases", "no_such_key"])
 def test_metadata_asked_for_one_key_is_the_same_as_from_the_whole_site(served_site, key):
     """The plugin answers Datasette's request for one key with that key alone
-    (newsdb.site.plugin.projection): every lookup gives what the whole site gives."""
+    (newsdb.site.compat.projection): every lookup gives what the whole site gives."""
     whole = checkout_site()
 
     def lookup(database, table):  # Datasette.metadata's order: table, database, top

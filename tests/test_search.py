@@ -145,7 +145,7 @@ async def test_every_searched_table_reads_its_own_rows_of_the_one_index(search_d
         if table.search:
             first = first_rowid(table)
             assert (f"select rowid from {SEARCH_INDEX} where [{SEARCH_INDEX}] match "
-                    f"escape_fts(:search) and rowid between {first} and "
+                    f"news_fts(:search) and rowid between {first} and "
                     f"{first + ROWID_BLOCK - 1})") in sql
         else:
             assert SEARCH_INDEX not in sql
@@ -379,17 +379,28 @@ async def test_analyser_is_loaded_at_startup_not_by_the_first_search(built_db, i
 
 async def test_plugin_comes_from_the_installed_package(built_db):
     """No plugins folder: a plain Datasette over news.db loads the project's plugin
-    through its entry point, with the Korean-aware escape_fts."""
+    through its entry point, with its own Korean-aware news_fts; Datasette's escape_fts
+    is left as it is."""
     site = Datasette([str(built_db)])
     plugins = (await site.client.get("/-/plugins.json")).json()
     # Listed under its distribution's name (pyproject.toml's entry point).
     assert "news-db" in {plugin["name"] for plugin in plugins}
     response = await site.client.get("/news.json", params={
-        "sql": "select escape_fts(:q) as e", "q": "샤오미의", "_shape": "array"})
-    assert response.json() == [{"e": '("샤오미의" OR ("샤오미"))'}]
+        "sql": "select news_fts(:q) as n, escape_fts(:q) as e", "q": "샤오미의",
+        "_shape": "array"})
+    assert response.json() == [{"n": '("샤오미의" OR ("샤오미"))', "e": escape_fts("샤오미의")}]
     rows = (await site.client.get("/news/events.json", params={
         "_search": "샤오미의", "_shape": "array"})).json()
     assert "xiaomi-ceo-meeting-2014" in {row["id"] for row in rows}
+
+
+async def test_news_fts_is_only_on_the_news_database(built_db, tmp_path):
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("create table t (x)").connection.close()
+    site = Datasette([str(built_db), str(other)])
+    response = await site.client.get("/other.json", params={"sql": "select news_fts('a')"})
+    assert response.status_code == 400
+    assert "news_fts" in response.json()["error"]
 
 
 @pytest.mark.slow

@@ -1,5 +1,7 @@
-"""The home page `/`, served by the plugin (register_routes) instead of Datasette's index
-view, with the same template (`index.html`) and the same context.
+"""The home page `/` on Datasette 0.65, served by the plugin (register_routes) instead of
+Datasette's index view, with the same template (`index.html`) and the same context. It
+uses 0.65's permission API; on 1.0 Datasette's own index view renders the template
+(newsdb/site/compat.py HOME_ROUTE).
 
 Datasette's index view describes every table of every database before it renders a
 page that shows five table names and a few sums: for each table, the visible ones and

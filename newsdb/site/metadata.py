@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
@@ -21,11 +22,12 @@ from newsdb.korean.analyser import SEARCH_INDEX
 # Datasette names a database after its file: news.db is "news".
 DATABASE = "news"
 
+# news_fts is the plugin's Korean-aware query (newsdb/site/plugin.py prepare_connection).
 # Blank input matches nothing ('""'): MATCH '' would be an FTS5 syntax error. The snippet
 # is taken from the row's own text (column 3), never from the analysis. The page shows
 # no raw bm25 rank (the plugin hides it); the JSON keeps it.
 SEARCH_SQL = f"""with query as (
-  select coalesce(nullif(escape_fts(trim(:q)), ''), '""') as expression
+  select coalesce(nullif(news_fts(trim(:q)), ''), '""') as expression
 )
 select table_name, row_id,
   case when length(label) > 80 then substr(label, 1, 79) || '…' else label end as label,
@@ -39,6 +41,36 @@ order by trim(:q) != '' and (lower(label) = lower(trim(:q))
     or lower(label) like lower(trim(:q)) || ' (%' or label like '% (' || trim(:q) || ')') desc,
   rank
 limit 100"""
+
+
+# The values that are links: the prose's <a href="/...">, `source_url` and the like, and
+# the map's tiles (datasette-cluster-map's `tile_layer`).
+ROOT_LINK = re.compile(r'(href=")/(?!/)')
+LINK_KEYS = ("_url", "tile_layer")
+
+
+def under_base_url(metadata, base_url: str):
+    """A copy of the site's metadata with every link from the root (`/news/...`) under
+    `base_url` (`/prefix/news/...`); as it is when base_url is `/`. The search query's
+    `link` column is made with the prefix too."""
+    if base_url == "/":
+        return metadata
+    if isinstance(metadata, dict):
+        result = {}
+        for key, value in metadata.items():
+            if isinstance(value, str) and key.endswith(LINK_KEYS) and \
+                    value.startswith("/") and not value.startswith("//"):
+                result[key] = base_url + value[1:]
+            elif isinstance(value, str) and key.endswith("_html"):
+                result[key] = ROOT_LINK.sub(lambda m: m.group(1) + base_url, value)
+            elif key == "sql" and value == SEARCH_SQL:
+                result[key] = SEARCH_SQL.replace(f"'/{DATABASE}/'", f"'{base_url}{DATABASE}/'")
+            else:
+                result[key] = under_base_url(value, base_url)
+        return result
+    if isinstance(metadata, list):
+        return [under_base_url(value, base_url) for value in metadata]
+    return metadata
 
 
 def table_metadata(table: Table) -> dict:

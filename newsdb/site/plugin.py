@@ -2,11 +2,15 @@
 any Datasette in an environment where the project is installed serves the full site for
 a database named `news`: `datasette news.db` and `make serve` alike.
 
-- get_metadata: metadata.yml completed from the table registry (newsdb/site/metadata.py).
-- prepare_connection: Korean-aware `escape_fts` and the limits of a public site.
-- startup: the Korean analyser's model is loaded before the first search.
+- get_metadata (Datasette 0.65): metadata.yml completed from the table registry
+  (newsdb/site/metadata.py), its links under `base_url`.
+- prepare_connection: the plugin's SQL function `news_fts(q)`, the Korean-aware query of
+  the search index, and the limits of a public site.
+- startup: the Korean analyser's model is loaded before the first search; on Datasette
+  1.0 the same metadata, queries and settings are given (newsdb/site/compat.py).
 - render_cell: the `search` query's highlighted snippets and links.
-- handle_exception: an error costs no more than its page; logged once, on one line.
+- handle_exception: an error costs no more than its page; logged once, on one line
+  (with compat.quiet_default_error_handler).
 - register_routes: the home page `/`, without describing every hidden table
   (newsdb/site/home.py).
 - filters_from_request: `?_search=` on a table reads its own rows of the one full-text
@@ -21,13 +25,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from datasette import Response, hookimpl
-from datasette.utils.asgi import Base400
-from datasette.views.base import DatasetteError
+from datasette.utils import add_cors_headers
 from markupsafe import Markup, escape
 
 from newsdb.korean.analyser import analyser_for, fts_query, registry_names
+from newsdb.site.compat import (HOME_ROUTE, IS_0_65, configure_1_0, metadata_for_key,
+                                quiet_default_error_handler)  # noqa: F401 (a hook)
 from newsdb.site.home import home
-from newsdb.site.metadata import DATABASE, site_metadata, stored_prose
+from newsdb.site.metadata import DATABASE, site_metadata, stored_prose, under_base_url
 from newsdb.site.table_search import search_filter
 
 MARK_START, MARK_END = "<mark>", "</mark>"
@@ -48,58 +53,24 @@ REFUSED_ACTIONS = {sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH}
 
 @hookimpl
 def get_metadata(datasette, key, database, table):
-    # Only where a database called news is served: another database opened in the same
-    # environment keeps its own site.
+    """Datasette 0.65 (1.0 has no such hook: see startup). Only where a database called
+    news is served: another database opened in the same environment keeps its own site."""
     db = datasette.databases.get(DATABASE)
     if db is None or not db.path:
         return {}
-    site = site_of(db.path)
-    if key not in WHOLE:
-        site = projection(site, key, database, table)
-    return fresh(site, depth=5)
+    return metadata_for_key(site_of(db.path, base_url(datasette)), key, database, table)
+
+
+def base_url(datasette) -> str:
+    return datasette.setting("base_url") or "/"
 
 
 @lru_cache(maxsize=4)
-def site_of(db_path: str) -> dict:
+def site_of(db_path: str, base: str = "/") -> dict:
     """The site of a database file: the prose its build stored, completed from the
-    registry. Read once per file (served immutable)."""
-    return site_metadata(stored_prose(Path(db_path)))
-
-
-# Datasette asks for metadata some 200 times a table page, each time for one key (its
-# `allow`, `plugins`, `source`...): Datasette.metadata(key, database, table) reads only
-# that key of the table, of the database and at the top. Returning just those (the hook
-# is given the key, database and table for this) spares copying and merging the whole
-# site each time, and the permission check of every table (key "tables"), which
-# deep-copies what the hook returns, copies the tables alone. No key (or "databases"):
-# everything.
-WHOLE = {None, "databases"}
-
-
-def projection(site: dict, key: str, database: str | None, table: str | None) -> dict:
-    """The site's metadata reduced to `key` at the top, in `database` and its `table`."""
-    found = {key: site[key]} if key in site else {}
-    db = (site.get("databases") or {}).get(database) if database else None
-    if db is None:
-        return found
-    part = {key: db[key]} if key in db else {}
-    settings = (db.get("tables") or {}).get(table) if table else None
-    if settings is not None and key in settings:
-        part["tables"] = {table: {key: settings[key]}}
-    if part:
-        found["databases"] = {database: part}
-    return found
-
-
-def fresh(metadata: dict, depth: int) -> dict:
-    """New dicts down to each table's, query's and plugin's settings (the columns below
-    are shared): Datasette merges other metadata (`-m`) into what this hook returns, and
-    must not change the cached site. Called some 200 times for one page: a full deepcopy
-    would cost tens of milliseconds a page."""
-    if depth == 0:
-        return metadata
-    return {key: fresh(value, depth - 1) if isinstance(value, dict) else value
-            for key, value in metadata.items()}
+    registry, its links under `base` (Datasette's base_url). Read once per file (served
+    immutable)."""
+    return under_base_url(site_metadata(stored_prose(Path(db_path))), base)
 
 
 def authorize(action, arg1, arg2, database, trigger):
@@ -110,19 +81,22 @@ def authorize(action, arg1, arg2, database, trigger):
     return sqlite3.SQLITE_OK
 
 
-@hookimpl(trylast=True)
-def prepare_connection(conn):
+@hookimpl
+def prepare_connection(conn, database):
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.set_authorizer(authorize)
-    # trylast: registered after Datasette's own escape_fts, so this one replaces it.
-    # Queries typed with particles and endings (샤오미의, 협력을) are analysed the way the
-    # index was built, with the registry's names kept whole.
+    if database != DATABASE:
+        return
+    # news_fts(q): what a reader typed as an FTS5 query, analysed the way the index was
+    # built (샤오미의, 협력을 find 샤오미, 협력), the registry's names kept whole. The
+    # plugin's own function, for the search query and `?_search=`: Datasette's
+    # escape_fts stays as it is.
     names = registry_names(conn)
 
-    def korean_escape_fts(query):
+    def news_fts(query):
         return fts_query(query or "", analyser_for(names))
 
-    conn.create_function("escape_fts", 1, korean_escape_fts)
+    conn.create_function("news_fts", 1, news_fts, deterministic=True)
 
 
 def load_analyser(conn) -> None:
@@ -134,13 +108,18 @@ def load_analyser(conn) -> None:
 @hookimpl
 def startup(datasette):
     """Load the analyser's model before serving: loading takes seconds, more than the
-    SQL time limit, so the first search must not be the one to pay for it."""
-    async def load():
+    SQL time limit, so the first search must not be the one to pay for it. On Datasette
+    1.0, also give it the site's metadata, queries and settings (newsdb/site/compat.py)."""
+    async def start():
         database = datasette.databases.get(DATABASE)
-        if database is not None:
-            await database.execute_fn(load_analyser)
+        if database is None:
+            return
+        if not IS_0_65 and database.path:
+            await configure_1_0(datasette, site_of(database.path, base_url(datasette)),
+                                DATABASE)
+        await database.execute_fn(load_analyser)
 
-    return load
+    return start
 
 
 @hookimpl
@@ -170,7 +149,8 @@ def register_routes(datasette):
     # A plugin's routes are matched before Datasette's own: this one replaces the index
     # view's HTML page; `/.json` stays Datasette's. Only where news is served (the
     # routes are made when the app is, after the databases are opened).
-    if DATABASE not in datasette.databases:
+    # Datasette 1.0 keeps its own index view (compat.py: HOME_ROUTE).
+    if DATABASE not in datasette.databases or not HOME_ROUTE:
         return []
     return [(r"^/$", home)]
 
@@ -178,40 +158,36 @@ def register_routes(datasette):
 log = logging.getLogger("newsdb")
 
 
-@hookimpl(wrapper=True)
+@hookimpl
 def handle_exception(datasette, request, exception):
-    """Datasette's own handler prints every error, a 404 included, with rich (installed
-    with the test tools) and the local variables of every frame: about 2 s and 1,600
-    lines per error, while the other requests wait. Each handler returns a coroutine that
-    Datasette awaits afterwards, so this wrapper (a pluggy hook wrapper around the
-    others) answers with its own alone: a client error at once, a server error logged as
-    one line; the page or JSON body is the one Datasette would give."""
-    yield
-    return [respond(datasette, request, exception)]
-
-
-def respond(datasette, request, exception):
+    """An error answered at once, the page or JSON Datasette would give (with its CORS
+    headers when --cors is on); a server error logged as one line. Datasette's own
+    handler would also print it with every frame's local variables: compat.py keeps
+    that from running once this one has answered."""
     async def inner():
-        title = None
-        if isinstance(exception, Base400):
-            status, info, message = exception.status, {}, exception.args[0]
-        elif isinstance(exception, DatasetteError):
-            status, info, message = exception.status, exception.error_dict, exception.message
-            if exception.message_is_html:
-                message = Markup(message)
-            title = exception.title
-        else:
-            status, info, message = 500, {}, str(exception)
+        status = getattr(exception, "status", 500)
+        status = status if isinstance(status, int) else 500
+        title = getattr(exception, "title", None)
+        info = dict(getattr(exception, "error_dict", None) or {})
+        message = getattr(exception, "message", None)
+        if message is None:
+            message = exception.args[0] if exception.args and status != 500 \
+                else str(exception)
+        if getattr(exception, "message_is_html", False):
+            message = Markup(message)
+        if status >= 500:
             where = traceback.extract_tb(exception.__traceback__)[-1:]
             location = f" at {where[0].filename}:{where[0].lineno}" if where else ""
-            log.error("500 %s: %s: %s%s", request.path, type(exception).__name__,
+            log.error("%s %s: %s: %s%s", status, request.path, type(exception).__name__,
                       exception, location)
+        headers = {}
+        if datasette.cors:
+            add_cors_headers(headers)
         info.update({"ok": False, "error": message, "status": status, "title": title})
         if request.path.split("?")[0].endswith(".json"):
-            return Response.json(info, status=status)
-        template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
-        return Response.html(await template.render_async(dict(
-            info, urls=datasette.urls, app_css_hash=datasette.app_css_hash(),
-            menu_links=lambda: [])), status=status)
+            return Response.json(info, status=status, headers=headers)
+        html = await datasette.render_template([f"{status}.html", "error.html"], info,
+                                               request=request)
+        return Response.html(html, status=status, headers=headers)
 
     return inner

@@ -10,7 +10,7 @@ six times (rows, count, four facets), 450 ms of SQL. Here the subquery also asks
 table's block of rowids, which FTS5 reads alone (its lists are in rowid order): 55 ms.
 
 The table metadata has no `fts_table`, so Datasette's filter adds nothing; this one gives
-the same clause otherwise (`escape_fts(:search)`, the Korean-aware one of the plugin, or
+the same clause otherwise (`news_fts(:search)`, the plugin's Korean-aware query, or
 the raw query with `_searchmode=raw`), the same description ("search matches ...") and
 the search box. `_search_text=` and `_search_search_text=` search one column of the
 index, as Datasette's `_search_COLUMN=` would.
@@ -43,7 +43,7 @@ def search_filter(request, table: str) -> FilterArguments | None:
         if column != SEARCH_INDEX and column not in COLUMNS:
             raise BadRequest("Cannot search by that column")
         name = "search" if key == "_search" else f"search_{len(params)}"
-        match = f":{name}" if raw else f"escape_fts(:{name})"
+        match = f":{name}" if raw else f"news_fts(:{name})"
         wheres.append(f"rowid in (select rowid from {SEARCH_INDEX} where [{column}] match "
                       f"{match} and {rowids})")
         params[name] = context["search"] = request.args[key]

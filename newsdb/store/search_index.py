@@ -5,7 +5,7 @@ Each row of a searched table is one row of the index, under the row's own rowid 
 table's rowids lie in a block of their own, see newsdb/store/sqlite.py): `text` holds the
 row's searched columns as written, `search_text` the Korean analysis of them
 (newsdb/korean/analyser.py). Datasette's `?_search=` on a table reads the index through the
-table metadata `fts_table: search_index` that the plugin gives (newsdb/site/metadata.py); the
+plugin's filters_from_request (newsdb/site/table_search.py); the
 `search` canned query reads it directly. The analysis lives only in the index, which is
 hidden: it is no column of a public table and in no export.
 

