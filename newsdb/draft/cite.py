@@ -26,9 +26,11 @@ from newsdb.draft.page import Page, same_url
 from newsdb.draft.propose import (
     Candidate,
     Registry,
+    content_id,
     indicator_before,
     propose,
     sentence_country,
+    short_hash,
     statistic_category,
     statistic_groups,
 )
@@ -249,7 +251,7 @@ class _Context:
 
     def new_event(self, candidate: Candidate, tense: str, compared: str) -> None:
         f = candidate.fields
-        event_id = self.unique(content_id(f["event_kind"], f.get("start_date"), _main(f)))
+        event_id = self.unique(content_id(f["event_kind"], f.get("start_date"), f["main"]))
         self.matched[id(candidate)] = event_id
         record = {"id": event_id, "title_ko": f["title_ko"], "kind": f["event_kind"],
                   "place": f["place"], "organizer": f["organizer"]}
@@ -281,7 +283,7 @@ class _Context:
                          and e.sentence == f["event_sentence"] and e.start == f["event_start"]
                          and id(e) in self.matched), None)
         ranked = sorted(((2.0 * len(parties & m.parties) / max(len(m.parties), 1)
-                          + 3.0 * _overlap(f["title_ko"], m.title_ko)
+                          + 3.0 * _overlap(f["title_ko"] or f["quote"][:-len(candidate.text)], m.title_ko)
                           + (1.0 if event_id and m.event == event_id else 0.0), m.id)
                          for m in self.held.mous.values()), reverse=True)
         tense = "after" if f["status"] == "signed" else "ahead"
@@ -291,11 +293,19 @@ class _Context:
             why = f"'{candidate.text}' at {candidate.sentence}, matched to {mou_id} (next: {compared})"
             self.claim(f"mous/{mou_id}", "status", candidate, why, tense=tense, value=f["status"])
             return
+        if ranked and ranked[0][0] >= MATCH_SCORE - 0.5:
+            self.draft.unmatched.append(f"'{candidate.text}' at {candidate.sentence}: matches "
+                                        f"{compared} about equally; claim the right one")
+            return
+        if not f["title_ko"]:
+            self.draft.unmatched.append(f"'{candidate.text}' at {candidate.sentence}: a memorandum "
+                                        f"with no title; compared with {compared or 'none'}")
+            return
         if not parties:
             self.draft.unmatched.append(f"'{candidate.text}' at {candidate.sentence}: a memorandum "
                                         f"with no party named; compared with {compared or 'none'}")
             return
-        mou_id = self.unique(content_id("mou", None, sorted(parties)[0]) + "-" + _short_hash(f["title_ko"] or candidate.text))
+        mou_id = self.unique(content_id("mou", None, sorted(parties)[0]) + "-" + short_hash(f["title_ko"] or candidate.text))
         self.draft.new_facts.append(NewFact("mous", {
             "id": mou_id, "title_ko": f["title_ko"] or candidate.text, "event": event_id,
             "parties": sorted(parties)}, f"matches no held memorandum; compared with {compared or 'none'}"))
@@ -325,7 +335,7 @@ class _Context:
             return
         indicator = indicator_before(text, figure.start) or figure.text
         country = self.country(figure, text)
-        stat_id = self.unique(f"stat-{country.lower()}-{f['unit'].lower()}-{_short_hash(indicator + wording)}")
+        stat_id = self.unique(f"stat-{country.lower()}-{f['unit'].lower()}-{short_hash(indicator + wording)}")
         self.draft.new_facts.append(NewFact("statistics", {
             "id": stat_id, "indicator_ko": indicator, "category": statistic_category(indicator, text),
             "country": country, "unit": f["unit"]},
@@ -334,36 +344,7 @@ class _Context:
                    tense="after", wording_ko=wording)
 
     def country(self, figure: Candidate, text: str) -> str:
-        return figure_country(self.draft.candidates, self.registry, figure, text)
-
-
-def figure_country(candidates: list[Candidate], registry: Registry, figure: Candidate, text: str) -> str:
-    """The country of the registry name nearest before the figure in its sentence (a
-    Chinese company's revenue is CN), else the country words of the sentence."""
-    names = [c for c in candidates if c.kind == "entity" and c.sentence == figure.sentence
-             and c.end <= figure.start]
-    for name in reversed(names):
-        country = registry.countries.get((name.fields["table"], name.fields["id"]))
-        if country in ("KR", "CN"):
-            return country
-    return sentence_country(text, figure.start)
-
-
-def content_id(kind: str, day: str | None, main: str | None) -> str:
-    """An id from what the fact is: kind, day and main participant."""
-    parts = [kind.replace("_", "-"), day or "undated", main or "unnamed"]
-    return "-".join(p for p in parts if p)
-
-
-def _main(fields: dict) -> str | None:
-    for key in ("people", "organizations"):
-        if fields.get(key):
-            return fields[key][0]
-    return fields.get("place")
-
-
-def _short_hash(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:6]
+        return figure.fields.get("country") or sentence_country(text, figure.start)
 
 
 def _overlap(a: str | None, b: str | None) -> float:

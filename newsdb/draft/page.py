@@ -18,7 +18,6 @@ matched against the registry of outlets (newsdb/draft/outlets.yml).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -32,7 +31,7 @@ COPYRIGHT_NAME_RE = re.compile(r"(?:ⓒ|©|\(c\))\s*([가-힣A-Za-z]+(?:\s?[가-
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*")
 # '김원배기자', '이초희 기자', '/대전=박희윤기자', '김용주 통신방송 전문기자', '(베이징=연합뉴스) 홍길동 특파원'
 BYLINE_NAME_RE = re.compile(
-    r"(?:^|[\s\[/=(\]])([가-힣]{2,4})\s?(?:[가-힣]+\s)?(?:전문기자|선임기자|기자|특파원)(?=[\s\]@=]|$)")
+    r"(?:^|[\s\[/=(\]])([가-힣]{2,4})\s?(?:(?:[가-힣]+\s)?(?:전문|선임|수석)기자|기자|특파원)(?=[\s\]@=]|$)")
 BRACKET_BYLINE_RE = re.compile(r"^\[([^\[\]]{2,30}?(?:기자|특파원))\]\s*")
 DATE_LINE_RE = re.compile(
     r"(?P<label>입력|등록|기사입력|최초입력|승인|발행|게재|수정|업데이트|Posted|Updated)?\s*[:：]?\s*"
@@ -48,6 +47,8 @@ FURNITURE = (
 # A page's text after one of these is lists of other articles or the site's footer.
 TAIL_RE = re.compile(r"많이 본 뉴스|인기 기사|브랜드 뉴스룸|^주소\s*:|대표전화|^댓글 많은 뉴스|이 기사에 대해")
 PUNCTUATION_ONLY_RE = re.compile(r"^[\s|\-–—=_*·•.:#<>]+$")
+# A body line ends with a full stop; a headline ('…키운다') does not.
+BODY_LINE_RE = re.compile(r"[.!?][”\"'’)]*\s*$")
 SENTENCE_END_RE = re.compile(r"(?:다|요|음|함|됨)[.”\"'’]*\s*$|[.!?][”\"'’)]*\s*$")
 
 
@@ -199,20 +200,15 @@ def _outlet(url, copyright_names, bylines, outlets):
             return found, "byline"
     if copyright_names:  # an outlet the registry does not know: its Korean name alone
         name = copyright_names[0].strip()
-        return Outlet(_slug(name), name, None), "copyright"
+        return Outlet("report", name, None), "copyright"
     return None, None
-
-
-def _slug(name: str) -> str:
-    ascii_name = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return ascii_name or "outlet-" + hashlib.sha1(name.encode()).hexdigest()[:6]
 
 
 def _headline_and_body(kept: list[tuple[int, str]], outlet: Outlet | None):
     """The body starts at the first line that ends as a sentence; the headline is the
     first line before it long enough to be one (a repeated one is preferred)."""
     lines = [line for _, line in kept]
-    start = next((i for i, line in enumerate(lines) if SENTENCE_END_RE.search(line) and len(line) >= 25),
+    start = next((i for i, line in enumerate(lines) if BODY_LINE_RE.search(line) and len(line) >= 25),
                  len(lines))
     header = [line for line in lines[:start]
               if not (outlet and line in (outlet.outlet_ko, *outlet.names)) and len(line) >= 8]

@@ -21,6 +21,7 @@ the curated format, so that the format can change without touching this module.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,6 +225,9 @@ def propose(sentences: list[Sentence], published: dt.date, registry: Registry,
         found += entities
         found += [Candidate("hedge", sentence.key, m.start(), m.end(), m.group())
                   for m in HEDGE_RE.finditer(sentence.text)]
+        for figure in found:
+            if figure.kind in ("figure", "rank"):
+                figure.fields["country"] = figure_country(entities, registry, figure, sentence.text)
         if analyser is not None:
             found += _new_entities(sentence, analyser, entities)
         found.sort(key=lambda c: (c.start, c.end, c.kind))
@@ -631,6 +635,11 @@ def _event(sentence: Sentence, found: list[Candidate], earlier: list[Candidate],
     organizations = _names_in(found, "organizations")
     places = [c for c in _names_in(found, "places") if c.start < end]
     subject = next((c for c in organizations if c.start < cue_start and c.text.endswith(("은", "는", "이", "가"))), None)
+    # The main participant (for the event's id): the first one named who is not the
+    # sentence's subject ('최 장관은 … 레이쥔 CEO를 만난다': Lei Jun).
+    named = [c for c in (*people, *organizations) if c.start < end]
+    named.sort(key=lambda c: c.start)
+    main = next((c for c in named if not c.text.endswith(("은", "는", "이", "가"))), named[0] if named else None)
     fields = {
         "cue": cue, "cue_kind": cue_kind, "event_kind": kind, "title_ko": title,
         "quote_start": clause, "quote": text[clause:end],
@@ -645,6 +654,7 @@ def _event(sentence: Sentence, found: list[Candidate], earlier: list[Candidate],
         "status": _status(cue, text),
         "place": places[-1].fields["id"] if places else None,
         "organizer": subject.fields["id"] if subject and kind not in ("visit", "inspection") else None,
+        "main": main.fields["id"] if main else (places[-1].fields["id"] if places else None),
         "people": [c.fields["id"] for c in people],
         "organizations": [c.fields["id"] for c in organizations],
     }
@@ -686,6 +696,16 @@ def _nearest_organizations(earlier: list[Candidate]) -> list[str]:
     return []
 
 
+def content_id(kind: str, day: str | None, main: str | None) -> str:
+    """An id from what the fact is: kind, day and main participant."""
+    parts = [kind.replace("_", "-"), day or "undated", main or "unnamed"]
+    return "-".join(p for p in parts if p)
+
+
+def short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:6]
+
+
 # Statistics: which figure, rank and period belong together ---------------------------
 
 def statistic_groups(draft_candidates: list[Candidate], texts: dict[str, str]) -> list[dict]:
@@ -725,6 +745,18 @@ def _period_for(periods: list[Candidate], first: Candidate, rank: Candidate | No
     return before[-1] if before else None
 
 
+def figure_country(candidates: list[Candidate], registry: Registry, figure: Candidate, text: str) -> str:
+    """The country of the registry name nearest before the figure in its sentence (a
+    Chinese company's revenue is CN), else the country words of the sentence."""
+    names = [c for c in candidates if c.kind == "entity" and c.sentence == figure.sentence
+             and c.end <= figure.start]
+    for name in reversed(names):
+        country = registry.countries.get((name.fields["table"], name.fields["id"]))
+        if country in ("KR", "CN"):
+            return country
+    return sentence_country(text, figure.start)
+
+
 def sentence_country(text: str, position: int) -> str:
     """KR or CN: the nearest country word before `position` in the sentence."""
     best, where = None, -1
@@ -736,11 +768,18 @@ def sentence_country(text: str, position: int) -> str:
     return best or "KR"
 
 
+# Words before a figure that say when or how, not what is measured: '이어', '20일',
+# '3년 동안', '약', '총'.
+NOT_INDICATOR_RE = re.compile(
+    r"이어서?|또한?|특히|한편|동안|간|약|총|모두|무려|최대|최소|이날|당일|현재|지난|올해|내년|작년|지난해"
+    r"|[가-힣]*(?:부터|까지)|이다|이며|으로|로|는|은")
+
+
 def indicator_before(text: str, position: int) -> str:
     """The words naming what a figure measures: up to three words before it in its
     clause, without the last word's particle and a leading country word."""
     clause = text[_clause_start(text, position):position]
-    words = [w for w in clause.split() if not re.search(r"\d", w)][-3:]
+    words = [w for w in clause.split() if not re.search(r"\d", w) and not NOT_INDICATOR_RE.fullmatch(w)][-3:]
     while words and words[0] in ("중국", "한국", "중국의", "한국의", "국내", "실제", "특히", "또"):
         words = words[1:]
     if not words:

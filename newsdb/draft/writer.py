@@ -16,7 +16,9 @@ import re
 from newsdb.draft.propose import (
     Candidate,
     Draft,
+    content_id,
     indicator_before,
+    short_hash,
     sentence_country,
     statistic_category,
     statistic_groups,
@@ -88,11 +90,11 @@ def write_draft(draft: Draft, article_id: str, source_file: str, drop_paragraphs
         lines += _event_block(draft, candidate, event_ids, notes)
     lines += ["", "statistics:"]
     groups = statistic_groups(draft.candidates, texts)
-    stat_ids = _ids("stat", [g["figure"] or g["rank"] for g in groups])
+    stat_ids = _ids("stat", [g["figure"] or g["rank"] for g in groups], texts)
     for group in groups:
         lines += _statistic_block(draft, group, groups, stat_ids, texts, notes)
     lines += ["", "mous:"]
-    mou_ids = _ids("mou", draft.of_kind("mou"))
+    mou_ids = _ids("mou", draft.of_kind("mou"), texts)
     for candidate in draft.of_kind("mou"):
         lines += _mou_block(candidate, mou_ids, event_ids, draft)
     lines += ["", "notes:"]
@@ -116,11 +118,24 @@ def _empty_lists(lines: list[str]) -> list[str]:
     return out
 
 
-def _ids(prefix: str, candidates: list[Candidate]) -> dict[int, str]:
-    ids, counts = {}, {}
+def _ids(prefix: str, candidates: list[Candidate], texts: dict[str, str] | None = None) -> dict[int, str]:
+    """Ids from what each fact is, never from where it is: an event is its kind, day and
+    main participant ('meeting-2014-12-19-lei-jun'); a figure or a memorandum its wording
+    and a short hash of its sentence. Two drafts give two facts the same id only when they
+    are the same fact; within one draft a repeated id takes -2, -3."""
+    ids, taken = {}, set()
     for candidate in candidates:
-        counts[candidate.sentence] = counts.get(candidate.sentence, 0) + 1
-        ids[id(candidate)] = f"{prefix}-{candidate.sentence}-{counts[candidate.sentence]}"
+        f = candidate.fields
+        if prefix == "event":
+            wanted = content_id(f["event_kind"], f.get("start_date"), f.get("main"))
+        else:
+            sentence = (texts or {}).get(candidate.sentence, "")
+            wanted = f"{prefix}-{short_hash(sentence + '|' + candidate.text)}"
+        found, number = wanted, 2
+        while found in taken:
+            found, number = f"{wanted}-{number}", number + 1
+        taken.add(found)
+        ids[id(candidate)] = found
     return ids
 
 
@@ -230,7 +245,7 @@ def _statistic_block(draft: Draft, group: dict, groups, stat_ids, texts, notes) 
     fields: list[tuple[str, object]] = [
         ("id", stat_id), ("indicator_ko", indicator),
         ("category", statistic_category(indicator, text)),
-        ("country", sentence_country(text, main.start)),
+        ("country", main.fields.get("country") or sentence_country(text, main.start)),
     ]
     if figure is not None:
         f = figure.fields
