@@ -45,6 +45,9 @@ KIND_FAMILIES = [
 ]
 # 'X에 따르면', 'X는 … 밝혔다': who the sentence's statements are attributed to.
 ATTRIBUTION_RE = re.compile(r"([^\s,]+?)(?:에|의)\s*따르면")
+ORGANISED_KINDS = {"expo", "showcase", "workshop", "investor_presentation"}
+MEETING_KINDS = {"meeting", "ministerial_meeting", "joint_committee"}
+GENERIC_EVENT_RE = re.compile(r"(?:이번|이|해당|같은|그)?\s*(?:행사|회의|자리|대회|모임)")
 CARRIED_OVER_RE = re.compile(r"^(?:이어서?|같은 날|이날|당일)(?![가-힣])")
 PAST_VERB_RE = re.compile(r"(?:했|였|었|았|렸|쳤|졌|났|됐)다|(?:열린|개최된|체결된|진행된|가진)\s")
 
@@ -130,8 +133,11 @@ class _Context:
         if (about, field_name) in self.claimed or field_name == "exists" and \
                 any(c.about == about for c in self.draft.claims):
             return  # one claim per fact and field: the first statement of it
-        if field_name != "exists":  # a day or a status says the fact exists
-            self.draft.claims[:] = [c for c in self.draft.claims if (c.about, c.field) != (about, "exists")]
+        # A day, a status or a participant says the fact exists.
+        implied = about.replace("event_participants/", "events/").split("--")[0]
+        if field_name != "exists" or implied != about:
+            self.draft.claims[:] = [c for c in self.draft.claims if (c.about, c.field) not in
+                                    ((about, "exists"), (implied, "exists"))]
         self.claimed.add((about, field_name))
         sentence = candidate.sentence
         self.draft.claims.append(ClaimDraft(
@@ -175,6 +181,15 @@ class _Context:
 
     def event(self, candidate: Candidate) -> None:
         f = candidate.fields
+        earlier = self.earlier_event(candidate)
+        if earlier is not None:
+            # '이번 행사에서는 … 참석해': the event the report spoke of before.
+            event = self.held.events.get(earlier)
+            self.matched[id(candidate)] = earlier
+            if event is not None:
+                tense = self.tense(f.get("start_date"), f.get("end_date"), candidate.sentence, f["status"])
+                self.participants(candidate, event, tense)
+            return
         ranked = sorted(((self.score(candidate, e), e.id) for e in self.held.events.values()), reverse=True)
         best = ranked[0] if ranked else (0.0, None)
         runner = ranked[1][0] if len(ranked) > 1 else 0.0
@@ -190,23 +205,63 @@ class _Context:
             return
         self.new_event(candidate, tense, compared)
 
+    def earlier_event(self, candidate: Candidate) -> str | None:
+        """The event an event word without a name refers back to ('이번 행사')."""
+        if not GENERIC_EVENT_RE.fullmatch(candidate.fields["title_ko"] or ""):
+            return None
+        kinds = ORGANISED_KINDS if "행사" in candidate.fields["title_ko"] else MEETING_KINDS
+        before = [c for c in self.draft.candidates if c.kind == "event" and id(c) in self.matched
+                  and (c.sentence, c.start) < (candidate.sentence, candidate.start)
+                  and c.fields["event_kind"] in kinds]
+        return self.matched[id(before[-1])] if before else None
+
     def event_claims(self, candidate: Candidate, event: HeldEvent, tense: str, why: str) -> None:
         f = candidate.fields
         wording = self.date_wording(candidate)
+        dated = self.span_owner(candidate, event)
         if wording is not None:
-            self.claim(f"events/{event.id}", "dates", candidate, why, tense=tense,
-                       wording_ko=wording[0], inferred=wording[1])
-        elif not any(c.about == f"events/{event.id}" for c in self.draft.claims):
+            self.claim(f"events/{dated.id}", "dates", candidate, why if dated is event else
+                       f"{why}; the sentence's days are those of {dated.id}, of which {event.id} is a part",
+                       tense=tense, wording_ko=wording[0], inferred=wording[1])
+        if dated is not event or wording is None:
             self.claim(f"events/{event.id}", "exists", candidate, why, tense=tense)
         if tense == "after" and f["status"] == "held":
             self.claim(f"events/{event.id}", "status", candidate, why, tense=tense, value="held")
-        if f["place"] and f["place"] == event.place:
-            self.claim(f"events/{event.id}", "place", candidate, why, tense=tense, value=f["place"])
-        for entity in f["people"]:
+        if f["place"] and f["place"] == dated.place:
+            self.claim(f"events/{dated.id}", "place", candidate, why, tense=tense, value=f["place"])
+        self.participants(candidate, event, tense)
+
+    def span_owner(self, candidate: Candidate, event: HeldEvent) -> HeldEvent:
+        """'18일과 19일 이틀간 … A와 B를 개최': a span of days wider than every day held for
+        the event is the span of its parent (an event contains its parts)."""
+        f = candidate.fields
+        if not f.get("start_date") or f["start_date"] == f["end_date"] or not event.spans:
+            return event
+        start, end = dt.date.fromisoformat(f["start_date"]), dt.date.fromisoformat(f["end_date"])
+        if any(s <= start and end <= e for s, e in event.spans):
+            return event
+        parent = self.held.events.get(event.parent)
+        while parent is not None:
+            if any(s == start and e == end for s, e in parent.spans):
+                return parent
+            parent = self.held.events.get(parent.parent)
+        return event
+
+    def participants(self, candidate: Candidate, event: HeldEvent, tense: str) -> None:
+        """People named with the event: a claim that each takes part, and a new
+        participant for one the event does not have yet."""
+        named = [p for p in candidate.fields["people"] if not self.protagonist(p)]
+        for entity in named:
             about = f"{event.id}--{entity}"
-            if about in event.participants and not self.protagonist(entity):
-                self.claim(f"event_participants/{about}", "exists", candidate,
-                           f"a participant of {event.id} named at {candidate.sentence}", tense=tense)
+            if about not in event.participants and len(named) > 1 and candidate.fields["cue_kind"] != "attend":
+                continue  # several people met: which one takes part in this event is unsure
+            if about not in event.participants:
+                self.draft.new_facts.append(NewFact("participants", {
+                    "event": event.id, "person": entity, "role": "attendee"},
+                    f"named with {event.id} at {candidate.sentence}, not yet its participant (check the role)"))
+                event.participants.add(about)
+            self.claim(f"event_participants/{about}", "exists", candidate,
+                       f"a participant of {event.id} named at {candidate.sentence}", tense=tense)
 
     def protagonist(self, entity: str) -> bool:
         """One who takes part in most held events (the travelling minister): naming them

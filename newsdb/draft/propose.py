@@ -378,23 +378,42 @@ def _entities(sentence: Sentence, registry: Registry) -> list[Candidate]:
     return out
 
 
+# Not a new entry: a pair of countries ('한중', '한·중'), a name of an event ('과기장관회의').
+COUNTRY_PAIR_RE = re.compile(r"[한중미일북남러日中韓美][·‧ㆍ]?[한중미일북남러日中韓美]")
+EVENT_NAME_RE = re.compile(r".*(?:회의|행사|박람회|포럼|세미나|워크숍|설명회|전시회|간담회|엑스포|회담)$")
+
+
 def _new_entities(sentence: Sentence, analyser, entities: list[Candidate]) -> list[Candidate]:
-    """Proper nouns the analyser finds where no registry name is: proposed entries."""
+    """Proper nouns the analyser finds where no registry name is: proposed entries.
+    Proper nouns written together are one name; names inside quotation marks
+    (the titles of events and programmes), pairs of countries and names of events are
+    not proposed."""
+    text = sentence.text
     taken = [(c.start, c.end) for c in entities]
+    quoted = [(m.start(), m.end()) for m in QUOTED_NAME_RE.finditer(text)]
     with analyser.lock:
-        tokens = analyser.kiwi.tokenize(sentence.text)
-    out = []
+        tokens = analyser.kiwi.tokenize(text)
+    runs: list[list[int]] = []
     for token in tokens:
         if not token.tag.startswith("NNP"):
             continue
         start, end = token.start, token.start + token.len
-        if any(s <= start < e or s < end <= e for s, e in taken) or len(token.form) < 2:
-            continue
-        if sentence.text[start:end] != token.form:
+        if text[start:end] != token.form:
             continue  # a form the analyser rewrote: no verbatim span
-        span_end = _particle_end(sentence.text, end)
-        out.append(Candidate("new_entity", sentence.key, start, span_end, sentence.text[start:span_end],
-                             {"name": token.form, "table": _guess_table(sentence.text, end)}))
+        if runs and runs[-1][1] == start:
+            runs[-1][1] = end
+        else:
+            runs.append([start, end])
+    out = []
+    for start, end in runs:
+        name = text[start:end]
+        if any(s <= start < e or s < end <= e for s, e in taken + quoted) or len(name) < 2:
+            continue
+        if COUNTRY_PAIR_RE.fullmatch(name) or EVENT_NAME_RE.match(name):
+            continue
+        span_end = _particle_end(text, end)
+        out.append(Candidate("new_entity", sentence.key, start, span_end, text[start:span_end],
+                             {"name": name, "table": _guess_table(text, end)}))
         taken.append((start, span_end))
     return out
 
@@ -593,6 +612,9 @@ def _conjoined(text: str, clause: int, cue_start: int, names: list[str], found: 
     return names
 
 
+CHAIN_TAIL_RE = re.compile(r"\s*(?:[A-Za-z가-힣]{1,6}(?:\([A-Za-z]+\))?(?:와|과|를|을)\s*)?")
+
+
 def _entity_chain(text: str, cue_start: int, found: list[Candidate]) -> list[str]:
     """Registry names listed right before the cue: 'A와 B를', 'A, B를', 'A 및 B를'."""
     names = sorted({(c.start, c.end, c.fields["name"]) for c in found
@@ -600,7 +622,8 @@ def _entity_chain(text: str, cue_start: int, found: list[Candidate]) -> list[str
     chain: list[tuple[int, int, str]] = []
     for start, end, name in reversed(names):
         if not chain:
-            if not re.fullmatch(r"\s*", text[end:cue_start]):
+            # '칭화홀딩스를 방문', '칭화홀딩스의 CEO와 만나': the last name, or its title.
+            if not CHAIN_TAIL_RE.fullmatch(text[end:cue_start]):
                 return []
             chain.insert(0, (start, end, name))
             continue

@@ -387,7 +387,7 @@ def write_citation(draft, report_name: str) -> str:
     if page.headline_ko:
         lines.append(f"  headline_ko: {scalar(page.headline_ko)}")
     lines.append(f"  summary_en: {scalar(todo + ', what the report says')}")
-    for table in ("events", "mous", "statistics"):
+    for table in ("events", "mous", "statistics", "participants"):
         facts = [f for f in draft.new_facts if f.table == table]
         if not facts:
             continue
