@@ -61,6 +61,9 @@ EVENT_CUES = [
     # '방문해', '방문, ' (a comma joins the next clause), '방문에서'.
     (r"방문(?:해|하|한|할|했|에|을|중|,)", "visit"),
     (r"시찰(?:하|해|한|할|했|을)", "inspection"),
+    # '칭화홀딩스를 찾아': a visit only when a registry name is what is visited ('방안을
+    # 찾는다' seeks a way).
+    (r"(?<![가-힣])찾(?:아|는|을|은|았|는다)", "visit"),
     (r"(?:개최|주최)(?:하|해|한|할|했|,|\s|된|됐|돼|를|$)", None),
     # '열었다' opens a meeting; '문을 열었다' opens a business.
     (r"(?<![가-힣])(?<!문을 )(?<!문을)열(?:린|리|렸|릴|었|어|고|(?=\s(?:계획|예정|방침)))", None),
@@ -75,6 +78,7 @@ EVENT_CUES = [
 EVENT_CUE_RE = re.compile("|".join(f"(?P<c{i}>{pattern})" for i, (pattern, _) in enumerate(EVENT_CUES)))
 EVENT_NAME_KINDS = [
     ("장관회의", "ministerial_meeting"), ("장관 회의", "ministerial_meeting"),
+    ("공동위원회", "joint_committee"), ("공동위", "joint_committee"),
     ("박람회", "expo"), ("엑스포", "expo"), ("전시회", "expo"), ("차이나", "expo"),
     ("쇼케이스", "showcase"), ("쇼 케이스", "showcase"),
     ("워크숍", "workshop"), ("워크샵", "workshop"), ("세미나", "workshop"), ("포럼", "workshop"),
@@ -337,7 +341,9 @@ def _date(sentence: Sentence, wording, published: dt.date, state: dict) -> Candi
     return Candidate("date", sentence.key, wording.start, wording.end, text, fields)
 
 
-ATTRIBUTED_DAY_RE = re.compile(r"\s*[^\s,]+(?:에|의)\s*따르면")
+ATTRIBUTED_DAY_RE = re.compile(r"\s*(?:[^\s,]+\s){0,2}[^\s,]+(?:에|의)\s*따르면")
+# A verb cue later in the clause of a noun cue ('회담을 열고', '설명회는 … 진행된다').
+LATER_VERB_CUE_RE = re.compile(r"[^,.]*?(?:(?<![가-힣])열(?:고|어|린|리|었|렸|기로)|개최|진행(?:된|되|됐|돼|한|하|했)|참석)")
 LATER_DURATION_RE = re.compile(
     r"(?<![\d가-힣])(?:\d+\s*박\s*\d+\s*일|(?:하루|이틀|사흘|나흘|닷새|엿새|열흘)\s*(?:간|동안)?)")
 
@@ -483,9 +489,12 @@ def _event_names(text: str, clause_start: int, cue_start: int) -> list[str]:
         if re.fullmatch(r"\s*(?:등|행사)?\s*(?:을|를|에서|에)?\s*", window[quoted[-1].end():]):
             return names
     words = window[clause_start:].split()
+    while words and (words[-1] in ADVERBS or words[-1].endswith("에서")):
+        words = words[:-1]  # '포럼을 잇달아 개최', '베이징에서 회동을': not the name
     phrase: list[str] = []
     for index, word in enumerate(reversed(words)):
-        if index and (_TRAILING_PARTICLE_RE.search(word) or word.endswith(("는", "한", "인", "적인"))):
+        if index and (_TRAILING_PARTICLE_RE.search(word) or word.endswith(("는", "한", "인", "적인"))
+                      or re.search(r"(?:해|하고|하며|고|며|아|어)$", word)):
             break
         phrase.insert(0, word)
         if len(phrase) == 4:
@@ -497,9 +506,18 @@ def _event_names(text: str, clause_start: int, cue_start: int) -> list[str]:
 
 # A verb that joins the next clause ('방문해', '개최하고', '방문,') or describes a noun
 # ('열린', '개최된') takes its tense from the sentence's last verb.
-LINKING_CUE_RE = re.compile(r"(?:해|하고|하며|하여|,|린|된|진|한|가진)$")
+LINKING_CUE_RE = re.compile(r"(?:해|하고|하며|하여|,|린|된|진|한|가진|고|아|어|나)$")
 SENTENCE_PAST_RE = re.compile(r"(?:했|였|었|았|렸|쳤|졌|났|됐)(?:다|습니다)[.”\"'’]*\s*$")
 PAST_ADNOMINAL_RE = re.compile(r"(?:열린|개최된|진행된|가진|치러진|마련된)$")
+
+
+def _verb_of(text: str, cue_start: int, end: int) -> str:
+    """The cue, or for a noun cue the verb after it ('회동을 갖고', '회담을 가질')."""
+    cue = text[cue_start:end]
+    if re.search(r"(?:을|를)$", cue):
+        following = re.match(r"\s*([^\s,.]+)", text[end:])
+        return following.group(1) if following else cue
+    return cue
 
 
 def _status(cue_word: str, sentence: str = "") -> str:
@@ -543,6 +561,11 @@ def _events(sentence: Sentence, found: list[Candidate], earlier: list[Candidate]
         end = _word_end(text, cue_start)
         cue = text[cue_start:end]
         noun_cue = cue_kind is None and not re.match(r"개최|주최|열|진행", cue)
+        if cue.startswith("찾") and not _entity_chain(text, cue_start, found):
+            continue
+        if (noun_cue or cue_kind == "meeting" and re.match(r"(?:면담|회담|접견|간담회|회동)", cue)) \
+                and LATER_VERB_CUE_RE.match(text, end):
+            continue  # '회담을 열고', '설명회는 … 진행된다': the verb is the cue
         if noun_cue and (re.search(r"(?:개최|주최|열|참석|방문)", text[end:end + 10])
                          or re.search(r"(?:개최|주최|열)[가-힣]*\s*$", text[max(0, cue_start - 8):cue_start])):
             continue  # '세미나를 개최', '열리는 박람회': the verb is the cue
@@ -559,8 +582,9 @@ def _events(sentence: Sentence, found: list[Candidate], earlier: list[Candidate]
             if not attended:
                 continue
             names = [_bare(attended[-1].group("name"))]
-        elif cue.startswith("진행") and TOPIC_NAME_RE.match(text):
-            names = [TOPIC_NAME_RE.match(text).group(1)]  # '‘K-테크 차이나’는 … 진행된다'
+        elif INTRANSITIVE_CUE_RE.match(cue) and (TOPIC_NAME_RE.match(text) or TOPIC_EVENT_RE.match(text)):
+            topic = TOPIC_NAME_RE.match(text) or TOPIC_EVENT_RE.match(text)
+            names = [topic.group(1)]  # '‘K-테크 차이나’는 … 진행된다'
         else:
             names = _event_names(text, clause, cue_start)
             first = text.find(names[0]) - 1 if names and names[0] else -1
@@ -574,13 +598,21 @@ def _events(sentence: Sentence, found: list[Candidate], earlier: list[Candidate]
     return out
 
 
-EVENT_NOUNS = r"(?:회의|행사|박람회|포럼|세미나|워크숍|워크샵|설명회|전시회|간담회|엑스포|쇼케이스|회담|대회|총회)"
+EVENT_NOUNS = (r"(?:회의|행사|박람회|포럼|세미나|워크숍|워크샵|설명회|전시회|간담회|엑스포|쇼케이스|회담|대회|총회"
+               r"|협의회|위원회|개막식|로드쇼)")
+# Adverbs between an object and its verb: '장강하이테크파크와 칭화홀딩스를 차례로 시찰'.
+ADVERBS = ("잇달아", "잇따라", "차례로", "나란히", "함께", "직접", "각각", "다시", "공동으로", "따로")
+# A verb whose subject is the event: '‘K-테크’는 … 진행된다', '박람회는 … 열린다'.
+INTRANSITIVE_CUE_RE = re.compile(r"^(?:진행(?:된|되|됐|돼)|열(?:린다|리|렸|릴)|개최(?:된다|되|됐|돼))")
+TOPIC_EVENT_RE = re.compile(rf"^((?:[^\s,]+\s)?[^\s,]*{EVENT_NOUNS})(?:은|는)\s")
 EVENT_NOUN_PHRASE_RE = re.compile(rf"(?P<name>(?:[^\s,]+\s)?[^\s,]*{EVENT_NOUNS})(?:에서는|에서|에는|에|을|를)(?=\s)")
 TOPIC_NAME_RE = re.compile(r"^[‘'“\"]([^’'”\"]{2,60})[’'”\"](?:은|는|이|가)")
 # 'A와 B를 개최', 'A와 ‘B’를 개최': the event noun joined before the last name.
 JOINED_EVENT_RE = re.compile(
-    rf"((?<![^\s,])(?:(?![^\s,]*(?:에서|에|을|를|은|는|이|가|로|의)\s)[^\s,]+\s)?[^\s,]*{EVENT_NOUNS})(?:와|과)\s+(?:[^\s,]+\s+){{0,3}}$")
-LEADING_WORDS_RE = re.compile(r"^(?:(?:이어서?|또한?|특히|한편|이번|이날|당일|현지에서|\S*\d+일\S*|\S+부터|\S+까지)(?:\s+|$))+")
+    rf"((?<![^\s,])(?:(?![^\s,]*(?:에서|에|을|를|은|는|이|가|로|의)\s)[^\s,]{{2,}}\s)?[^\s,]*{EVENT_NOUNS})(?:와|과)\s+(?:[^\s,]+\s+){{0,3}}$")
+LEADING_WORDS_RE = re.compile(
+    r"^(?:(?:이어서?|또한?|특히|한편|이번|이날|당일|현지에서|연내|올해|내년|오는|다음|오전|오후|저녁|밤|새벽|아침"
+    r"|\S*\d+일\S*|\S*\d+시\S*|\d+분|\S+부터|\S+까지|\S+에서)(?:\s+|$))+")
 
 
 def _bare(word: str) -> str:
@@ -596,7 +628,7 @@ def _conjoined(text: str, clause: int, cue_start: int, names: list[str], found: 
     """Every name of a listed object: 'A와 B를 시찰' (registry names) is two events, and
     so is 'A회의와 ‘B’를 개최' (an event noun joined before the last name)."""
     chain = _entity_chain(text, cue_start, found)
-    if cue_kind in ("visit", "inspection", "meeting") and len(chain) >= 2:
+    if cue_kind in ("visit", "inspection", "meeting") and chain:
         return chain
     first = text.find(names[0]) if names and names[0] else -1
     before = text[clause:first - (1 if first > 0 and text[first - 1] in "‘'“\"" else 0)] if first >= clause else ""
@@ -612,7 +644,8 @@ def _conjoined(text: str, clause: int, cue_start: int, names: list[str], found: 
     return names
 
 
-CHAIN_TAIL_RE = re.compile(r"\s*(?:[A-Za-z가-힣]{1,6}(?:\([A-Za-z]+\))?(?:와|과|를|을)\s*)?")
+CHAIN_TAIL_RE = re.compile(r"\s*(?:[A-Za-z가-힣]{1,6}(?:\([A-Za-z]+\))?(?:와|과|를|을)\s*)?"
+                           rf"(?:(?:{'|'.join(ADVERBS)})\s*)?")
 
 
 def _entity_chain(text: str, cue_start: int, found: list[Candidate]) -> list[str]:
@@ -622,8 +655,10 @@ def _entity_chain(text: str, cue_start: int, found: list[Candidate]) -> list[str
     chain: list[tuple[int, int, str]] = []
     for start, end, name in reversed(names):
         if not chain:
-            # '칭화홀딩스를 방문', '칭화홀딩스의 CEO와 만나': the last name, or its title.
-            if not CHAIN_TAIL_RE.fullmatch(text[end:cue_start]):
+            # '칭화홀딩스를 방문', '칭화홀딩스의 CEO와 만나': the last name, or its title;
+            # not a place where something happens ('베이징에서 회동을').
+            if not CHAIN_TAIL_RE.fullmatch(text[end:cue_start]) or \
+                    re.search(r"(?:에서|에|로|으로|에는|에서는)$", text[start:end]):
                 return []
             chain.insert(0, (start, end, name))
             continue
@@ -651,7 +686,7 @@ def _event(sentence: Sentence, found: list[Candidate], earlier: list[Candidate],
     if cue_kind in ("visit", "inspection", "meeting") and name and not re.search(r"회의|행사|방문|시찰", name):
         title = f"{name} {({'visit': '방문', 'inspection': '시찰', 'meeting': '면담'})[cue_kind]}"
     else:
-        title = name or cue
+        title = name or _bare(cue)
     dates = _dates_for(sentence, found, earlier, cue_start)
     date = dates["date"]
     people = _names_in(found, "people")
@@ -660,9 +695,12 @@ def _event(sentence: Sentence, found: list[Candidate], earlier: list[Candidate],
     subject = next((c for c in organizations if c.start < cue_start and c.text.endswith(("은", "는", "이", "가"))), None)
     # The main participant (for the event's id): the first one named who is not the
     # sentence's subject ('최 장관은 … 레이쥔 CEO를 만난다': Lei Jun).
-    named = [c for c in (*people, *organizations) if c.start < end]
+    named = [c for c in (*people, *organizations) if c.start < end
+             and not re.match(r"\s*따르면", text[c.end:])]  # not the source ('미래부에 따르면')
     named.sort(key=lambda c: c.start)
-    main = next((c for c in named if not c.text.endswith(("은", "는", "이", "가"))), named[0] if named else None)
+    in_title = [c for c in named if c.fields["name"] in title]
+    main = next(iter(in_title), None) or next(
+        (c for c in named if not c.text.endswith(("은", "는", "이", "가"))), named[0] if named else None)
     fields = {
         "cue": cue, "cue_kind": cue_kind, "event_kind": kind, "title_ko": title,
         "quote_start": clause, "quote": text[clause:end],
@@ -674,7 +712,7 @@ def _event(sentence: Sentence, found: list[Candidate], earlier: list[Candidate],
         "end_date": date.fields.get("end_date") if date else None,
         "date_basis": dates["basis"],
         "same_day_as_sentence": date.fields.get("same_day_as_sentence") if date else None,
-        "status": _status(cue, text),
+        "status": _status(_verb_of(text, cue_start, end), text),
         "place": places[-1].fields["id"] if places else None,
         "organizer": subject.fields["id"] if subject and kind not in ("visit", "inspection") else None,
         "main": main.fields["id"] if main else (places[-1].fields["id"] if places else None),

@@ -542,6 +542,9 @@ _YEAR_WORD = "|".join(sorted((w for w in RELATIVE_YEARS if w != "올"), key=len,
 _PERIOD_TAIL = r"(?:\s*(?:상반기|하반기|\d\s*분기|\d{1,2}\s*월))?(?:\s*(?:기준|이후|부터|이래|까지))?"
 PERIOD_IN_TEXT_RE = re.compile(
     r"(?:지난|최근)\s*\d+\s*년\s*(?:간|동안)"
+    # A length of years ('3년 동안', '3년간') or a year's worth ('연간'): a period whose
+    # dates the sentence does not give.
+    r"|(?<![\d.])\d+\s*년\s*(?:간|동안)|(?<![가-힣])연간(?=\s)"
     rf"|(?<![\d.])\d{{4}}\s*년(?:대)?(?:\s*(?:초반|중반|후반|초|말))?{_PERIOD_TAIL}"
     rf"|(?<![가-힣])(?:{_YEAR_WORD}){_PERIOD_TAIL}"
     rf"|(?<![가-힣])올(?=\s*(?:상반기|하반기|\d\s*분기|\d{{1,2}}\s*월)){_PERIOD_TAIL}"
