@@ -216,3 +216,17 @@ def test_a_figure_names_what_it_measures_and_its_country(sentence, indicator, co
     figure = next(c for c in draft_sentences([sentence], dt.date(2014, 12, 17), registry) if c.kind == "figure")
     assert indicator_before(sentence, figure.start) == indicator
     assert figure.fields["country"] == country
+
+
+def test_proposed_entries_tell_people_from_organizations(registry):
+    from newsdb.korean.analyser import analyser_for
+
+    analyser = analyser_for(registry.names())
+    found = draft_sentences(["한편 화웨이의 장웨이 차석 부사장과 하이센스전자 관계자도 연사로 나선다."],
+                            dt.date(2014, 12, 17), registry, analyser)
+    proposed = {c.fields["name"]: c.fields["table"] for c in found if c.kind == "new_entity"}
+    assert proposed.get("장웨이") == "people"
+    assert proposed.get("화웨이") == "organizations"
+    # a pair of countries and a quoted title are no entries
+    found = draft_sentences(["한중 양국은 ‘케이텍 차이나’ 행사를 연다."], dt.date(2014, 12, 17), registry, analyser)
+    assert not [c for c in found if c.kind == "new_entity"]

@@ -424,9 +424,19 @@ def _new_entities(sentence: Sentence, analyser, entities: list[Candidate]) -> li
     return out
 
 
+ORGANIZATION_ENDINGS = ("전자", "그룹", "홀딩스", "은행", "재단", "대학", "대학교", "연구원", "센터",
+                        "협회", "공사", "위원회", "통신", "증권", "자동차", "화학", "제약", "카드", "보험")
+
+
 def _guess_table(text: str, end: int) -> str:
-    after = text[end:end + 8].lstrip()
-    if after.startswith(PERSON_TITLES):
+    """people when a title follows within two words ('우하이타오 차석 부사장', '이재용
+    부회장'), places before '에서' or '을 방문', organizations for a company's ending and
+    otherwise."""
+    name = text[:end].split()[-1] if text[:end].split() else ""
+    if name.endswith(ORGANIZATION_ENDINGS):
+        return "organizations"
+    following = re.sub(r"[(),]", " ", text[end:end + 16]).split()[:2]
+    if any(_bare(word).endswith(PERSON_TITLES) for word in following):
         return "people"
     if any(text[end:].startswith(word) for word in ("에서", "을 방문", "를 방문")):
         return "places"
