@@ -130,10 +130,8 @@ def sentences(article: str, sources: Path):
                                   "when the page shows neither a date line nor a day in its URL.")
 @click.option("--id", "citation_id", help="The citation's id [default: <outlet>-<day>-<hash of the URL>].")
 @click.option("--force", is_flag=True, help="Replace an existing draft.")
-@click.option("--analyser", is_flag=True, help="Load the Korean analyser (a few seconds) to "
-                                              "propose registry entries for unknown names.")
 def cite(report: Path, sources: Path, url: str | None, published: str | None,
-         citation_id: str | None, force: bool, analyser: bool):
+         citation_id: str | None, force: bool):
     """Propose the citation of another outlet's report: REPORT is its page as pasted (keep
     it outside the repository); the draft is written to
     <sources>/citations/<id>.draft.yml, with claims about the facts already held."""
@@ -163,12 +161,7 @@ def cite(report: Path, sources: Path, url: str | None, published: str | None,
         held = read_held(sources)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    loaded = None
-    if analyser:
-        from newsdb.korean.analyser import analyser_for
-
-        loaded = analyser_for(registry.names())
-    found = draft_citation(page, registry, held, loaded)
+    found = draft_citation(page, registry, held)
     if citation_id:
         found.id = citation_id
     output = sources / "citations" / f"{found.id}.draft.yml"

@@ -49,7 +49,6 @@ ORGANISED_KINDS = {"expo", "showcase", "workshop", "investor_presentation"}
 MEETING_KINDS = {"meeting", "ministerial_meeting", "joint_committee"}
 GENERIC_EVENT_RE = re.compile(r"(?:이번|이|해당|같은|그)?\s*(?:행사|회의|자리|대회|모임)")
 CARRIED_OVER_RE = re.compile(r"^(?:이어서?|같은 날|이날|당일)(?![가-힣])")
-PAST_VERB_RE = re.compile(r"(?:했|였|었|았|렸|쳤|졌|났|됐)다|(?:열린|개최된|체결된|진행된|가진)\s")
 
 
 @dataclass
@@ -103,9 +102,9 @@ def already_held(page: Page, held: Held) -> list[str]:
     return found
 
 
-def draft_citation(page: Page, registry: Registry, held: Held, analyser=None) -> CitationDraft:
+def draft_citation(page: Page, registry: Registry, held: Held) -> CitationDraft:
     sentences = split_sentences(page.paragraphs)
-    candidates = propose(sentences, page.published, registry, analyser)
+    candidates = propose(sentences, page.published, registry)
     draft = CitationDraft(citation_id(page), page, candidates, already_held=already_held(page, held))
     texts = {s.key: s.text for s in sentences}
     context = _Context(draft, held, registry, texts)
@@ -170,8 +169,8 @@ class _Context:
             return "after"
         if start and dt.date.fromisoformat(start) > self.published:
             return "ahead"
-        if cue_status == "held" or PAST_VERB_RE.search(self.texts[sentence]) and not self.hedged(sentence):
-            return "after" if cue_status != "planned" or self._sentence_past(sentence) else "ahead"
+        if cue_status == "held" or self._sentence_past(sentence) and not self.hedged(sentence):
+            return "after"
         return "ahead"
 
     def _sentence_past(self, sentence: str) -> bool:
@@ -384,7 +383,7 @@ class _Context:
         if len(same) == 1:
             self.claim(f"statistics/{same[0].id}", "value", figure,
                        f"'{figure.text}' at {figure.sentence}: the value held by {same[0].id}",
-                       tense="after", wording_ko=wording)
+                       tense=self.figure_tense(figure), wording_ko=wording)
             return
         if f["unit"] is None:
             return
@@ -396,7 +395,11 @@ class _Context:
             "country": country, "unit": f["unit"]},
             f"'{figure.text}' at {figure.sentence}: no held figure has this value (check indicator, category, country)"))
         self.claim(f"statistics/{stat_id}", "value", figure, f"the new figure {stat_id}",
-                   tense="after", wording_ko=wording)
+                   tense=self.figure_tense(figure), wording_ko=wording)
+
+    def figure_tense(self, figure: Candidate) -> str:
+        """A figure is reported as it stands (after), a planned or expected one ahead."""
+        return "ahead" if self.hedged(figure.sentence) else "after"
 
     def country(self, figure: Candidate, text: str) -> str:
         return figure.fields.get("country") or sentence_country(text, figure.start)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 
+from newsdb.curated.models import SUMMARY_PLACEHOLDER
 from newsdb.draft.propose import (
     Candidate,
     Draft,
@@ -353,8 +354,6 @@ REMOVED_EXCERPT = 16
 
 def write_citation(draft, report_name: str) -> str:
     """The citation draft (newsdb/draft/cite.py) in the format of sources/citations."""
-    from newsdb.curated.models import SUMMARY_PLACEHOLDER
-
     page = draft.page
     todo = f"{SUMMARY_PLACEHOLDER}: in your own words"
     lines = [
