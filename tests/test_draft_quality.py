@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"recall": 0.95, "precision": 0.90, "linked": 0.90}
 
@@ -26,6 +28,7 @@ def section(output: str, title: str) -> list[str]:
     return rows
 
 
+@pytest.mark.slow  # drafts and builds the seed twice in a subprocess
 def test_the_benchmark_runs_and_the_targets_hold():
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "draft_quality.py"), "--runs", "0"],
                             capture_output=True, text=True, cwd=ROOT, timeout=600)
