@@ -6,6 +6,7 @@
     newsdb export DIR [--db news.db]
     newsdb sentences ARTICLE [--sources DIR]
     newsdb draft SOURCE [--sources DIR] [--force] [--no-analyser]
+    newsdb cite REPORT.txt [--sources DIR] [--url URL] [--published DATE] [--id ID] [--force]
     newsdb schema [--check]
 
 Problems in the sources are printed as `error: file:line: record 'x': field 'y': ...`
@@ -119,6 +120,61 @@ def sentences(article: str, sources: Path):
         sys.exit(1)
     for sentence in found:
         click.echo(f"{sentence.key}\t{sentence.text}")
+
+
+@cli.command()
+@click.argument("report", type=click.Path(path_type=Path))
+@sources_option
+@click.option("--url", help="The page's URL, when the pasted text does not show it.")
+@click.option("--published", help="Publication day or time (YYYY-MM-DD or YYYY-MM-DDTHH:MM), "
+                                  "when the page shows neither a date line nor a day in its URL.")
+@click.option("--id", "citation_id", help="The citation's id [default: <outlet>-<day>-<hash of the URL>].")
+@click.option("--force", is_flag=True, help="Replace an existing draft.")
+def cite(report: Path, sources: Path, url: str | None, published: str | None,
+         citation_id: str | None, force: bool):
+    """Propose the citation of another outlet's report: REPORT is its page as pasted (keep
+    it outside the repository); the draft is written to
+    <sources>/citations/<id>.draft.yml, with claims about the facts already held."""
+    from newsdb.draft.cite import draft_citation
+    from newsdb.draft.held import read_held
+    from newsdb.draft.page import read_page
+    from newsdb.draft.propose import Registry
+    from newsdb.draft.writer import write_citation
+
+    if not report.is_file():
+        raise click.ClickException(f"{report} does not exist")
+    try:
+        text = report.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{report}: not valid UTF-8 ({error.reason})") from None
+    try:
+        page = read_page(text, url=url, published=published)
+    except ValueError as error:
+        raise click.ClickException(f"--published: {error}") from None
+    if page.published_at is None:
+        raise click.ClickException(
+            f"{report}: no date line and no day in the URL: give the day with --published YYYY-MM-DD")
+    if not page.paragraphs:
+        raise click.ClickException(f"{report}: expected the report's text: no body line was found")
+    try:
+        registry = Registry.from_sources(sources)
+        held = read_held(sources)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    found = draft_citation(page, registry, held)
+    if citation_id:
+        found.id = citation_id
+    output = sources / "citations" / f"{found.id}.draft.yml"
+    if output.exists() and not force:
+        raise click.ClickException(
+            f"{output} exists: a draft is never replaced silently (use --force to replace it)")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(write_citation(found, report.name), encoding="utf-8")
+    new = ", ".join(f"{f.table} {sum(1 for g in found.new_facts if g.table == f.table)}"
+                    for f in {f.table: f for f in found.new_facts}.values()) or "none"
+    click.echo(f"wrote {output}: {len(found.claims)} claims, new facts: {new}")
+    for flag in found.already_held:
+        click.echo(f"warning: already held? {flag}")
 
 
 @cli.command()

@@ -168,3 +168,65 @@ def test_draft_refuses_what_is_not_an_article_text(tmp_path):
     result = run("draft", bad, "--sources", SOURCES, "--no-analyser")
     assert result.exit_code == 1 and "expected a title, a subtitle" in result.output
     assert not (tmp_path / "bad.draft.yml").exists()
+
+
+# What the notation of draft_cases.yml does not show --------------------------------------
+
+def events_of(sentence, registry):
+    return [(c.fields["title_ko"], c.fields["when_ko"], c.fields["main"])
+            for c in draft_sentences([sentence], dt.date(2014, 12, 17), registry) if c.kind == "event"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # one event per listed name, each titled by it
+    ("대표단은 21일 장강하이테크파크와 칭화홀딩스를 차례로 시찰한다.",
+     [("장강하이테크파크 시찰", "21일", "zhangjiang-hi-tech-park"), ("칭화홀딩스 시찰", "21일", "tsinghua-holdings")]),
+    ("정부는 18일 북경에서 정책협의회와 ‘한중 창업 박람회’를 개최한다.",
+     [("정책협의회", "18일", "beijing"), ("한중 창업 박람회", "18일", "beijing")]),
+    # the day the source spoke ('17일 미래부에 따르면') is not the meeting's
+    ("17일 미래부에 따르면 최 장관은 19일 샤오미 경영진을 만난다.", [("샤오미 면담", "19일", "xiaomi")]),
+    ("15일 정부 관계자에 따르면 양국은 연내 공동위원회를 열 계획이다.", [("공동위원회", None, None)]),
+    # the event is the sentence's topic; the main participant is not the subject
+    ("설명회는 오는 20일 오후 2시 코엑스에서 진행된다.", [("설명회", "오는 20일 오후 2시", None)]),
+    ("최 장관은 오는 18일 오전 10시 완강 부장과 만난다.", [("완강 부장 면담", "오는 18일 오전 10시", "wan-gang")]),
+    ("이날 포럼에는 양국 기업인 200여명이 참석했다.", [("포럼", None, None)]),
+])
+def test_event_titles_days_and_main_participants(sentence, expected, registry):
+    assert events_of(sentence, registry) == expected
+
+
+def test_a_start_day_takes_the_duration_later_in_its_clause(registry):
+    found = draft_sentences(["박람회는 18일부터 베이징에서 2박 3일 간의 일정으로 열린다."],
+                            dt.date(2014, 12, 17), registry)
+    date = next(c for c in found if c.kind == "date")
+    assert (date.text, date.fields["span_ko"], date.fields["end_date"]) == ("18일", "18일부터 2박 3일", "2014-12-20")
+    assert not any(c.kind == "date" and c.text == "3일" for c in found)
+
+
+@pytest.mark.parametrize("sentence, indicator, country", [
+    ("칭화홀딩스의 연간 매출은 6조5천억원에 이른다.", "칭화홀딩스의 연간 매출", "CN"),
+    ("이어 20일에는 투자 유치액이 50억원을 넘어섰다고 밝혔다.", "투자 유치액", "KR"),
+    ("알리바바의 거래액은 올해 2조위안을 넘어설 것으로 추정된다.", "알리바바의 거래액", "CN"),
+    # '3년 동안' and '모두' say how long and how much, not what
+    ("정부는 3년 동안 모두 30억원을 지원한다.", "정부", "KR"),
+])
+def test_a_figure_names_what_it_measures_and_its_country(sentence, indicator, country, registry):
+    from newsdb.draft.propose import indicator_before
+
+    figure = next(c for c in draft_sentences([sentence], dt.date(2014, 12, 17), registry) if c.kind == "figure")
+    assert indicator_before(sentence, figure.start) == indicator
+    assert figure.fields["country"] == country
+
+
+def test_proposed_entries_tell_people_from_organizations(registry):
+    from newsdb.korean.analyser import analyser_for
+
+    analyser = analyser_for(registry.names())
+    found = draft_sentences(["한편 화웨이의 장웨이 차석 부사장과 하이센스전자 관계자도 연사로 나선다."],
+                            dt.date(2014, 12, 17), registry, analyser)
+    proposed = {c.fields["name"]: c.fields["table"] for c in found if c.kind == "new_entity"}
+    assert proposed.get("장웨이") == "people"
+    assert proposed.get("화웨이") == "organizations"
+    # a pair of countries and a quoted title are no entries
+    found = draft_sentences(["한중 양국은 ‘케이텍 차이나’ 행사를 연다."], dt.date(2014, 12, 17), registry, analyser)
+    assert not [c for c in found if c.kind == "new_entity"]

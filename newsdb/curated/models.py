@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from newsdb.curated import vocabularies as v
 
@@ -15,6 +15,19 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
 SentenceKey = Annotated[str, StringConstraints(pattern=r"^p[1-9][0-9]*-s[1-9][0-9]*$")]
 IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+# What `newsdb cite` writes where a summary in the curator's own words belongs; the build
+# refuses it, so that no draft is accepted before a person has written every summary.
+SUMMARY_PLACEHOLDER = "TO WRITE"
+
+
+def _written(text: str) -> str:
+    if text.strip().startswith(SUMMARY_PLACEHOLDER):
+        raise ValueError("expected a summary in your own words; the draft's placeholder "
+                         f"'{SUMMARY_PLACEHOLDER} ...' is still there")
+    return text
+
+
+OwnSummary = Annotated[str, StringConstraints(min_length=1), AfterValidator(_written)]
 
 
 def vocabulary(terms: dict):
@@ -216,7 +229,7 @@ class CitationMeta(Record):
     author_ko: Text | None = None
     published_at: IsoDateOrTime
     headline_ko: Text | None = None
-    summary_en: Text
+    summary_en: OwnSummary
 
 
 class Claim(Record):
@@ -227,8 +240,10 @@ class Claim(Record):
     value: Text | None = None
     tense: vocabulary(v.CLAIM_TENSES)
     hedged: bool = False
+    # The day is carried over from an earlier sentence ('이어', '이어서'), not stated.
+    inferred: bool = False
     attributed_to: Slug | None = None
-    summary_en: Text
+    summary_en: OwnSummary
 
 
 class CitedEvent(Record):

@@ -128,7 +128,9 @@ def read_sources(root: Path, problems: Problems, with_lines: bool = False) -> So
     articles = [a for a in (_read_article(root, path, problems, with_lines, unread)
                             for path in article_files) if a]
     citations_dir = root / "citations"
-    citation_files = sorted(citations_dir.glob("*.yml")) if citations_dir.is_dir() else []
+    # A citation draft (<id>.draft.yml, written by `newsdb cite`) likewise, once renamed.
+    citation_files = sorted(p for p in citations_dir.glob("*.yml")
+                            if not p.name.endswith(".draft.yml")) if citations_dir.is_dir() else []
     citations = [c for c in (_read_citation(root, path, problems, with_lines)
                              for path in citation_files) if c]
     return Sources(registries, articles, citations, declared, unread)

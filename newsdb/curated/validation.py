@@ -107,6 +107,8 @@ def _message(model: type[BaseModel], detail: dict) -> str:
         return f"expected a number {phrase} {context.get(key)}, got {given!r}"
     if kind == "string_too_short":
         return "expected non-empty text"
+    if kind == "value_error":
+        return f"{context.get('error')}, got {given!r}"
     return f"{detail['msg']}, got {given!r}"
 
 

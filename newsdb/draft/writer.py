@@ -13,10 +13,13 @@ from __future__ import annotations
 import json
 import re
 
+from newsdb.curated.models import SUMMARY_PLACEHOLDER
 from newsdb.draft.propose import (
     Candidate,
     Draft,
+    content_id,
     indicator_before,
+    short_hash,
     sentence_country,
     statistic_category,
     statistic_groups,
@@ -88,11 +91,11 @@ def write_draft(draft: Draft, article_id: str, source_file: str, drop_paragraphs
         lines += _event_block(draft, candidate, event_ids, notes)
     lines += ["", "statistics:"]
     groups = statistic_groups(draft.candidates, texts)
-    stat_ids = _ids("stat", [g["figure"] or g["rank"] for g in groups])
+    stat_ids = _ids("stat", [g["figure"] or g["rank"] for g in groups], texts)
     for group in groups:
         lines += _statistic_block(draft, group, groups, stat_ids, texts, notes)
     lines += ["", "mous:"]
-    mou_ids = _ids("mou", draft.of_kind("mou"))
+    mou_ids = _ids("mou", draft.of_kind("mou"), texts)
     for candidate in draft.of_kind("mou"):
         lines += _mou_block(candidate, mou_ids, event_ids, draft)
     lines += ["", "notes:"]
@@ -116,11 +119,24 @@ def _empty_lists(lines: list[str]) -> list[str]:
     return out
 
 
-def _ids(prefix: str, candidates: list[Candidate]) -> dict[int, str]:
-    ids, counts = {}, {}
+def _ids(prefix: str, candidates: list[Candidate], texts: dict[str, str] | None = None) -> dict[int, str]:
+    """Ids from what each fact is, never from where it is: an event is its kind, day and
+    main participant ('meeting-2014-12-19-lei-jun'); a figure or a memorandum its wording
+    and a short hash of its sentence. Two drafts give two facts the same id only when they
+    are the same fact; within one draft a repeated id takes -2, -3."""
+    ids, taken = {}, set()
     for candidate in candidates:
-        counts[candidate.sentence] = counts.get(candidate.sentence, 0) + 1
-        ids[id(candidate)] = f"{prefix}-{candidate.sentence}-{counts[candidate.sentence]}"
+        f = candidate.fields
+        if prefix == "event":
+            wanted = content_id(f["event_kind"], f.get("start_date"), f.get("main"))
+        else:
+            sentence = (texts or {}).get(candidate.sentence, "")
+            wanted = f"{prefix}-{short_hash(sentence + '|' + candidate.text)}"
+        found, number = wanted, 2
+        while found in taken:
+            found, number = f"{wanted}-{number}", number + 1
+        taken.add(found)
+        ids[id(candidate)] = found
     return ids
 
 
@@ -230,7 +246,7 @@ def _statistic_block(draft: Draft, group: dict, groups, stat_ids, texts, notes) 
     fields: list[tuple[str, object]] = [
         ("id", stat_id), ("indicator_ko", indicator),
         ("category", statistic_category(indicator, text)),
-        ("country", sentence_country(text, main.start)),
+        ("country", main.fields.get("country") or sentence_country(text, main.start)),
     ]
     if figure is not None:
         f = figure.fields
@@ -326,3 +342,70 @@ def _leftovers(draft: Draft, groups) -> list[str]:
             lines.append(f"#   {candidate.fields['table']}.yml: - {{id: ?, name_ko: {name}}}"
                          f"  # first at {candidate.sentence} [{candidate.start}:{candidate.end}] {candidate.text}")
     return lines
+
+
+# Citations --------------------------------------------------------------------------
+
+CITATION_SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/citation.schema.json"
+# Longest excerpt of a removed page line shown in a citation draft: enough to recognise
+# the line, never a sentence of the report.
+REMOVED_EXCERPT = 16
+
+
+def write_citation(draft, report_name: str) -> str:
+    """The citation draft (newsdb/draft/cite.py) in the format of sources/citations."""
+    page = draft.page
+    todo = f"{SUMMARY_PLACEHOLDER}: in your own words"
+    lines = [
+        CITATION_SCHEMA_LINE,
+        f"# DRAFT of a citation of {report_name}, proposed by `newsdb cite`. No sentence of the",
+        "# report is kept. Each claim is one block introduced by a comment saying what it was",
+        "# matched with: keep the right ones, delete the others, write every summary_en in your",
+        f"# own words (the build refuses '{SUMMARY_PLACEHOLDER}'), then rename this file to {draft.id}.yml.",
+    ]
+    for flag in draft.already_held:
+        lines.append(f"# ALREADY HELD? {flag}: check before adding this report.")
+    if page.removed:
+        lines.append(f"# Removed from the page ({len(page.removed)} lines; line: why, start):")
+        for removed in page.removed:
+            excerpt = removed.text if len(removed.text) <= REMOVED_EXCERPT else removed.text[:REMOVED_EXCERPT] + "…"
+            lines.append(f"#   {removed.line}: {removed.why}, {excerpt}")
+    lines += ["citation:", f"  id: {draft.id}"]
+    outlet = page.outlet
+    lines.append(f"  outlet_ko: {scalar(outlet.outlet_ko if outlet else None)}"
+                 + ("" if outlet else f"  # {SUMMARY_PLACEHOLDER}: no outlet found on the page"))
+    lines.append(f"  outlet_en: {scalar(outlet.outlet_en if outlet else None)}"
+                 + ("" if outlet and outlet.outlet_en else "  # not in newsdb/draft/outlets.yml: give it"))
+    if page.outlet_basis:
+        lines[-2] += f"  # from the {page.outlet_basis}"
+    lines.append(f"  url: {scalar(page.url)}" + ("" if page.url else "  # give the page's URL"))
+    if page.author_ko:
+        lines.append(f"  author_ko: {scalar(page.author_ko)}")
+    basis = {"url": "the day in the URL", "date line": "the page's date line", "given": "--published"}
+    lines.append(f"  published_at: {page.published_at}  # from {basis.get(page.published_basis, '?')}")
+    if page.headline_ko:
+        lines.append(f"  headline_ko: {scalar(page.headline_ko)}")
+    lines.append(f"  summary_en: {scalar(todo + ', what the report says')}")
+    for table in ("events", "mous", "statistics", "participants"):
+        facts = [f for f in draft.new_facts if f.table == table]
+        if not facts:
+            continue
+        lines += ["", f"{table}:"]
+        for fact in facts:
+            lines.append(f"  # new: {fact.why}")
+            _block(lines, list(fact.record.items()))
+    lines += ["", "claims:"]
+    for claim in draft.claims:
+        lines.append(f"  # {claim.why}")
+        _block(lines, [
+            ("about", claim.about), ("field", claim.field), ("wording_ko", claim.wording_ko),
+            ("value", claim.value), ("tense", claim.tense), ("hedged", claim.hedged or None),
+            ("inferred", claim.inferred or None), ("attributed_to", claim.attributed_to),
+            ("summary_en", f"{todo}, what the report says of this"),
+        ])
+    if not draft.claims:
+        lines[-1] = "claims: []  # nothing matched and nothing new: a citation needs one claim"
+    if draft.unmatched:
+        lines += ["", "# Found, but neither a held fact nor a complete new one (add by hand):"]
+        lines += [f"#   {text}" for text in draft.unmatched]
+    return "\n".join(lines) + "\n"

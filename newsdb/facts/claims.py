@@ -183,7 +183,7 @@ def add_citation_claims(book: ClaimBook, citation: Citation, built: dict[str, di
                   "attributed_to": _reference(curated, "attributed_to", claim.attributed_to,
                                               "organizations", ids, problems)
                   if claim.attributed_to else None,
-                  "summary": claim.summary_en}
+                  "summary": claim.summary_en, "stated": not claim.inferred}
         values = claim_values(curated, table, about_id, published, ids, statistics, problems)
         for field, value, extra in values:
             book.add(meta.id, table, about_id, field, value, **common, **extra)

@@ -523,7 +523,7 @@ _TIME = "오전|오후|저녁|아침|새벽|밤"
 _TIME_WORD = rf"(?<![가-힣])(?:{_TIME})(?=[\s,.·)]|에|엔|부터|까지|께|중|$)"
 _CLOCK = r"(?<!\d)\d{1,2}\s*시(?!간)(?:\s*\d{1,2}\s*분|\s*반)?"
 _TIME_PART = rf"(?:\s*(?:{_TIME_WORD})(?:\s*{_CLOCK})?|\s*{_CLOCK})?"
-_DAY = (r"(?<![\d.박/])(?:\d{4}\s*년\s*)?(?:\d{1,2}\s*월\s*)?\d{1,2}"
+_DAY = (r"(?<![\d.박/])(?<!박\s)(?:\d{4}\s*년\s*)?(?:\d{1,2}\s*월\s*)?\d{1,2}"
         r"(?:\s*[~∼〜\-]\s*\d{1,2})?\s*일(?!간|\s*동안|째|\s*만에|자)")
 _MORE_DAYS = r"(?:\s*(?:과|와|부터|,|및)\s*(?:\d{1,2}\s*월\s*)?\d{1,2}\s*일(?:까지)?(?!간|\s*동안))*"
 _DURATION = (rf"(?:\s*(?:부터|에서)?\s*(?:\d+\s*박\s*\d+\s*일|{'|'.join(DURATION_WORDS)}|일주일|\d+\s*일|\d+\s*주|"
@@ -542,6 +542,9 @@ _YEAR_WORD = "|".join(sorted((w for w in RELATIVE_YEARS if w != "올"), key=len,
 _PERIOD_TAIL = r"(?:\s*(?:상반기|하반기|\d\s*분기|\d{1,2}\s*월))?(?:\s*(?:기준|이후|부터|이래|까지))?"
 PERIOD_IN_TEXT_RE = re.compile(
     r"(?:지난|최근)\s*\d+\s*년\s*(?:간|동안)"
+    # A length of years ('3년 동안', '3년간') or a year's worth ('연간'): a period whose
+    # dates the sentence does not give.
+    r"|(?<![\d.])\d+\s*년\s*(?:간|동안)|(?<![가-힣])연간(?=\s)"
     rf"|(?<![\d.])\d{{4}}\s*년(?:대)?(?:\s*(?:초반|중반|후반|초|말))?{_PERIOD_TAIL}"
     rf"|(?<![가-힣])(?:{_YEAR_WORD}){_PERIOD_TAIL}"
     rf"|(?<![가-힣])올(?=\s*(?:상반기|하반기|\d\s*분기|\d{{1,2}}\s*월)){_PERIOD_TAIL}"
