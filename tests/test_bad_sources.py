@@ -687,7 +687,7 @@ def test_corrupted_source_gives_its_exact_error(bad: Case, outcomes, previous_db
     expected = [error.render(outcome.sources) for error in bad.errors]
     assert sorted(line for line in reported if line.startswith("error: ")) == sorted(expected)
     assert reported[-1] == (f"build failed: {len(expected)} problem(s) found; "
-                            "news.db was not changed")
+                            f"{outcome.output} was not changed")
     assert outcome.output.read_bytes() == previous_db
     assert sorted(p.name for p in outcome.output.parent.iterdir()) == ["news.db"]
 
