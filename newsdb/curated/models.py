@@ -5,16 +5,29 @@ ignored field.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from newsdb.curated import vocabularies as v
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
 SentenceKey = Annotated[str, StringConstraints(pattern=r"^p[1-9][0-9]*-s[1-9][0-9]*$")]
-IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+def on_the_calendar(value: str) -> str:
+    """A date (or time) written in the right shape must also exist: not 2014-12-32."""
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"expected a date that exists on the calendar, got {value!r}") from None
+    return value
+
+
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"),
+                    AfterValidator(on_the_calendar)]
 
 
 def vocabulary(terms: dict):
@@ -194,7 +207,8 @@ class ArticleFile(Record):
 DATE_OR_TIME = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?[+-]\d{2}:\d{2})?$"
 ABOUT = (r"^(events|mous|statistics|event_participants|people)/[a-z0-9]+(-[a-z0-9]+)*"
          r"(--[a-z0-9]+(-[a-z0-9]+)*)?$")
-IsoDateOrTime = Annotated[str, StringConstraints(pattern=DATE_OR_TIME)]
+IsoDateOrTime = Annotated[str, StringConstraints(pattern=DATE_OR_TIME),
+                          AfterValidator(on_the_calendar)]
 About = Annotated[str, StringConstraints(pattern=ABOUT)]
 
 # The fields a citation's claim may be about, per table; `dates` stands for start_date

@@ -113,11 +113,12 @@ def build(sources_dir: Path, output: Path, finishers=(), site_prose: Path | None
         return None, problems
 
 
-def report_problems(problems: Problems, stream=sys.stderr,
+def report_problems(problems: Problems, stream=None,
                     outcome="build failed: {count} problem(s) found; news.db was not changed",
                     ) -> None:
     """Every problem as a line, then the outcome (with {count} filled in); a build names
     its output with build_outcome()."""
+    stream = stream or sys.stderr  # looked up now: a caller may have redirected it
     items = problems.sorted()
     for problem in items:
         print(f"error: {problem}", file=stream)
