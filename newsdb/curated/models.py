@@ -17,17 +17,18 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 SentenceKey = Annotated[str, StringConstraints(pattern=r"^p[1-9][0-9]*-s[1-9][0-9]*$")]
 
 
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
 def on_the_calendar(value: str) -> str:
-    """A date (or time) written in the right shape must also exist: not 2014-12-32."""
+    """A publication time written in the right shape must also exist: not 2014-12-32.
+    (A fact's dates are checked with their wording, in facts/rows.py.)"""
     try:
         dt.datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"expected a date that exists on the calendar, got {value!r}") from None
+        raise ValueError(f"impossible date {value!r}: expected a real calendar date "
+                         "YYYY-MM-DD, or a real time YYYY-MM-DDTHH:MM+09:00") from None
     return value
-
-
-IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"),
-                    AfterValidator(on_the_calendar)]
 
 
 def vocabulary(terms: dict):

@@ -72,7 +72,7 @@ def build_rows(sources: Sources, problems: Problems,
     for citation in sources.citations:
         before = {name: len(rows) for name, rows in tables.items()}
         tables["sources"].append(claims_.citation_source_row(citation))
-        for name, rows in _citation_fact_rows(citation, all_ids, problems).items():
+        for name, rows in _citation_fact_rows(citation, all_ids, problems, origins).items():
             tables[name].extend(rows)
         _note_origins(tables, before, citation, origins)
     all_ids["articles"] = {row["id"] for row in tables["articles"]}
@@ -637,7 +637,8 @@ def _parsed_value(curated: Curated):
 
 # Citations: the facts a report of another outlet introduces -----------------------
 
-def _citation_fact_rows(citation: Citation, ids, problems: Problems) -> dict[str, list[dict]]:
+def _citation_fact_rows(citation: Citation, ids, problems: Problems,
+                        origins: Origins) -> dict[str, list[dict]]:
     """The events, participants, MOUs and figures a citation introduces. Their dates,
     statuses and values are filled in from the claims by reconciliation."""
     rows: dict[str, list[dict]] = {name: [] for name in (
@@ -665,7 +666,9 @@ def _citation_fact_rows(citation: Citation, ids, problems: Problems) -> dict[str
         record = curated.record
         _reference(curated, "event", record.event, "events", ids, problems)
         row = _participant_row(curated, record.event, record, None, ids, problems)
-        rows["event_participants"] += [row] if row else []
+        if row:
+            origins.note(row, curated.file, curated.line, record.event)
+            rows["event_participants"].append(row)
     for curated in citation.sections["mous"]:
         mou = curated.record
         rows["mous"].append({
