@@ -48,14 +48,15 @@ def cli():
               help="After building, export the new database to DIR.")
 def build(sources: Path, output: Path, metadata: Path | None, export_dir: Path | None):
     """Build the database from the curated sources, atomically."""
-    from newsdb.store.build import build as build_database, report_problems, summary
+    from newsdb.store.build import (build as build_database, build_outcome, report_problems,
+                                    summary)
     from newsdb.store.finishers import FINISHERS
 
     if metadata is None and (sources.absolute().parent / SITE_PROSE).is_file():
         metadata = sources.absolute().parent / SITE_PROSE
     counts, problems = build_database(sources, output, FINISHERS, metadata)
     if counts is None:
-        report_problems(problems)
+        report_problems(problems, outcome=build_outcome(output))
         sys.exit(1)
     click.echo(summary(output, counts))
     if export_dir:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdb.store.build import build
+from newsdb.store.build import build, collect
 from newsdb.store.finishers import FINISHERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +30,14 @@ ORGS, PEOPLE, PLACES = "registry/organizations.yml", "registry/people.yml", "reg
 ETNEWS = "citations/etnews-2014-12-17-minister-china-trip.yml"
 ETODAY = "citations/etoday-2014-12-18-ministers-meeting.yml"
 RELEASE = "citations/msip-2014-12-09-joint-committee-release.yml"
+FNNEWS = "citations/fnnews-2014-12-17-minister-china-trip.yml"
+SEDAILY = "citations/sedaily-2014-12-17-k-tech-china.yml"
+# A claim of the afternoon, added to a report whose claim of the same event's dates
+# already says 18일 오전 (the morning): the example of issue 20.
+CLAIMED_AFTERNOON = ("  - field: time_of_day\n"
+                     "    about: events/korea-china-st-ministerial-meeting-2014\n"
+                     "    wording_ko: 오후\n    tense: after\n"
+                     "    summary_en: The meeting is in the afternoon.\n")
 EVENT_FIELDS = (
     "attributed_to, hedged, sentence, quote, id, title_ko, title_en, kind, when_ko, when_sentence, same_day_as, "
     "time_ko, date_basis, start_date, end_date, time_of_day, place, organizer, status, "
@@ -98,12 +106,13 @@ def copy_as(file: str, new_file: str, old: str, new: str):
 class Error:
     """An expected error line: file, the line it names (the line where an anchor text
     first occurs, a line number, or None for no line) and what follows `file:line: `.
-    `{0}`, `{1}`... in the message are the lines of the anchors in `refs`."""
+    `{0}`, `{1}`... in the message are the lines of the anchors in `refs` (an anchor
+    in another file is given as (file, anchor))."""
 
     file: str
     anchor: str | int | None
     message: str
-    refs: tuple[str, ...] = ()
+    refs: tuple = ()
 
     def render(self, sources: Path) -> str:
         where = f"sources/{self.file}"
@@ -112,12 +121,14 @@ class Error:
         message = self.message.format(*(self._line(sources, ref) for ref in self.refs))
         return f"error: {where}: {message}"
 
-    def _line(self, sources: Path, anchor: str | int) -> int:
+    def _line(self, sources: Path, anchor: str | int | tuple[str, str]) -> int:
         if isinstance(anchor, int):
             return anchor
+        # A ref in another file is (file, anchor).
+        file, anchor = anchor if isinstance(anchor, tuple) else (self.file, anchor)
         # errors="replace": the ASCII anchors of a file saved in another encoding still
         # match.
-        text = (sources / self.file).read_text(encoding="utf-8", errors="replace")
+        text = (sources / file).read_text(encoding="utf-8", errors="replace")
         lines = text.split("\n")
         return next(n for n, text in enumerate(lines, 1) if anchor in text)
 
@@ -608,6 +619,34 @@ CASES = [
                "record 'kr-cn-joint-research-funding-from-2015' field 'period_ko': cannot "
                "read '최근' as a period: expected a year such as '2013년', '지난해' or '올해', "
                "optionally with 상반기/하반기, N분기 or N월, and 부터/이후/까지")),
+    # Found by the sources fuzzer (tests/fuzzing.py, benchmarks/fuzz_sources.py)
+    case("citation_claims_one_field_twice_disagree",
+         replace(ETODAY, "  - about: events/korea-china-st-ministerial-meeting-2014\n"
+                         "    field: status\n",
+                 CLAIMED_AFTERNOON + "  - about: events/korea-china-st-ministerial-meeting-2014\n"
+                 "    field: status\n"),
+         Error(ETODAY, "  - field: time_of_day",
+               "record 'events/korea-china-st-ministerial-meeting-2014' field 'time_of_day': "
+               "this report already claims time_of_day 'morning' for "
+               "events/korea-china-st-ministerial-meeting-2014 (line {0}); this claim gives "
+               "'afternoon': expected one value per field of a fact in one report",
+               refs=("  - about: events/korea-china-st-ministerial-meeting-2014",))),
+    # A participant a citation adds that the article already lists: check said valid
+    # and the build stopped at SQLite's "UNIQUE constraint failed: event_participants.id".
+    case("citation_adds_a_participant_the_article_lists",
+         replace(SEDAILY, "participants:\n",
+                 "participants:\n  - {event: msip-china-programme-2014, person: choi-yang-hee,"
+                 " role: host}\n"),
+         Error(SEDAILY, "  - {event: msip-china-programme-2014",
+               "record 'msip-china-programme-2014' field 'id': event_participants key "
+               "'msip-china-programme-2014--choi-yang-hee' is already used by the row from "
+               f"sources/{ART}:{{0}}: expected each row of event_participants to have its "
+               "own key", refs=((ART, "  - id: msip-china-programme-2014"),))),
+    at_edit("published_at_not_on_the_calendar", FNNEWS,
+            "  published_at: 2014-12-17T17:44+09:00", "  published_at: 2014-12-32T17:44+09:00",
+            "record 'fnnews-2014-12-17-minister-china-trip' field 'published_at': impossible "
+            "date '2014-12-32T17:44+09:00': expected a real calendar date YYYY-MM-DD, or a "
+            "real time YYYY-MM-DDTHH:MM+09:00"),
 ]
 
 
@@ -687,7 +726,7 @@ def test_corrupted_source_gives_its_exact_error(bad: Case, outcomes, previous_db
     expected = [error.render(outcome.sources) for error in bad.errors]
     assert sorted(line for line in reported if line.startswith("error: ")) == sorted(expected)
     assert reported[-1] == (f"build failed: {len(expected)} problem(s) found; "
-                            "news.db was not changed")
+                            f"{outcome.output} was not changed")
     assert outcome.output.read_bytes() == previous_db
     assert sorted(p.name for p in outcome.output.parent.iterdir()) == ["news.db"]
 
@@ -752,3 +791,17 @@ def test_unreadable_source_is_one_clear_problem(tmp_path, monkeypatch):
     assert [str(p) for p in problems.sorted()] == [
         f"{people}: cannot read the sources: Input/output error"]
     assert not any(tmp_path.iterdir())
+
+
+def test_a_claim_that_agrees_with_its_report_is_merged(tmp_path):
+    """Issue 20's example with the same time of day: the report's claim of the dates
+    already says 18일 오전, so its claim of the morning adds nothing and is no error."""
+    morning = CLAIMED_AFTERNOON.replace("오후", "오전").replace("afternoon", "morning")
+    sources = corrupted_copy(tmp_path, [replace(
+        ETODAY, "  - about: events/korea-china-st-ministerial-meeting-2014\n    field: status\n",
+        morning + "  - about: events/korea-china-st-ministerial-meeting-2014\n"
+                  "    field: status\n")])
+    tables, problems = collect(sources)
+    clean, _ = collect(ROOT / "sources")
+    assert [str(p) for p in problems.items] == []
+    assert tables["claims"] == clean["claims"]

@@ -5,6 +5,7 @@ ignored field.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -14,6 +15,8 @@ from newsdb.curated import vocabularies as v
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
 SentenceKey = Annotated[str, StringConstraints(pattern=r"^p[1-9][0-9]*-s[1-9][0-9]*$")]
+
+
 IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 # What `newsdb cite` writes where a summary in the curator's own words belongs; the build
 # refuses it, so that no draft is accepted before a person has written every summary.
@@ -28,6 +31,17 @@ def _written(text: str) -> str:
 
 
 OwnSummary = Annotated[str, StringConstraints(min_length=1), AfterValidator(_written)]
+
+
+def on_the_calendar(value: str) -> str:
+    """A publication time written in the right shape must also exist: not 2014-12-32.
+    (A fact's dates are checked with their wording, in facts/rows.py.)"""
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"impossible date {value!r}: expected a real calendar date "
+                         "YYYY-MM-DD, or a real time YYYY-MM-DDTHH:MM+09:00") from None
+    return value
 
 
 def vocabulary(terms: dict):
@@ -207,7 +221,8 @@ class ArticleFile(Record):
 DATE_OR_TIME = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?[+-]\d{2}:\d{2})?$"
 ABOUT = (r"^(events|mous|statistics|event_participants|people)/[a-z0-9]+(-[a-z0-9]+)*"
          r"(--[a-z0-9]+(-[a-z0-9]+)*)?$")
-IsoDateOrTime = Annotated[str, StringConstraints(pattern=DATE_OR_TIME)]
+IsoDateOrTime = Annotated[str, StringConstraints(pattern=DATE_OR_TIME),
+                          AfterValidator(on_the_calendar)]
 About = Annotated[str, StringConstraints(pattern=ABOUT)]
 
 # The fields a citation's claim may be about, per table; `dates` stands for start_date

@@ -105,6 +105,8 @@ def _message(model: type[BaseModel], detail: dict) -> str:
     if kind in BOUNDS:
         phrase, key = BOUNDS[kind]
         return f"expected a number {phrase} {context.get(key)}, got {given!r}"
+    if kind == "value_error":
+        return str(context.get("error"))
     if kind == "string_too_short":
         return "expected non-empty text"
     if kind == "value_error":

@@ -17,6 +17,7 @@ from newsdb.korean.dates import TIME_OF_DAY, resolve_event_date
 from newsdb.korean.numbers import parse_korean_range
 from newsdb.curated.models import CLAIM_FIELDS
 from newsdb.curated.problems import Problems
+from newsdb.facts.origins import Origins
 from newsdb.facts.reconcile import Claim, check_containment, reconcile
 from newsdb.facts.references import _is_unknown, _reference, record_name
 from newsdb.curated.reader import Article, Citation, Curated
@@ -46,20 +47,34 @@ def claim_id(source_id: str, table: str, about_id: str, field: str) -> str:
 class ClaimBook:
     """Every claim of the build, with what reconciliation needs to know about each."""
 
-    def __init__(self):
+    def __init__(self, problems: Problems | None = None, origins: Origins | None = None):
         self.rows: list[dict] = []
         self.published: dict[str, str] = {}  # source id -> published_at
         self.inferred: set[str] = set()  # claim ids whose value the report only implies
+        self.problems = problems if problems is not None else Problems()
+        self.origins = origins if origins is not None else Origins()
+        # (source, table, fact, field) -> the claim: one report says one thing about a field
+        self.by_key: dict[tuple[str, str, str, str], dict] = {}
 
     def add(self, source_id: str, table: str, about_id: str, field: str, value, *,
             tense: str, hedged: bool, wording: str | None = None,
             attributed_to: str | None = None, sentence_id: str | None = None,
             quote: str | None = None, summary: str | None = None, low=None, high=None,
-            stated: bool = True) -> dict:
+            stated: bool = True, at: Curated | None = None) -> dict | None:
+        """Add a claim, made by the record `at`. A second claim of the same report about
+        the same field of the same fact is merged into the first when it gives the same
+        value, and reported when it does not; either way it adds no row."""
+        key = (source_id, table, about_id, field)
+        text = None if value is None else _text(value)
+        first = self.by_key.get(key)
+        if first is not None:
+            if (first["value"], first["value_low"], first["value_high"]) != (text, low, high):
+                self._report_disagreement(first, text, at)
+            return None
         row = {
             "id": claim_id(source_id, table, about_id, field), "source_id": source_id,
             "about_table": table, "about_id": about_id, "field": field,
-            "value": None if value is None else _text(value), "value_low": low,
+            "value": text, "value_low": low,
             "value_high": high, "wording_ko": wording, "tense": tense,
             "hedged": int(hedged), "attributed_to_id": attributed_to,
             "sentence_id": sentence_id, "quote": quote, "summary_en": summary, "accepted": 1,
@@ -67,7 +82,24 @@ class ClaimBook:
         if not stated:
             self.inferred.add(row["id"])
         self.rows.append(row)
+        self.by_key[key] = row
+        if at is not None:
+            self.origins.note(row, at.file, at.line, record_name(at))
         return row
+
+    def _report_disagreement(self, first: dict, value: str | None, at: Curated | None) -> None:
+        where = self.origins.of(first)
+        said = f" (line {where.line})" if where and where.line else ""
+        fact = f"{first['about_table']}/{first['about_id']}"
+        message = (f"this report already claims {first['field']} {first['value']!r} for "
+                   f"{fact}{said}; this claim gives {value!r}: expected one value per field "
+                   f"of a fact in one report")
+        if at is None:
+            file, line, record = (where.file, where.line, where.record) if where else (
+                first["source_id"], None, None)
+        else:
+            file, line, record = at.file, at.line, record_name(at)
+        self.problems.add(file, line, record, first["field"], message)
 
 
 def _text(value) -> str:
@@ -97,7 +129,7 @@ def _article_claim(book: ClaimBook, article: Article, curated: Curated, row: dic
     hedged = record.hedged if record.hedged is not None else is_hedged(row["quote"])
     book.add(article.meta.id, table, row["id"], field, value, hedged=hedged,
              attributed_to=record.attributed_to, sentence_id=row["sentence_id"],
-             quote=row["quote"], **extra)
+             quote=row["quote"], **extra, at=curated)
 
 
 def add_event_claims(book: ClaimBook, article: Article, curated: Curated, row: dict,
@@ -120,7 +152,7 @@ def add_event_claims(book: ClaimBook, article: Article, curated: Curated, row: d
     for participant in participants:
         book.add(article.meta.id, "event_participants", participant["id"], "exists", None,
                  tense=tense, hedged=is_hedged(row["quote"]), sentence_id=row["sentence_id"],
-                 quote=row["quote"])
+                 quote=row["quote"], at=curated)
 
 
 def add_mou_claims(book: ClaimBook, article: Article, curated: Curated, row: dict) -> None:
@@ -186,7 +218,7 @@ def add_citation_claims(book: ClaimBook, citation: Citation, built: dict[str, di
                   "summary": claim.summary_en, "stated": not claim.inferred}
         values = claim_values(curated, table, about_id, published, ids, statistics, problems)
         for field, value, extra in values:
-            book.add(meta.id, table, about_id, field, value, **common, **extra)
+            book.add(meta.id, table, about_id, field, value, **common, **extra, at=curated)
 
 
 def _report(curated: Curated, field: str, message: str, problems: Problems) -> None:

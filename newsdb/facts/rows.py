@@ -13,6 +13,7 @@ from newsdb.korean.dates import resolve_event_date, resolve_period
 from newsdb.korean.numbers import parse_korean_number, parse_rank, recompute_ratio
 from newsdb.facts import claims as claims_
 from newsdb.curated.problems import Problems
+from newsdb.facts.origins import Origins
 from newsdb.facts.references import _is_unknown, _json_list, _label, _reference
 from newsdb.curated.reader import Article, Citation, Curated, Sources
 from newsdb.curated.yaml_source import line_of
@@ -29,8 +30,11 @@ CITED_FACTS = {"events": "events", "statistics": "statistics", "mous": "mous",
                "notes": "notes"}
 
 
-def build_rows(sources: Sources, problems: Problems) -> dict[str, list[dict]]:
-    """All table rows, in a stable order, or partial rows when problems were found."""
+def build_rows(sources: Sources, problems: Problems,
+               origins: Origins | None = None) -> dict[str, list[dict]]:
+    """All table rows, in a stable order, or partial rows when problems were found.
+    `origins` is given the file, line and record of each row."""
+    origins = origins if origins is not None else Origins()
     registries = sources.registries
     ids = {name: sources.declared.get(name, set(records))
            for name, records in registries.items()}
@@ -39,6 +43,9 @@ def build_rows(sources: Sources, problems: Problems) -> dict[str, list[dict]]:
         "people": [_person_row(c, ids, problems) for c in _sorted(registries["people"])],
         "places": [_place_row(c, ids, problems) for c in _sorted(registries["places"])],
     }
+    for name in ("organizations", "people", "places"):
+        for curated, row in zip(_sorted(registries[name]), tables[name]):
+            origins.note(row, curated.file, curated.line, curated.record.id)
     _check_place_cycles(registries["places"], problems)
     for name in ("articles", "sources", "sentences", *FACT_TABLES, "event_participants",
                  "mou_parties", "mentions"):
@@ -55,15 +62,19 @@ def build_rows(sources: Sources, problems: Problems) -> dict[str, list[dict]]:
                 for name, found in fact_ids.items()}
     all_ids = {**ids, **declared}
     finder = MentionFinder(registries)
-    book = claims_.ClaimBook()
+    book = claims_.ClaimBook(problems, origins)
     for article in sources.articles:
+        before = {name: len(rows) for name, rows in tables.items()}
         _add_article(article, tables, all_ids, problems, book)
         tables["mentions"].extend(finder.rows(article))
         tables["sources"].append(claims_.article_source_row(article))
+        _note_origins(tables, before, article, origins)
     for citation in sources.citations:
+        before = {name: len(rows) for name, rows in tables.items()}
         tables["sources"].append(claims_.citation_source_row(citation))
-        for name, rows in _citation_fact_rows(citation, all_ids, problems).items():
+        for name, rows in _citation_fact_rows(citation, all_ids, problems, origins).items():
             tables[name].extend(rows)
+        _note_origins(tables, before, citation, origins)
     all_ids["articles"] = {row["id"] for row in tables["articles"]}
     all_ids["sentences"] = {row["id"] for row in tables["sentences"]}
     all_ids["sources"] = {row["id"] for row in tables["sources"]}
@@ -86,9 +97,31 @@ def build_rows(sources: Sources, problems: Problems) -> dict[str, list[dict]]:
                                 problems, declared_at)
     else:
         tables["conflicts"] = []
+    claim_rows = {row["id"]: row for row in book.rows}
+    for row in tables["conflicts"]:
+        where = origins.of(claim_rows.get(row["claim_id"], {}))
+        if where:
+            origins.note(row, where.file, where.line, where.record)
     for rows in tables.values():
         rows.sort(key=lambda row: row["id"] if "id" in row else tuple(row.values()))
     return tables
+
+
+def _note_origins(tables: dict[str, list[dict]], before: dict[str, int], report,
+                  origins: Origins) -> None:
+    """The rows a report added come from its file: from the record they are (or belong
+    to, for a participant or a party) where there is one, else from the report itself."""
+    records = {curated.record.id: curated for section in report.sections.values()
+               for curated in section if isinstance(getattr(curated.record, "id", None), str)}
+    report_line = report.line_of("id") if hasattr(report, "raw") else None
+    for name, rows in tables.items():
+        for row in rows[before.get(name, 0):]:
+            owner = next((records[row[key]] for key in ("id", "event_id", "mou_id")
+                          if isinstance(row.get(key), str) and row[key] in records), None)
+            if owner is None:
+                origins.note(row, report.file, report_line, report.meta.id)
+            else:
+                origins.note(row, owner.file, owner.line, owner.record.id)
 
 
 def _sorted(records: dict[str, Curated]) -> list[Curated]:
@@ -604,7 +637,8 @@ def _parsed_value(curated: Curated):
 
 # Citations: the facts a report of another outlet introduces -----------------------
 
-def _citation_fact_rows(citation: Citation, ids, problems: Problems) -> dict[str, list[dict]]:
+def _citation_fact_rows(citation: Citation, ids, problems: Problems,
+                        origins: Origins) -> dict[str, list[dict]]:
     """The events, participants, MOUs and figures a citation introduces. Their dates,
     statuses and values are filled in from the claims by reconciliation."""
     rows: dict[str, list[dict]] = {name: [] for name in (
@@ -632,7 +666,9 @@ def _citation_fact_rows(citation: Citation, ids, problems: Problems) -> dict[str
         record = curated.record
         _reference(curated, "event", record.event, "events", ids, problems)
         row = _participant_row(curated, record.event, record, None, ids, problems)
-        rows["event_participants"] += [row] if row else []
+        if row:
+            origins.note(row, curated.file, curated.line, record.event)
+            rows["event_participants"].append(row)
     for curated in citation.sections["mous"]:
         mou = curated.record
         rows["mous"].append({

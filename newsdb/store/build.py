@@ -12,30 +12,37 @@ from newsdb.facts.rows import build_rows
 from newsdb.curated.problems import Problems
 from newsdb.curated.reader import read_sources
 from newsdb.curated.site_prose import read_site_prose
-from newsdb.store.registry import Registry
+from newsdb.facts.origins import Origins
+from newsdb.store.constraints import check_constraints
+from newsdb.store.registry import Registry, default_registry
 
 
-def collect(sources_dir: Path) -> tuple[dict[str, list[dict]] | None, Problems]:
-    """Read and check everything; rows are returned only when there is no problem.
-    Sources are read without line numbers first (a clean build never needs them); when
-    that finds problems, they are read again with lines and the problems of that second
-    reading, the same ones, are the ones reported."""
+def collect(sources_dir: Path, origins: Origins | None = None,
+            registry: Registry | None = None) -> tuple[dict[str, list[dict]] | None, Problems]:
+    """Read and check everything, down to every constraint the database enforces; rows
+    are returned only when there is no problem, and `origins` (when given) learns where
+    each came from. Sources are read without line numbers first (a clean build never
+    needs them); when that finds problems, they are read again with lines and the
+    problems of that second reading, the same ones, are the ones reported."""
     problems = Problems()
     if not sources_dir.is_dir():
         problems.add(str(sources_dir), None, None, None, "sources folder is missing")
         return None, problems
-    tables = _read_and_check(sources_dir, problems, with_lines=False)
+    registry = registry or default_registry()
+    first = origins if origins is not None else Origins()
+    tables = _read_and_check(sources_dir, problems, False, first, registry)
     if not problems:
         return tables, problems
     problems = Problems()
-    _read_and_check(sources_dir, problems, with_lines=True)
+    _read_and_check(sources_dir, problems, True, Origins(), registry)
     if not problems:
         problems.add(str(sources_dir), None, None, None,
                      "the sources changed while the build read them: run it again")
     return None, problems
 
 
-def _read_and_check(sources_dir: Path, problems: Problems, with_lines: bool):
+def _read_and_check(sources_dir: Path, problems: Problems, with_lines: bool,
+                    origins: Origins, registry: Registry):
     with garbage_collector_paused():
         try:
             sources = read_sources(sources_dir, problems, with_lines)
@@ -44,7 +51,10 @@ def _read_and_check(sources_dir: Path, problems: Problems, with_lines: bool):
             problems.add(error.filename or str(sources_dir), None, None, None,
                          f"cannot read the sources: {error.strerror or error}")
             return None
-        return build_rows(sources, problems)
+        tables = build_rows(sources, problems, origins)
+        if not problems:
+            check_constraints(tables, registry, origins, problems, str(sources_dir))
+        return tables
 
 
 @contextmanager
@@ -66,7 +76,8 @@ def build(sources_dir: Path, output: Path, finishers=(), site_prose: Path | None
     """Check the sources and write `output` with the tables of `registry` (the package's
     by default); `site_prose` is the site's metadata.yml, stored in the database for the
     plugin (none: the site has the registry's metadata alone)."""
-    tables, problems = collect(sources_dir)
+    origins = Origins()
+    tables, problems = collect(sources_dir, origins, registry)
     if tables is None:
         return None, problems
     prose = {}
@@ -83,10 +94,18 @@ def build(sources_dir: Path, output: Path, finishers=(), site_prose: Path | None
     # Imported here: sqlite_utils (which imports pandas when installed) takes half a
     # second to load, and a build that fails validation, the common case while a
     # curator edits, never writes.
-    from newsdb.store.sqlite import write_database
+    from newsdb.store.sqlite import RowError, write_database
 
     try:
-        return write_database(output, tables, finishers, registry), problems
+        return write_database(output, tables, finishers, registry, origins), problems
+    except RowError as error:
+        # The checks above should make this impossible; if it happens, the row's table,
+        # key and file, not SQLite's text alone.
+        problems.add(error.origin.file if error.origin else str(sources_dir),
+                     error.origin.line if error.origin else None,
+                     error.origin.record if error.origin else None, None,
+                     f"cannot write the database {output}: {error}")
+        return None, problems
     except (OSError, sqlite3.Error) as error:
         # A full disk or an unwritable folder is the user's to fix: one clear line, and
         # the previous database is still in place.
@@ -94,14 +113,22 @@ def build(sources_dir: Path, output: Path, finishers=(), site_prose: Path | None
         return None, problems
 
 
-def report_problems(problems: Problems, stream=sys.stderr,
+def report_problems(problems: Problems, stream=None,
                     outcome="build failed: {count} problem(s) found; news.db was not changed",
                     ) -> None:
-    """Every problem as a line, then the outcome (with {count} filled in)."""
+    """Every problem as a line, then the outcome (with {count} filled in); a build names
+    its output with build_outcome()."""
+    stream = stream or sys.stderr  # looked up now: a caller may have redirected it
     items = problems.sorted()
     for problem in items:
         print(f"error: {problem}", file=stream)
     print(outcome.format(count=len(items)), file=stream)
+
+
+def build_outcome(output: Path) -> str:
+    """The last line of a failed build, naming the file it left as it was."""
+    named = str(output).replace("{", "{{").replace("}", "}}")
+    return "build failed: {count} problem(s) found; " + f"{named} was not changed"
 
 
 def summary(output: Path, counts: dict[str, int]) -> str:

@@ -1,0 +1,30 @@
+"""Where each row came from: the file, line and record a problem with the row names.
+
+Kept beside the rows rather than in them, so the tables keep their public columns only;
+a row is known by its identity (the dict object), which the origins hold on to."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: str
+    line: int | None
+    record: str | None
+
+
+class Origins:
+    def __init__(self):
+        self._by_row: dict[int, tuple[dict, Origin]] = {}
+
+    def note(self, row: dict, file, line: int | None, record: str | None) -> None:
+        """Give a row its origin, unless it has one already (the most precise is the first)."""
+        self._by_row.setdefault(id(row), (row, Origin(str(file), line, record)))
+
+    def of(self, row: dict) -> Origin | None:
+        found = self._by_row.get(id(row))
+        return found[1] if found else None
+
+    def __contains__(self, row: dict) -> bool:
+        return id(row) in self._by_row
