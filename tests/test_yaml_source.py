@@ -152,7 +152,7 @@ def test_a_build_reports_the_problems_of_its_second_reading(tmp_path, monkeypatc
 
     readings = []
 
-    def read(sources_dir, problems, with_lines):
+    def read(sources_dir, problems, with_lines, *context):  # context: origins, registry
         readings.append(with_lines)
         if not with_lines:
             problems.add("sources/x.yml", None, "a", "quote", "first reading's problem")
