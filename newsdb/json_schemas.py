@@ -42,7 +42,8 @@ class CuratedCitation(models.Record):
     """The shape of sources/citations/<source-id>.yml: a report of another outlet."""
 
     citation: models.CitationMeta
-    claims: list[models.Claim]
+    # At least one, except for a briefing (checked by the build: newsdb/curated/reader.py).
+    claims: list[models.Claim] = []
     events: list[models.CitedEvent] = []
     mous: list[models.CitedMou] = []
     statistics: list[models.CitedStatistic] = []
