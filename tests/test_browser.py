@@ -194,7 +194,7 @@ FIRST_SCREEN = 1000
 MAX_AVERAGE_ROW = 150
 ROW_PAGES = {"events": "xiaomi-ceo-meeting-2014", "statistics": "cn-it-exports-2013",
              "organizations": "xiaomi", "people": "choi-yang-hee", "places": "zhongguancun",
-             "mous": "mou-technology-transfer-commercialisation"}
+             "mous": "mou-industry-academia-research-joint-research"}
 
 
 def rows_geometry(page) -> dict:

@@ -183,3 +183,19 @@ def test_exists_claims_are_not_reconciled():
 def test_agreeing_reports_give_no_losers(field):
     value, losers = outcome([claim("a", "v", field), claim("b", "v", field, tense="after")])
     assert (value, losers) == (("v",), [])
+
+
+def test_on_a_dispute_a_window_that_allows_one_side_is_compatible():
+    claims = [*dates("a", "2014-12-18", "2014-12-18", root="release"),
+              *dates("b", "2014-12-18", "2014-12-20"),
+              *dates("c", "2014-12-18", "2014-12-19", "within", root="release")]
+    [result] = reconcile(claims)
+    assert result.disputed and result.accepted.value == ("2014-12-18", "2014-12-20", "within")
+    assert result.losers == []
+    assert {result.relation(c) for c in claims} == {"compatible"}
+
+
+def test_a_time_of_day_tie_is_not_a_dispute():
+    [result] = reconcile([claim("a", "morning", "time_of_day"),
+                          claim("b", "afternoon", "time_of_day")])
+    assert not result.disputed and result.accepted.value == ("afternoon",)

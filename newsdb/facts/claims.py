@@ -19,6 +19,7 @@ from newsdb.curated.models import CLAIM_FIELDS
 from newsdb.curated.problems import Problems
 from newsdb.facts.reconcile import (CONFIRMS, CONTRADICTS, Claim, check_containment,
                                     reconcile)
+from newsdb.facts.lineage import lineage_roots, shared_wording_notes
 from newsdb.facts.references import _is_unknown, _reference, record_name
 from newsdb.curated.reader import Article, Citation, Curated
 
@@ -383,23 +384,11 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
                 "source_id": claim.source_id, "resolution_en": reasons[claim.id],
             })
     count_sources(tables, book, roots)
+    tables["notes"].extend(shared_wording_notes(book.rows, sources, roots))
     check_claimed(tables, problems, declared_at)
     if not problems:
         conflicts += contain_children(tables["events"], book.rows)
     tables["conflicts"] = sorted(conflicts, key=lambda row: row["id"])
-
-
-def lineage_roots(sources: dict[str, dict]) -> dict[str, str]:
-    """source id -> its lineage root: the source it is ultimately based on (itself when
-    based_on is empty). A cycle stops at the first source seen twice."""
-    roots = {}
-    for source_id in sources:
-        seen = [source_id]
-        while (sources[seen[-1]].get("based_on") in sources
-               and sources[seen[-1]]["based_on"] not in seen):
-            seen.append(sources[seen[-1]]["based_on"])
-        roots[source_id] = seen[-1]
-    return roots
 
 
 def count_sources(tables: dict[str, list[dict]], book: ClaimBook,
