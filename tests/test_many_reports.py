@@ -206,3 +206,14 @@ def test_one_more_report_moves_nothing_it_does_not_speak_of(with_one_more_report
                              if r[2] not in moved}, table
             continue
         assert after == dump(built_db, table, exclude), table
+
+
+def test_title_claims_relate_to_the_registry_titles(built_db):
+    for value, relation, title, others in rows(
+            built_db, "select c.value, c.relation, p.title_ko, p.other_titles_ko from claims c "
+                      "join people p on p.id = c.about_id where c.about_table = 'people'"):
+        expected = ("confirms" if value == title else
+                    "compatible" if value in (others or "") else "contradicts")
+        assert relation == expected, value
+    assert rows(built_db, "select distinct relation from claims where about_id = 'lei-jun' "
+                          "and value = '회장'") == [("compatible",)]

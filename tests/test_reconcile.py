@@ -199,3 +199,17 @@ def test_a_time_of_day_tie_is_not_a_dispute():
     [result] = reconcile([claim("a", "morning", "time_of_day"),
                           claim("b", "afternoon", "time_of_day")])
     assert not result.disputed and result.accepted.value == ("afternoon",)
+
+
+def test_a_title_claim_confirms_is_compatible_with_or_contradicts_the_registry():
+    from newsdb.facts.claims import title_relations
+
+    people = [{"id": "lei-jun", "title_ko": "CEO", "other_titles_ko": '["회장"]'}]
+    claims = [{"id": f"{source}--title", "source_id": source, "about_table": "people",
+               "about_id": "lei-jun", "field": "title_ko", "value": value,
+               "relation": "confirms", "accepted": 1}
+              for source, value in (("a", "CEO"), ("b", "회장"), ("c", "사장"))]
+    [conflict] = title_relations(people, claims)
+    assert [(c["relation"], c["accepted"]) for c in claims] == [
+        ("confirms", 1), ("compatible", 1), ("contradicts", 0)]
+    assert (conflict["claim_id"], conflict["accepted_value"]) == ("c--title", "CEO")

@@ -46,6 +46,8 @@ class Person(Record):
     name_zh: Text | None = None
     title_ko: Text | None = None
     title_en: Text | None = None
+    # Further titles the person holds, as reports write them (회장 for a chairman and CEO).
+    other_titles_ko: list[Text] = []
     organization: Slug | None = None
     aliases_ko: list[Text] = []
 

@@ -10,6 +10,7 @@ sentence of another outlet is stored.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 from newsdb.curated import vocabularies as v
@@ -383,12 +384,43 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
                 "claimed_value": claim.value, "claim_id": claim.id,
                 "source_id": claim.source_id, "resolution_en": reasons[claim.id],
             })
+    conflicts += title_relations(tables["people"], book.rows)
     count_sources(tables, book, roots)
     tables["notes"].extend(shared_wording_notes(book.rows, sources, roots))
     check_claimed(tables, problems, declared_at)
     if not problems:
         conflicts += contain_children(tables["events"], book.rows)
     tables["conflicts"] = sorted(conflicts, key=lambda row: row["id"])
+
+
+def title_relations(people: list[dict], claims: list[dict]) -> list[dict]:
+    """A person's title is curated in the registry, not reconciled: a report's title
+    claim confirms title_ko, is compatible with it when it names one of the person's
+    other titles (회장 for a chairman and CEO), and otherwise contradicts it. Returns the
+    conflicts."""
+    by_id = {row["id"]: row for row in people}
+    conflicts = []
+    for claim in claims:
+        if (claim["about_table"], claim["field"]) != ("people", "title_ko"):
+            continue
+        person = by_id.get(claim["about_id"])
+        if person is None:
+            continue
+        others = json.loads(person["other_titles_ko"] or "[]")
+        if claim["value"] == person["title_ko"]:
+            claim["relation"] = "confirms"
+        elif claim["value"] in others:
+            claim["relation"] = "compatible"
+        else:
+            claim["relation"], claim["accepted"] = "contradicts", 0
+            conflicts.append({
+                "id": claim["id"], "about_table": "people", "about_id": person["id"],
+                "field": "title_ko", "accepted_value": person["title_ko"],
+                "claimed_value": claim["value"], "claim_id": claim["id"],
+                "source_id": claim["source_id"],
+                "resolution_en": "the registry holds the person's titles; this one is "
+                                 "not among them"})
+    return conflicts
 
 
 def count_sources(tables: dict[str, list[dict]], book: ClaimBook,

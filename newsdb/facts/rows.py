@@ -129,6 +129,7 @@ def _person_row(curated: Curated, ids, problems: Problems) -> dict:
         "id": person.id, "name": _label(person.name_en, person.name_ko),
         "name_ko": person.name_ko, "name_en": person.name_en, "name_zh": person.name_zh,
         "title_ko": person.title_ko, "title_en": person.title_en,
+        "other_titles_ko": _json_list(person.other_titles_ko),
         "organization_id": _reference(curated, "organization", person.organization,
                                       "organizations", ids, problems),
     }
