@@ -456,7 +456,9 @@ def report_source(report: dict) -> dict:
     if report.get("url"):
         source["path"] = report["url"]
     source["published"] = report["published_at"]
-    held = "held verbatim" if report["kind"] == "article" else "cited by reference"
+    held = {"article": "held verbatim",
+            "briefing": "cited by reference (known only through the reports of it)"}.get(
+        report["kind"], "cited by reference")
     details = [report.get("summary_en"), report.get("outlet_en"),
                f"published {report['published_at']}", held]
     source["description"] = "; ".join(filter(None, details))

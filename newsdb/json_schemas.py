@@ -42,7 +42,8 @@ class CuratedCitation(models.Record):
     """The shape of sources/citations/<source-id>.yml: a report of another outlet."""
 
     citation: models.CitationMeta
-    claims: list[models.Claim]
+    # At least one, except for a briefing (checked by the build: newsdb/curated/reader.py).
+    claims: list[models.Claim] = []
     events: list[models.CitedEvent] = []
     mous: list[models.CitedMou] = []
     statistics: list[models.CitedStatistic] = []
@@ -83,6 +84,9 @@ FIELD_NOTES = {
     "ArticleMeta": {
         "utc_offset": "UTC offset of the page's timestamps, e.g. +09:00 (KST).",
         "drop_paragraphs": "Paragraphs of the captured page that are not the article (e.g. 관련기사).",
+        "based_on": "The release or briefing (a sources id of kind release or briefing) the "
+                    "article reproduces; empty when it is its own witness.",
+        "outlet_ko": "The outlet's name in Korean, when the page states it.",
     },
     "Evidence": {},
     "Event": {
@@ -115,15 +119,33 @@ FIELD_NOTES = {
         "about": "The fact: <table>/<id> (events/..., mous/..., statistics/..., "
                  "event_participants/<event id>--<person or organization id>, people/...).",
         "field": "What the claim is about: exists, dates (start and end, from wording_ko), "
-                 "time_of_day, status, place, signed_date, planned_date, value (a figure), "
+                 "time_of_day, status, place, duration (a length such as 40분, stored as "
+                 "events.duration_minutes), signed_date, planned_date, value (a figure), "
                  "title_ko (a person's title in this report).",
         "value": "The value as stored (a status, a places id, a title); for a value computed "
                  "from wording_ko, a check of it.",
         "attributed_to": "Who the report says told it (미래부에 따르면): an organizations id.",
         "hedged": "true when the report only expects or hears it (~할 예정, ~것으로 알려졌다).",
+        "inferred": "true when the report implies the value rather than stating it (a day "
+                    "carried over by 이어, 이어서); stored as claims.stated = 0.",
+        "within": "For dates: true when the wording names the days the event falls within, "
+                  "not every day it runs (18일과 19일 이틀간 said of one meeting): a window "
+                  "that is compatible with any day inside it.",
+        "wording_ko": "The report's own short words for the value (19일에는, 이날 오후, "
+                      "17일부터 3박4일, 40분가량, 4억원 수준); the build computes the value "
+                      "from it. 이날 is the day of the report's previous dated claim, or the "
+                      "report's own day.",
     },
-    "CitationMeta": {"published_at": "The report's date YYYY-MM-DD, or its time "
-                                     "YYYY-MM-DDTHH:MM+09:00 when the page shows it."},
+    "CitationMeta": {
+        "published_at": "The report's date YYYY-MM-DD, or its time YYYY-MM-DDTHH:MM+09:00 "
+                        "when the page shows it.",
+        "kind": "citation (another outlet's report; the default), release (a ministry's "
+                "press release) or briefing (an announcement known only through the reports "
+                "that reproduce it: no claims and no url needed).",
+        "based_on": "The release or briefing (a sources id) this report reproduces: its "
+                    "lineage. Reports with the same root count as one independent report.",
+        "url": "The report's URL (required except for a briefing).",
+    },
     "CitedEvent": {"place": "Where the event takes place: a places id.",
                    "organizer": "The organization that holds it: an organizations id.",
                    "parent_event": "The event this one is part of: an events id.",
@@ -157,6 +179,9 @@ COMMON = {
     "sentence": "Sentence key p<paragraph>-s<position> of the sentence the quote is taken from (see `newsdb sentences`).",
     "quote": "A verbatim excerpt of that sentence that states the fact.",
     "id": "Stable slug: lower-case letters, digits and hyphens.",
+    "attributed_to": "Who the report says told it (미래부에 따르면): an organizations id.",
+    "hedged": "true when the report only expects or hears it (~할 예정, ~것으로 알려졌다); "
+              "for an article, read from its quote when not given.",
 }
 
 
@@ -260,6 +285,12 @@ REFERENCE_MODELS = [
     ("`statistics`", models.Statistic), ("`policies`", models.Policy), ("`mous`", models.Mou),
     ("`notes`", models.Note), ("sources/registry/organizations.yml", models.Organization),
     ("sources/registry/people.yml", models.Person), ("sources/registry/places.yml", models.Place),
+    ("sources/citations/<source-id>.yml: `citation`", models.CitationMeta),
+    ("citation file: `claims`", models.Claim), ("citation file: `events`", models.CitedEvent),
+    ("citation file: `participants`", models.CitedParticipant),
+    ("citation file: `mous`", models.CitedMou),
+    ("citation file: `statistics`", models.CitedStatistic),
+    ("citation file: `notes`", models.CitedNote),
 ]
 
 
@@ -271,9 +302,10 @@ def _type_name(annotation) -> str:
     text = text.replace("NoneType", "").replace(" | ", " ").strip()
     if "list[" in text:
         return "list"
-    for plain in ("str", "float", "int"):
+    for plain in ("str", "float", "int", "bool"):
         if plain in text:
-            return {"str": "text", "float": "number", "int": "integer"}[plain]
+            return {"str": "text", "float": "number", "int": "integer",
+                    "bool": "true/false"}[plain]
     return "object"
 
 

@@ -184,6 +184,8 @@ class ArticleVariant:
         source = self.template.article
         meta = dict(source["article"], id=self.article_id,
                     source_file=f"{self.article_id}.txt")
+        # A synthetic article has no citations beside it, so no release it is based on.
+        meta.pop("based_on", None)
         data = {"article": meta}
         for section in ARTICLE_SECTIONS:
             if section in source:

@@ -1,10 +1,12 @@
 """Corrupted sources: each gives its exact error, exits non-zero, prints no traceback and
 leaves the previous database byte-identical.
 
-Every case copies the real `sources/` folder and applies a small edit, so the fixtures
-follow the curated data. Expected lines name the line through an anchor text (the line
-where that text first occurs in the edited file), so that adding records elsewhere does
-not shift the expectations.
+Every case copies a frozen set of sources (tests/fixtures/sources/: the curated data as it
+was when the cases were written) and applies a small edit. The real `sources/` folder is
+never edited, so a curator who adds a report there (a new place in Beijing with the same
+coordinates, a second claim with the same wording) cannot break a case. Expected lines
+name the line through an anchor text (the line where that text first occurs in the
+edited file).
 """
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ from newsdb.store.build import build, collect
 from newsdb.store.finishers import FINISHERS
 
 ROOT = Path(__file__).resolve().parent.parent
+# The sources every case starts from: a frozen copy, not the curated folder.
+BASE = Path(__file__).parent / "fixtures" / "sources"
 ARTICLE = "articles/2014-12-17-msip-minister-china-visit"
 ART = f"{ARTICLE}.yml"
 TXT = f"{ARTICLE}.txt"
@@ -374,7 +378,7 @@ CASES = [
     at_edit("claim_field_not_for_its_table", ETNEWS, "    field: place\n",
             "    field: value\n",
             "record 'events/beijing-leg-2014' field 'field': a claim about events may be "
-            "about exists, dates, time_of_day, status, place; got 'value'"),
+            "about exists, dates, time_of_day, status, place, duration; got 'value'"),
     case("claim_without_wording",
          replace(ETNEWS, "  - about: events/xiaomi-ceo-meeting-2014\n    field: dates\n"
                  "    wording_ko: 19일에는\n",
@@ -611,6 +615,47 @@ CASES = [
                "record '2014-12-17-msip-minister-china-visit': expected a title, a subtitle "
                "if the page has one, a timestamp line and at least one body paragraph, "
                "separated by blank lines; found 2 block(s)")),
+    # Lineage: what a report reproduces, and the sources that state nothing of their own.
+    at_edit("based_on_an_unknown_source", ETNEWS, "  outlet_ko: 전자신문\n",
+            "  based_on: msip-briefing-2014-12-17\n  outlet_ko: 전자신문\n",
+            "record 'etnews-2014-12-17-minister-china-trip' field 'based_on': unknown source "
+            "'msip-briefing-2014-12-17': expected the id of a release or briefing (a "
+            "citation file with kind: release or kind: briefing)"),
+    at_edit("based_on_a_report_that_is_not_a_release", ETNEWS, "  outlet_ko: 전자신문\n",
+            "  based_on: etoday-2014-12-18-ministers-meeting\n  outlet_ko: 전자신문\n",
+            "record 'etnews-2014-12-17-minister-china-trip' field 'based_on': "
+            "'etoday-2014-12-18-ministers-meeting' is a source of kind citation: expected the "
+            "id of a release or briefing (a citation file with kind: release or kind: "
+            "briefing)"),
+    case("briefing_with_claims",
+         replace(ETNEWS, "  outlet_ko: 전자신문\n", "  kind: briefing\n  outlet_ko: 전자신문\n"),
+         Error(ETNEWS, "claims:",
+               "record 'etnews-2014-12-17-minister-china-trip' field 'claims': a briefing has "
+               "no claims of its own: expected them in the reports based_on it")),
+    case("release_without_url",
+         replace(RELEASE, "  url: http", "  # url: http"),
+         Error(RELEASE, "  id: msip-2014-12-09",
+               "record 'msip-2014-12-09-joint-committee-release' field 'url': a citation "
+               "needs its url (only a briefing may have none)")),
+    case("within_on_a_claim_that_is_not_dates",
+         replace(ETNEWS, "    field: place\n", "    field: place\n    within: true\n"),
+         Error(ETNEWS, "    within: true", "record 'events/beijing-leg-2014' field 'within': within: true says the event "
+            "falls on one of the days its dates claim names: expected field: dates, got "
+            "'place'")),
+    case("within_on_one_day",
+         replace(ETNEWS, "    wording_ko: 17일부터 20일까지\n",
+                 "    wording_ko: 17일\n    within: true\n"),
+         Error(ETNEWS, "    within: true",
+               "record 'events/msip-china-programme-2014' field 'within': '17일' is one "
+               "day: within: true needs a wording of more than one day (18일과 19일 이틀간)")),
+    case("duration_unreadable",
+         replace(ETNEWS, "    field: dates\n    wording_ko: 20일\n",
+                 "    field: duration\n    wording_ko: 20일간 내내\n",
+                 after="  - about: events/shanghai-leg-2014"),
+         Error(ETNEWS, "    wording_ko: 20일간 내내",
+               "record 'events/shanghai-leg-2014' field 'wording_ko': cannot read '20일간 "
+               "내내': cannot read '20일간 내내' as a length of time: expected minutes or "
+               "hours such as '40분', '40분가량' or '1시간 30분'")),
     case("cited_statistic_period_unreadable",
          replace(ETODAY, "    country: KR\n    unit: KRW\n",
                  "    country: KR\n    unit: KRW\n    period_ko: 최근\n",
@@ -654,10 +699,10 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def previous_db(tmp_path_factory) -> bytes:
-    """The bytes of a database built from the real sources: the file a failed build
+    """The bytes of a database built from the base sources: the file a failed build
     must leave in place."""
     output = tmp_path_factory.mktemp("previous") / "news.db"
-    counts, problems = build(ROOT / "sources", output)
+    counts, problems = build(BASE, output)
     assert counts is not None, [str(p) for p in problems.items]
     return output.read_bytes()
 
@@ -672,7 +717,7 @@ def run_build(sources: Path, output: Path) -> subprocess.CompletedProcess:
 
 def corrupted_copy(tmp_path: Path, edits) -> Path:
     sources = tmp_path / "sources"
-    shutil.copytree(ROOT / "sources", sources)
+    shutil.copytree(BASE, sources)
     for edit in edits:
         edit(sources)
     return sources
@@ -750,7 +795,7 @@ def test_bom_and_crlf_are_read_as_the_same_text(name, transform, tmp_path, outpu
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"built {output}: articles 1, sources ")
     clean = tmp_path / "clean.db"
-    build(ROOT / "sources", clean, FINISHERS)
+    build(BASE, clean, FINISHERS)
     assert table_dump(output) == table_dump(clean)
 
 
@@ -802,6 +847,6 @@ def test_a_claim_that_agrees_with_its_report_is_merged(tmp_path):
         morning + "  - about: events/korea-china-st-ministerial-meeting-2014\n"
                   "    field: status\n")])
     tables, problems = collect(sources)
-    clean, _ = collect(ROOT / "sources")
+    clean, _ = collect(BASE)
     assert [str(p) for p in problems.items] == []
     assert tables["claims"] == clean["claims"]

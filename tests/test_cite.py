@@ -127,7 +127,7 @@ def test_claims_link_to_the_held_facts(sources):
     # '이어 칭화홀딩스를 방문해 … 논의할 예정이다': the day carried over, a plan
     visit = claims[("events/tsinghua-holdings-visit-2014", "dates")]
     assert visit["inferred"] is True and visit["hedged"] is True and visit["wording_ko"] == "19일"
-    assert claims[("statistics/tsinghua-holdings-annual-revenue", "value")]["wording_ko"] == "6조5천억원"
+    assert claims[("statistics/tsinghua-holdings-annual-revenue", "value")]["wording_ko"] == "6조5천억원 규모"
     assert claims[("events/zhangjiang-hi-tech-park-inspection-2014", "dates")]["wording_ko"] == "20일"
     assert not data.get("events") and not data.get("mous")  # nothing new: all of it is held
     assert all(c["summary_en"].startswith(SUMMARY_PLACEHOLDER) for c in data["claims"])

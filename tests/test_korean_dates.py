@@ -8,6 +8,7 @@ from newsdb.korean.dates import (
     Duration,
     duration_end,
     parse_duration,
+    parse_minutes,
     resolve_event_date,
     resolve_period,
 )
@@ -322,7 +323,13 @@ def test_duration_end_rejects_empty_or_negative(duration):
         ("17일과 20일 3박4일", span("2014-12-17", "2014-12-20")),
         ("18일과 19일 이틀", span("2014-12-18", "2014-12-19")),
         ("17일 사흘째", span("2014-12-17")),  # '사흘째' is a point, not a length
-        ("17일부터 3박4일 오후", span("2014-12-17", "2014-12-20", "afternoon")),
+        # the time of day of a departure is not a time of every day of the stay
+        ("17일부터 3박4일 오후", span("2014-12-17", "2014-12-20")),
+        ("17일 밤 3박4일", span("2014-12-17", "2014-12-20")),
+        ("18일부터 2박 3일", span("2014-12-18", "2014-12-20")),
+        ("17일 새벽 2박 3일", span("2014-12-17", "2014-12-19")),
+        # a duration of one day keeps it
+        ("18일 오후 하루", span("2014-12-18", time_of_day="afternoon")),
     ],
 )
 def test_resolve_event_date_with_durations(text, expected):
@@ -445,3 +452,22 @@ def test_parse_clock_time_rejects_impossible_times():
 
     with pytest.raises(ValueError, match="not a time of day"):
         parse_clock_time("오전 10시 75분")
+
+
+@pytest.mark.parametrize("text, minutes", [
+    ("40분", 40), ("40분가량", 40), ("40분간", 40), ("1시간 30분", 90), ("2시간여", 120),
+    ("90분 동안", 90), ("1시간", 60),
+])
+def test_parse_minutes(text, minutes):
+    assert parse_minutes(text) == minutes
+
+
+@pytest.mark.parametrize("text, message", [
+    ("40", "cannot read '40' as a length of time"),
+    ("오전", "cannot read '오전' as a length of time"),
+    ("0분", "it must be at least one minute"),
+    ("3년간", "cannot read '3년간' as a length of time"),
+])
+def test_parse_minutes_rejects(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_minutes(text)

@@ -39,6 +39,9 @@ from newsdb.korean.numbers import (
         ("100여 개", 100.0, "count", "approx"),
         ("대략 30곳", 30.0, "count", "approx"),
         ("500명가량", 500.0, "persons", "approx"),
+        # a level or a scale rounds the figure too (4억원 수준, 30억원 규모)
+        ("4억원 수준", 400000000.0, "KRW", "approx"),
+        ("30억원 규모의", 3000000000.0, "KRW", "approx"),
         # bounds
         ("100개 이상", 100.0, "count", "more_than"),
         ("100여개 이상", 100.0, "count", "more_than"),
@@ -229,6 +232,8 @@ def test_recompute_ratio_rejects(args, message):
         ("약 3억~4억원", 300000000.0, 400000000.0, "KRW", "approx"),
         ("3천~4천여명", 3000.0, 4000.0, "persons", "approx"),
         ("3억~4억원 이상", 300000000.0, 400000000.0, "KRW", "more_than"),
+        ("3억~4억원 수준", 300000000.0, 400000000.0, "KRW", "approx"),
+        ("20억∼30억원(공동부담)", 2000000000.0, 3000000000.0, "KRW", "exact"),
         ("3억~4억원에 이르는", 300000000.0, 400000000.0, "KRW", "exact"),
         # a single figure is a range of one value
         ("4억원", 400000000.0, 400000000.0, "KRW", "exact"),

@@ -31,11 +31,18 @@ def table_counts(db: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The real sources without the citations (the generator varies the held article
-    only) and a generated corpus of three articles, each built with the derived tables
-    (the Korean analysis is not needed here)."""
+    only) but with the briefings, which state nothing and which the held article may be
+    based on, and a generated corpus of three articles, each built with the derived
+    tables (the Korean analysis is not needed here)."""
     folder = tmp_path_factory.mktemp("corpus")
-    real = shutil.copytree(ROOT / "sources", folder / "real-sources",
-                           ignore=shutil.ignore_patterns("citations"))
+
+    def reports(folder_name: str, names: list[str]) -> list[str]:
+        if Path(folder_name).name != "citations":
+            return []
+        return [name for name in names if "kind: briefing" not in
+                (Path(folder_name) / name).read_text(encoding="utf-8")]
+
+    real = shutil.copytree(ROOT / "sources", folder / "real-sources", ignore=reports)
     real_counts, problems = build(real, folder / "real.db", [fill_derived_tables])
     assert real_counts is not None, problems.sorted()
     sources = generate(folder / "sources", 3, seed=1, template_root=ROOT / "sources")

@@ -73,6 +73,8 @@ class Person(Record):
     name_zh: Text | None = None
     title_ko: Text | None = None
     title_en: Text | None = None
+    # Further titles the person holds, as reports write them (회장 for a chairman and CEO).
+    other_titles_ko: list[Text] = []
     organization: Slug | None = None
     aliases_ko: list[Text] = []
 
@@ -99,6 +101,7 @@ class ArticleMeta(Record):
     subtitle_en: Text | None = None
     utc_offset: Annotated[str, StringConstraints(pattern=r"^[+-](0\d|1[0-4]):[0-5]\d$")]
     language: Literal["ko"]
+    based_on: Slug | None = None  # the release or briefing the article reproduces
     publisher: Text | None = None
     outlet_ko: Text | None = None
     url: Text | None = None
@@ -160,6 +163,7 @@ class Statistic(Evidence, Claimed):
     value: float | None = None
     unit: vocabulary(v.UNITS) | None = None
     qualifier: vocabulary(v.QUALIFIERS) | None = None
+    basis: vocabulary(v.FIGURE_BASES) | None = None
     period_ko: Text | None = None
     period_sentence: SentenceKey | None = None
     period: Text | None = None
@@ -228,7 +232,7 @@ About = Annotated[str, StringConstraints(pattern=ABOUT)]
 # The fields a citation's claim may be about, per table; `dates` stands for start_date
 # and end_date, read together from the wording.
 CLAIM_FIELDS = {
-    "events": ("exists", "dates", "time_of_day", "status", "place"),
+    "events": ("exists", "dates", "time_of_day", "status", "place", "duration"),
     "mous": ("exists", "status", "signed_date", "planned_date"),
     "statistics": ("exists", "value"),
     "event_participants": ("exists",),
@@ -238,9 +242,14 @@ CLAIM_FIELDS = {
 
 class CitationMeta(Record):
     id: Slug
+    # citation: another outlet's report; release: a ministry's press release; briefing:
+    # an announcement known only through the reports that reproduce it (no claims).
+    kind: Literal[tuple(kind for kind in v.SOURCE_KINDS if kind != "article")] = "citation"
+    # The release or briefing this report reproduces (its lineage); none: its own witness.
+    based_on: Slug | None = None
     outlet_ko: Text
     outlet_en: Text
-    url: Text
+    url: Text | None = None
     author_ko: Text | None = None
     published_at: IsoDateOrTime
     headline_ko: Text | None = None
@@ -249,14 +258,18 @@ class CitationMeta(Record):
 
 class Claim(Record):
     about: About
-    field: Literal["exists", "dates", "time_of_day", "status", "place", "signed_date",
-                   "planned_date", "value", "title_ko"]
+    field: Literal["exists", "dates", "time_of_day", "status", "place", "duration",
+                   "signed_date", "planned_date", "value", "title_ko"]
     wording_ko: Text | None = None
     value: Text | None = None
     tense: vocabulary(v.CLAIM_TENSES)
     hedged: bool = False
-    # The day is carried over from an earlier sentence ('이어', '이어서'), not stated.
+    # The report does not state the value but implies it (a day carried over by 이어,
+    # 이어서): the claim is stored with stated = 0.
     inferred: bool = False
+    # The dates name the days the event falls within, not every day it runs
+    # (18일과 19일 이틀간 said of one meeting).
+    within: bool = False
     attributed_to: Slug | None = None
     summary_en: OwnSummary
 
@@ -290,6 +303,8 @@ class CitedStatistic(Record):
     country: Country
     organization: Slug | None = None
     unit: vocabulary(v.UNITS)
+    # What the figure is per: figures on different bases are different facts.
+    basis: vocabulary(v.FIGURE_BASES) | None = None
     period_ko: Text | None = None
 
 
@@ -313,5 +328,5 @@ class CitationFile(Record):
     mous: list[dict] = []
     statistics: list[dict] = []
     participants: list[dict] = []
-    claims: list[dict] = Field(min_length=1)
+    claims: list[dict] = []  # at least one, except for a briefing (newsdb/curated/reader.py)
     notes: list[dict] = []

@@ -310,10 +310,29 @@ def _read_citation(root: Path, path: Path, problems: Problems,
                                            declared[section])
     if meta is None:
         return None
+    _check_claims_of_kind(meta, data, file, problems)
     if meta.id != path.stem:
         problems.add(file, line_of(data["citation"], "id"), meta.id, "id",
                      f"expected the citation id to equal the file name '{path.stem}'")
     return Citation(meta, file, data["citation"], sections, declared)
+
+
+def _check_claims_of_kind(meta, data: dict, file: str, problems: Problems) -> None:
+    """A report states facts (at least one claim, and its URL); a briefing is known only
+    through the reports that reproduce it, so its facts are their claims, not its own."""
+    where = line_of(data["citation"], "kind") or line_of(data["citation"], "id")
+    if meta.kind == "briefing":
+        if data.get("claims"):
+            problems.add(file, line_of(data, "claims") or where, meta.id, "claims",
+                         "a briefing has no claims of its own: expected them in the "
+                         "reports based_on it")
+        return
+    if not data.get("claims"):
+        problems.add(file, line_of(data, "claims") or where, meta.id, "claims",
+                     f"a {meta.kind} needs at least one claim: expected a list under claims")
+    if meta.url is None:
+        problems.add(file, where, meta.id, "url",
+                     f"a {meta.kind} needs its url (only a briefing may have none)")
 
 
 def _collect_items(items: list, model, file: str, problems: Problems, what: str,

@@ -10,15 +10,18 @@ sentence of another outlet is stored.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 from newsdb.curated import vocabularies as v
-from newsdb.korean.dates import TIME_OF_DAY, resolve_event_date
+from newsdb.korean.dates import TIME_OF_DAY, parse_minutes, resolve_event_date
 from newsdb.korean.numbers import parse_korean_range
 from newsdb.curated.models import CLAIM_FIELDS
 from newsdb.curated.problems import Problems
 from newsdb.facts.origins import Origins
-from newsdb.facts.reconcile import Claim, check_containment, reconcile
+from newsdb.facts.reconcile import (CONFIRMS, CONTRADICTS, Claim, check_containment,
+                                    reconcile)
+from newsdb.facts.lineage import lineage_roots, shared_wording_notes
 from newsdb.facts.references import _is_unknown, _reference, record_name
 from newsdb.curated.reader import Article, Citation, Curated
 
@@ -26,14 +29,29 @@ from newsdb.curated.reader import Article, Citation, Curated
 # '~것으로 알려졌다', '~할 전망', '~할 방침'.
 HEDGES = re.compile(r"예정|계획|것으로 알려|전망|방침")
 # The columns a claim's field names, where they differ.
-COLUMNS = {"place": "place_id"}
+COLUMNS = {"place": "place_id", "duration": "duration_minutes"}
 # Fields reconciled into the fact rows, per table.
 RECONCILED = {
-    "events": ("start_date", "end_date", "time_of_day", "status", "place_id"),
+    "events": ("start_date", "end_date", "time_of_day", "status", "place_id",
+               "duration_minutes"),
     "mous": ("status", "signed_date", "planned_date"),
     "statistics": ("value",),
 }
 STATUSES = {"events": v.EVENT_STATUSES, "mous": v.MOU_STATUSES}
+
+
+def date_precision(start: str | None, end: str | None, stated: bool) -> str:
+    """day, span, or within: a window of days that the report places the event in
+    without saying which (an inferred date over more than one day)."""
+    if start == end:
+        return "day"
+    return "span" if stated else "within"
+
+
+def figure_precision(low, high, qualifier: str | None) -> str:
+    if low != high:
+        return "range"
+    return "exact" if qualifier in (None, "exact") else "approx"
 
 
 def is_hedged(text: str | None) -> bool:
@@ -47,10 +65,11 @@ def claim_id(source_id: str, table: str, about_id: str, field: str) -> str:
 class ClaimBook:
     """Every claim of the build, with what reconciliation needs to know about each."""
 
-    def __init__(self, problems: Problems | None = None, origins: Origins | None = None):
+    def __init__(self, problems: Problems | None = None, origins: Origins | None = None,
+                 place_kinds: dict[str, str] | None = None):
         self.rows: list[dict] = []
+        self.place_kinds = place_kinds or {}  # place id -> kind: a place claim's precision
         self.published: dict[str, str] = {}  # source id -> published_at
-        self.inferred: set[str] = set()  # claim ids whose value the report only implies
         self.problems = problems if problems is not None else Problems()
         self.origins = origins if origins is not None else Origins()
         # (source, table, fact, field) -> the claim: one report says one thing about a field
@@ -60,7 +79,8 @@ class ClaimBook:
             tense: str, hedged: bool, wording: str | None = None,
             attributed_to: str | None = None, sentence_id: str | None = None,
             quote: str | None = None, summary: str | None = None, low=None, high=None,
-            stated: bool = True, at: Curated | None = None) -> dict | None:
+            stated: bool = True, precision: str | None = None,
+            at: Curated | None = None) -> dict | None:
         """Add a claim, made by the record `at`. A second claim of the same report about
         the same field of the same fact is merged into the first when it gives the same
         value, and reported when it does not; either way it adds no row."""
@@ -78,9 +98,8 @@ class ClaimBook:
             "value_high": high, "wording_ko": wording, "tense": tense,
             "hedged": int(hedged), "attributed_to_id": attributed_to,
             "sentence_id": sentence_id, "quote": quote, "summary_en": summary, "accepted": 1,
+            "relation": "confirms", "stated": int(stated), "precision": precision,
         }
-        if not stated:
-            self.inferred.add(row["id"])
         self.rows.append(row)
         self.by_key[key] = row
         if at is not None:
@@ -115,7 +134,8 @@ def article_source_row(article: Article) -> dict:
     outlet = meta.publisher or meta.outlet_ko
     return {
         "id": meta.id, "label": f"{outlet or 'Held article'}, {text.published_at[:10]}",
-        "kind": "article", "article_id": meta.id, "outlet_ko": meta.outlet_ko,
+        "kind": "article", "based_on": meta.based_on, "article_id": meta.id,
+        "outlet_ko": meta.outlet_ko,
         "outlet_en": meta.publisher, "url": meta.url, "author_ko": meta.author_ko,
         "published_at": text.published_at, "published_precision": "minute",
         "headline_ko": text.title_ko, "summary_en": meta.title_en,
@@ -137,10 +157,12 @@ def add_event_claims(book: ClaimBook, article: Article, curated: Curated, row: d
     tense = "ahead" if row["status"] == "planned" else "after"
     event = curated.record
     stated = row["date_basis"] == "stated"
+    precision = date_precision(row["start_date"], row["end_date"], stated)
     for field in ("start_date", "end_date"):
         if row[field]:
             _article_claim(book, article, curated, row, "events", field, row[field],
-                           tense=tense, wording=event.when_ko, stated=stated)
+                           tense=tense, wording=event.when_ko, stated=stated,
+                           precision=precision)
     if row["time_of_day"]:
         _article_claim(book, article, curated, row, "events", "time_of_day",
                        row["time_of_day"], tense=tense, wording=event.time_ko or event.when_ko)
@@ -148,7 +170,7 @@ def add_event_claims(book: ClaimBook, article: Article, curated: Curated, row: d
                    tense=tense)
     if row["place_id"]:
         _article_claim(book, article, curated, row, "events", "place_id", row["place_id"],
-                       tense=tense)
+                       tense=tense, precision=book.place_kinds.get(row["place_id"]))
     for participant in participants:
         book.add(article.meta.id, "event_participants", participant["id"], "exists", None,
                  tense=tense, hedged=is_hedged(row["quote"]), sentence_id=row["sentence_id"],
@@ -172,7 +194,8 @@ def add_statistic_claims(book: ClaimBook, article: Article, curated: Curated,
     else:
         _article_claim(book, article, curated, row, "statistics", "value", row["value"],
                        tense="after", wording=row["value_text_ko"], low=row["value"],
-                       high=row["value"])
+                       high=row["value"], precision=figure_precision(
+                           row["value"], row["value"], row["qualifier"]))
 
 
 # Citations ----------------------------------------------------------------------------
@@ -181,7 +204,8 @@ def citation_source_row(citation: Citation) -> dict:
     meta = citation.meta
     return {
         "id": meta.id, "label": f"{meta.outlet_en}, {meta.published_at[:10]}",
-        "kind": "citation", "article_id": None, "outlet_ko": meta.outlet_ko,
+        "kind": meta.kind, "based_on": meta.based_on, "article_id": None,
+        "outlet_ko": meta.outlet_ko,
         "outlet_en": meta.outlet_en, "url": meta.url, "author_ko": meta.author_ko,
         "published_at": meta.published_at,
         "published_precision": "minute" if "T" in meta.published_at else "day",
@@ -202,6 +226,7 @@ def add_citation_claims(book: ClaimBook, citation: Citation, built: dict[str, di
     statistics = built["statistics"]
     meta = citation.meta
     published = dt.date.fromisoformat(meta.published_at[:10])
+    previous_day = None  # the day the report's previous dated claim names: 이날's day
     for curated in citation.sections["claims"]:
         claim = curated.record
         table, about_id = claim.about.split("/", 1)
@@ -216,9 +241,12 @@ def add_citation_claims(book: ClaimBook, citation: Citation, built: dict[str, di
                                               "organizations", ids, problems)
                   if claim.attributed_to else None,
                   "summary": claim.summary_en, "stated": not claim.inferred}
-        values = claim_values(curated, table, about_id, published, ids, statistics, problems)
+        values = claim_values(curated, table, about_id, published, ids, statistics, problems,
+                              book.place_kinds, previous_day)
         for field, value, extra in values:
             book.add(meta.id, table, about_id, field, value, **common, **extra, at=curated)
+            if field == "start_date":
+                previous_day = dt.date.fromisoformat(value)
 
 
 def _report(curated: Curated, field: str, message: str, problems: Problems) -> None:
@@ -247,8 +275,10 @@ def _claimable(curated: Curated, table: str, about_id: str, ids, built,
 
 
 def claim_values(curated: Curated, table: str, about_id: str, published, ids, statistics,
-                 problems: Problems) -> list[tuple[str, object, dict]]:
-    """(field, value, extra) rows of one curated claim; [] after a problem."""
+                 problems: Problems, place_kinds: dict[str, str] | None = None,
+                 previous_day: dt.date | None = None) -> list[tuple[str, object, dict]]:
+    """(field, value, extra) rows of one curated claim; [] after a problem. 이날 in a
+    wording is the day of the report's previous dated claim, or the report's own day."""
     claim = curated.record
 
     def wording() -> str | None:
@@ -264,6 +294,11 @@ def claim_values(curated: Curated, table: str, about_id: str, published, ids, st
             return False
         return True
 
+    if claim.within and claim.field != "dates":
+        _report(curated, "within", "within: true says the event falls on one of the days "
+                f"its dates claim names: expected field: dates, got '{claim.field}'",
+                problems)
+        return []
     if claim.field == "exists":
         return [("exists", None, {})]
     if claim.field in ("status", "place", "title_ko"):
@@ -279,7 +314,9 @@ def claim_values(curated: Curated, table: str, about_id: str, published, ids, st
             _report(curated, "value", f"unknown place '{claim.value}': expected an id "
                     "from places", problems)
             return []
-        return [(COLUMNS.get(claim.field, claim.field), claim.value, {})]
+        extra = {"precision": (place_kinds or {}).get(claim.value)} \
+            if claim.field == "place" else {}
+        return [(COLUMNS.get(claim.field, claim.field), claim.value, extra)]
     text = wording()
     if text is None:
         return []
@@ -292,7 +329,10 @@ def claim_values(curated: Curated, table: str, about_id: str, published, ids, st
             if not found:
                 raise ValueError(f"no time of day in '{text}': expected 오전, 오후, 저녁, ...")
             return [("time_of_day", found[0], {})] if check(found[0]) else []
-        span = resolve_event_date(text, published)
+        if claim.field == "duration":
+            minutes = parse_minutes(text)
+            return [("duration_minutes", minutes, {})] if check(str(minutes)) else []
+        span = resolve_event_date(text, published, previous_day or published)
     except ValueError as error:
         _report(curated, "wording_ko", f"cannot read '{text}': {error}", problems)
         return []
@@ -300,7 +340,13 @@ def claim_values(curated: Curated, table: str, about_id: str, published, ids, st
         start, end = span.start.isoformat(), span.end.isoformat()
         if not check(start if start == end else f"{start}/{end}"):
             return []
-        rows = [("start_date", start, {}), ("end_date", end, {})]
+        if claim.within and start == end:
+            _report(curated, "within", f"'{text}' is one day: within: true needs a "
+                    "wording of more than one day (18일과 19일 이틀간)", problems)
+            return []
+        precision = "within" if claim.within else "day" if start == end else "span"
+        rows = [("start_date", start, {"precision": precision}),
+                ("end_date", end, {"precision": precision})]
         if span.time_of_day:
             rows.append(("time_of_day", span.time_of_day, {}))
         return rows
@@ -319,53 +365,110 @@ def _figure(text: str, unit: str | None) -> tuple[str, str, dict]:
     if unit is not None and parsed.unit != unit:
         raise ValueError(f"its unit is {parsed.unit}, the figure's is {unit}")
     value = _text(low) if low == high else f"{_text(low)}~{_text(high)}"
-    return ("value", value, {"low": low, "high": high})
+    return ("value", value, {"low": low, "high": high,
+                             "precision": figure_precision(low, high, parsed.qualifier)})
 
 
 # Reconciliation -----------------------------------------------------------------------
 
 def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dict[str, dict],
                     problems: Problems, declared_at: dict[tuple[str, str], Curated]) -> None:
-    """Fill every fact row's reconciled fields, source_count and status_as_of from the
-    claims; mark losing claims and write them to conflicts."""
+    """Fill every fact row's reconciled fields, source_count, independent_count, disputed
+    and status_as_of from the claims; give each claim its relation to the held value and
+    write the contradicting ones to conflicts."""
     published = {source_id: row["published_at"] for source_id, row in sources.items()}
+    roots = lineage_roots(sources)
     claims = [Claim(row["id"], row["source_id"], published[row["source_id"]],
                     row["about_table"], row["about_id"], row["field"], row["value"],
-                    row["tense"], bool(row["hedged"]), row["id"] not in book.inferred)
+                    row["tense"], bool(row["hedged"]), bool(row["stated"]),
+                    root=roots[row["source_id"]], precision=row["precision"]
+                    if row["field"] in ("start_date", "end_date") else None,
+                    low=row["value_low"], high=row["value_high"])
               for row in book.rows]
     parents = {row["id"]: row["parent_event_id"] for row in tables["events"]
                if row["parent_event_id"]}
+    places = {row["id"]: row["parent_id"] for row in tables["places"]}
     check_containment(claims, parents)
     by_id = {row["id"]: row for row in book.rows}
     rows = {table: {row["id"]: row for row in tables[table]} for table in RECONCILED}
+    for row in (row for table in RECONCILED for row in tables[table]):
+        row["disputed"] = 0
     conflicts = []
-    for outcome in reconcile([c for c in claims if c.field in RECONCILED.get(c.about_table, ())]):
+    reconciled = [c for c in claims if c.field in RECONCILED.get(c.about_table, ())]
+    for outcome in reconcile(reconciled, places):
         row = rows[outcome.about_table].get(outcome.about_id)
         if row is None:
             continue
         apply_outcome(row, outcome, by_id)
-        for loser, why in outcome.losers:
-            for claim in loser.claims:
-                if claim.value == outcome.accepted_value(claim.field):
-                    continue  # the dates of a losing span may share its first day
-                by_id[claim.id]["accepted"] = 0
-                conflicts.append({
-                    "id": claim.id, "about_table": claim.about_table,
-                    "about_id": claim.about_id, "field": claim.field,
-                    "accepted_value": outcome.accepted_value(claim.field),
-                    "claimed_value": claim.value, "claim_id": claim.id,
-                    "source_id": claim.source_id, "resolution_en": why,
-                })
-    counts: dict[tuple, set] = {}
-    for row in book.rows:
-        counts.setdefault((row["about_table"], row["about_id"]), set()).add(row["source_id"])
-    for table in RECONCILED:
-        for row in tables[table]:
-            row["source_count"] = len(counts.get((table, row["id"]), ()))
+        reasons = {claim.id: why for loser, why in outcome.losers for claim in loser.claims}
+        for claim in (c for candidate in (outcome.accepted, *outcome.compatible,
+                                          *(loser for loser, _ in outcome.losers))
+                      for c in candidate.claims):
+            relation = outcome.relation(claim)
+            if relation == CONTRADICTS and claim.value == outcome.accepted_value(claim.field):
+                relation = CONFIRMS  # the dates of a losing span may share its first day
+            by_id[claim.id]["relation"] = relation
+            if relation != CONTRADICTS:
+                continue
+            by_id[claim.id]["accepted"] = 0
+            conflicts.append({
+                "id": claim.id, "about_table": claim.about_table,
+                "about_id": claim.about_id, "field": claim.field,
+                "accepted_value": outcome.accepted_value(claim.field),
+                "claimed_value": claim.value, "claim_id": claim.id,
+                "source_id": claim.source_id, "resolution_en": reasons[claim.id],
+            })
+    conflicts += title_relations(tables["people"], book.rows)
+    count_sources(tables, book, roots)
+    tables["notes"].extend(shared_wording_notes(book.rows, sources, roots))
     check_claimed(tables, problems, declared_at)
     if not problems:
         conflicts += contain_children(tables["events"], book.rows)
     tables["conflicts"] = sorted(conflicts, key=lambda row: row["id"])
+
+
+def title_relations(people: list[dict], claims: list[dict]) -> list[dict]:
+    """A person's title is curated in the registry, not reconciled: a report's title
+    claim confirms title_ko, is compatible with it when it names one of the person's
+    other titles (회장 for a chairman and CEO), and otherwise contradicts it. Returns the
+    conflicts."""
+    by_id = {row["id"]: row for row in people}
+    conflicts = []
+    for claim in claims:
+        if (claim["about_table"], claim["field"]) != ("people", "title_ko"):
+            continue
+        person = by_id.get(claim["about_id"])
+        if person is None:
+            continue
+        others = json.loads(person["other_titles_ko"] or "[]")
+        if claim["value"] == person["title_ko"]:
+            claim["relation"] = "confirms"
+        elif claim["value"] in others:
+            claim["relation"] = "compatible"
+        else:
+            claim["relation"], claim["accepted"] = "contradicts", 0
+            conflicts.append({
+                "id": claim["id"], "about_table": "people", "about_id": person["id"],
+                "field": "title_ko", "accepted_value": person["title_ko"],
+                "claimed_value": claim["value"], "claim_id": claim["id"],
+                "source_id": claim["source_id"],
+                "resolution_en": "the registry holds the person's titles; this one is "
+                                 "not among them"})
+    return conflicts
+
+
+def count_sources(tables: dict[str, list[dict]], book: ClaimBook,
+                  roots: dict[str, str]) -> None:
+    """source_count (distinct sources with a claim) and independent_count (distinct
+    lineage roots among them) of every reconciled fact row."""
+    found: dict[tuple, set] = {}
+    for row in book.rows:
+        found.setdefault((row["about_table"], row["about_id"]), set()).add(row["source_id"])
+    for table in RECONCILED:
+        for row in tables[table]:
+            reporting = found.get((table, row["id"]), set())
+            row["source_count"] = len(reporting)
+            row["independent_count"] = len({roots[source] for source in reporting})
 
 
 def check_claimed(tables: dict[str, list[dict]], problems: Problems,
@@ -385,24 +488,23 @@ def check_claimed(tables: dict[str, list[dict]], problems: Problems,
 
 def apply_outcome(row: dict, outcome, by_id: dict[str, dict]) -> None:
     winner = outcome.accepted
+    if outcome.disputed:
+        row["disputed"] = 1
     if outcome.group == "dates":
-        row["start_date"], row["end_date"] = winner.value
+        row["start_date"], row["end_date"], row["date_precision"] = winner.value
         if row.get("article_id") not in {claim.source_id for claim in winner.claims}:
             # The dates rest on other reports: their wording, the earliest report's first.
             first = min(winner.claims, key=lambda claim: (claim.published_at, claim.source_id))
             row["when_ko"] = by_id[first.id]["wording_ko"]
         stated = any(claim.stated for claim in winner.claims)
         row["date_basis"] = "stated" if stated else "inferred"
-        row["date_precision"] = ("within" if not stated
-                                 else "day" if row["start_date"] == row["end_date"] else "span")
         return
     (value,) = winner.value
     if outcome.group == "value":
-        claim = by_id[winner.claims[0].id]
-        row["value_low"], row["value_high"] = claim["value_low"], claim["value_high"]
-        row["value"] = claim["value_low"] if claim["value_low"] == claim["value_high"] else None
+        row["value_low"], row["value_high"] = winner.bounds()
+        row["value"] = row["value_low"] if row["value_low"] == row["value_high"] else None
         return
-    row[outcome.group] = value
+    row[outcome.group] = int(value) if outcome.group == "duration_minutes" else value
     if outcome.group == "status":
         row["status_as_of"] = max(c.published_at for c in winner.claims)[:10]
 
@@ -427,7 +529,9 @@ def contain_children(events: list[dict], claims: list[dict]) -> list[dict]:
             return  # a cycle is reported by the article's own checks
         for child in children.get(row["id"], ()):
             widen(child, seen + (row["id"],))
-        parts = [c for c in children.get(row["id"], ()) if c["start_date"]]
+        # A part known only to fall on one day of a window does not stretch its parent.
+        parts = [c for c in children.get(row["id"], ())
+                 if c["start_date"] and c["date_precision"] != "within"]
         if not parts or not row["start_date"]:
             return
         for field, pick in (("start_date", min), ("end_date", max)):

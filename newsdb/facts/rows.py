@@ -62,7 +62,8 @@ def build_rows(sources: Sources, problems: Problems,
                 for name, found in fact_ids.items()}
     all_ids = {**ids, **declared}
     finder = MentionFinder(registries)
-    book = claims_.ClaimBook(problems, origins)
+    book = claims_.ClaimBook(problems, origins,
+                             {row["id"]: row["kind"] for row in tables["places"]})
     for article in sources.articles:
         before = {name: len(rows) for name, rows in tables.items()}
         _add_article(article, tables, all_ids, problems, book)
@@ -78,6 +79,7 @@ def build_rows(sources: Sources, problems: Problems,
     all_ids["articles"] = {row["id"] for row in tables["articles"]}
     all_ids["sentences"] = {row["id"] for row in tables["sentences"]}
     all_ids["sources"] = {row["id"] for row in tables["sources"]}
+    _check_lineage(reports, tables["sources"], problems)
     all_ids["event_participants"] = {row["id"] for row in tables["event_participants"]}
     built = claims_.built_facts(tables)
     for citation in sources.citations:
@@ -124,6 +126,22 @@ def _note_origins(tables: dict[str, list[dict]], before: dict[str, int], report,
                 origins.note(row, owner.file, owner.line, owner.record.id)
 
 
+def _check_lineage(reports, sources: list[dict], problems: Problems) -> None:
+    """based_on names a release or briefing that the sources hold."""
+    kinds = {row["id"]: row["kind"] for row in sources}
+    for report in reports:
+        meta = report.meta
+        if meta.based_on is None:
+            continue
+        if kinds.get(meta.based_on) not in ("release", "briefing"):
+            found = (f"'{meta.based_on}' is a source of kind {kinds[meta.based_on]}"
+                     if meta.based_on in kinds else f"unknown source '{meta.based_on}'")
+            line = report.line_of("based_on") if hasattr(report, "raw") else None
+            problems.add(report.file, line, meta.id, "based_on",
+                         f"{found}: expected the id of a release or briefing "
+                         "(a citation file with kind: release or kind: briefing)")
+
+
 def _sorted(records: dict[str, Curated]) -> list[Curated]:
     return [records[key] for key in sorted(records)]
 
@@ -145,6 +163,7 @@ def _person_row(curated: Curated, ids, problems: Problems) -> dict:
         "id": person.id, "name": _label(person.name_en, person.name_ko),
         "name_ko": person.name_ko, "name_en": person.name_en, "name_zh": person.name_zh,
         "title_ko": person.title_ko, "title_en": person.title_en,
+        "other_titles_ko": _json_list(person.other_titles_ko),
         "organization_id": _reference(curated, "organization", person.organization,
                                       "organizations", ids, problems),
     }
@@ -463,7 +482,10 @@ def _event_row(article, curated: Curated, event_dates, ids, problems: Problems) 
         # Worked out again from every report's claims (newsdb/facts/claims.py).
         "date_precision": "within" if event.date_basis == "inferred"
         else "day" if start == end else "span",
-        "source_count": 0, "status_as_of": None,
+        "source_count": 0, "independent_count": 0, "disputed": 0,
+        "duration_minutes": None, "status_as_of": None,
+
+
     }
 
 
@@ -509,7 +531,8 @@ def _statistic_row(article, curated: Curated, published, statistics, ids,
         "compared_to_id": _reference(curated, "compared_to", stat.compared_to, "statistics",
                                      ids, problems),
         "value_low": number.value if number else None,
-        "value_high": number.value if number else None, "source_count": 0,
+        "value_high": number.value if number else None, "basis": stat.basis,
+        "source_count": 0, "independent_count": 0, "disputed": 0,
         "recomputed_value": recomputed, "recomputed_agrees": agrees,
         **_evidence(article, curated, problems),
     }
@@ -657,7 +680,9 @@ def _citation_fact_rows(citation: Citation, ids, problems: Problems,
             "parent_event_id": _reference(curated, "parent_event", event.parent_event,
                                           "events", ids, problems),
             "description_en": event.description_en, "sentence_id": None, "quote": None,
-            "date_precision": None, "source_count": 0, "status_as_of": None,
+            "date_precision": None, "source_count": 0, "independent_count": 0,
+            "disputed": 0,
+            "duration_minutes": None, "status_as_of": None,
         })
         rows["event_participants"] += filter(None, (
             _participant_row(curated, event.id, p, index, ids, problems)
@@ -676,7 +701,8 @@ def _citation_fact_rows(citation: Citation, ids, problems: Problems,
             "title_ko": mou.title_ko, "title_en": mou.title_en, "status": None,
             "planned_date": None, "signed_date": None,
             "event_id": _reference(curated, "event", mou.event, "events", ids, problems),
-            "sentence_id": None, "quote": None, "source_count": 0, "status_as_of": None,
+            "sentence_id": None, "quote": None, "source_count": 0, "independent_count": 0,
+            "disputed": 0, "status_as_of": None,
         })
         rows["mou_parties"] += [
             {"mou_id": mou.id, "organization_id": _reference(
@@ -734,8 +760,8 @@ def _cited_statistic_row(curated: Curated, published, ids, problems: Problems) -
         "place_id": None, "value": None, "unit": stat.unit, "value_text_ko": None,
         "qualifier": None, "period": period, "period_ko": stat.period_ko, "rank": None,
         "rank_scope": None, "rank_ko": None, "ratio_of_id": None, "compared_to_id": None,
-        "value_low": None, "value_high": None, "source_count": 0,
-        "recomputed_value": None, "recomputed_agrees": None, "sentence_id": None,
+        "value_low": None, "value_high": None, "basis": stat.basis, "source_count": 0,
+        "independent_count": 0, "disputed": 0, "recomputed_value": None, "recomputed_agrees": None, "sentence_id": None,
         "quote": None,
     }
 
@@ -776,7 +802,8 @@ def _mou_row(article, curated: Curated, event_dates, ids, problems: Problems) ->
         "title": _label(mou.title_en, mou.title_ko),
         "title_ko": mou.title_ko, "title_en": mou.title_en, "status": mou.status,
         "planned_date": planned, "signed_date": mou.signed_date, "event_id": event_id,
-        **_evidence(article, curated, problems), "source_count": 0, "status_as_of": None,
+        **_evidence(article, curated, problems), "source_count": 0, "independent_count": 0,
+        "disputed": 0, "status_as_of": None,
     }
 
 

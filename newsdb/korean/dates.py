@@ -4,6 +4,9 @@ resolve_event_date('오는 17일부터 사흘간', date(2014, 12, 17))
     -> DateSpan(2014-12-17, 2014-12-19, None)
 resolve_event_date('17일부터 3박4일', date(2014, 12, 17))
     -> DateSpan(2014-12-17, 2014-12-20, None)
+resolve_event_date('17일 밤 3박4일', date(2014, 12, 17))
+    -> DateSpan(2014-12-17, 2014-12-20, None)   (the night is the departure's, not the trip's)
+parse_minutes('40분가량') -> 40; parse_minutes('1시간 30분') -> 90
 resolve_period('올 하반기', date(2014, 12, 17)) -> '2014-S2'
 parse_duration('2박 3일') -> Duration(days=3, nights=2)
 duration_end(date(2014, 12, 17), '사흘간') -> date(2014, 12, 19)
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "DateSpan", "Duration", "duration_end", "parse_clock_time", "parse_duration",
+    "parse_minutes",
     "resolve_event_date", "resolve_period",
 ]
 
@@ -153,6 +157,10 @@ def resolve_event_date(
     start, end = days[0], days[-1]
     if duration is not None:
         end = _apply_duration(start, end, duration, len(days), text)
+        if end != start:
+            # '17일 밤 3박4일': the night is when the trip starts, not a time of every
+            # day of it; a span of days has no time of day.
+            time_of_day = None
     return DateSpan(start, end, time_of_day)
 
 
@@ -203,6 +211,27 @@ def parse_clock_time(text: str) -> datetime.time | None:
     if hour > 24 or minute > 59 or (hour == 24 and minute):
         raise ValueError(f"cannot read {text!r}: {found.group().strip()!r} is not a time of day")
     return datetime.time(hour % 24, minute)
+
+
+# A length in hours and minutes: '40분', '40분가량', '1시간 30분', '2시간여', '90분간'.
+MINUTES_RE = re.compile(
+    r"^\s*(?:(?P<hours>\d+)\s*시간)?\s*(?:(?P<minutes>\d+)\s*분)?"
+    r"\s*(?:여|간|가량|정도|동안|남짓|쯤)*\s*$"
+)
+
+
+def parse_minutes(text: str) -> int:
+    """The length of a meeting in minutes: '40분가량' -> 40, '1시간 30분' -> 90.
+    Words of approximation (가량, 여, 정도) are read as the figure they round."""
+    found = MINUTES_RE.match(text)
+    if found is None or not (found["hours"] or found["minutes"]):
+        raise ValueError(f"cannot read {text!r} as a length of time: expected minutes or "
+                         "hours such as '40분', '40분가량' or '1시간 30분'")
+    minutes = int(found["hours"] or 0) * 60 + int(found["minutes"] or 0)
+    if minutes < 1:
+        raise ValueError(f"cannot read {text!r} as a length of time: it must be at least "
+                         "one minute")
+    return minutes
 
 
 def _local_date(published: datetime.date) -> datetime.date:

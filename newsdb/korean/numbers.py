@@ -81,7 +81,8 @@ SMALL_MULTIPLIERS = {"천": Decimal(1000), "백": Decimal(100), "십": Decimal(1
 QUALIFIER_WORDS = [
     ("less_than", ("미만", "이하", "못 미치", "못미치", "밑도", "밑돌")),
     ("more_than", ("넘어", "넘는", "넘게", "넘었", "넘긴", "넘을", "넘겨", "넘으", "초과", "이상", "웃도", "웃돌", "상회")),
-    ("approx", ("가량", "정도", "안팎", "내외", "남짓")),
+    # 수준 and 규모 (a level, a scale: '4억원 수준', '30억원 규모') round a figure too.
+    ("approx", ("가량", "정도", "안팎", "내외", "남짓", "수준", "규모")),
 ]
 
 NUMBER_EXPECTED = (

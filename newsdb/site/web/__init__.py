@@ -365,18 +365,34 @@ async def evidence(db, row):
             "html": Markup(" ".join(parts))}
 
 
+# How a record card heads each group of claims, in the order shown.
+RELATION_HEADINGS = {
+    "confirms": "States the value the database follows",
+    "compatible": "Less precise, and allows the value the database follows",
+    "fulfilled": "Announced ahead, then carried out",
+    "contradicts": "Not followed: contradicts the value the database follows",
+}
+
+
 async def claims_about(db, table, key):
-    """What each report says about this fact, oldest report first, with whether the
-    database holds it and, if not, why."""
+    """What each report says about this fact, grouped by how it relates to the value the
+    database follows (RELATION_HEADINGS), oldest report first within a group; for a
+    claim that is not followed, why."""
     if len(key) != 1:
         return []
-    return [dict(r) for r in (await db.execute(
-        "select c.field, c.value, c.wording_ko, c.tense, c.hedged, c.accepted, "
+    order = " ".join(f"when '{relation}' then {n}"
+                     for n, relation in enumerate(RELATION_HEADINGS))
+    rows = [dict(r) for r in (await db.execute(
+        "select c.field, c.value, c.wording_ko, c.tense, c.hedged, c.accepted, c.relation, "
         "coalesce(c.quote, c.summary_en) as said, s.id as source_id, s.label as source, "
         "x.resolution_en from claims c join sources s on s.id = c.source_id "
         "left join conflicts x on x.claim_id = c.id "
         "where c.about_table = ? and c.about_id = ? "
-        "order by s.published_at, s.id, c.field", [table, key[0]])).rows]
+        f"order by case c.relation {order} else 9 end, s.published_at, s.id, c.field",
+        [table, key[0]])).rows]
+    for row in rows:
+        row["relation_heading"] = RELATION_HEADINGS.get(row["relation"], row["relation"])
+    return rows
 
 
 async def notes_about(db, table, key):

@@ -1,0 +1,49 @@
+"""Lineage roots and the curator's note for reports that look copied without saying so."""
+from __future__ import annotations
+
+from newsdb.facts.lineage import lineage_roots, shared_wording_notes
+
+
+def source(published, based_on=None):
+    return {"published_at": published, "based_on": based_on}
+
+
+SOURCES = {
+    "release": source("2014-12-08"),
+    "copy": source("2014-12-08", "release"),
+    "copy-of-copy": source("2014-12-09", "copy"),
+    "own": source("2014-12-10"),
+}
+
+
+def claim(source_id, wording):
+    return {"source_id": source_id, "wording_ko": wording}
+
+
+def test_a_report_is_its_own_root_unless_based_on_another():
+    assert lineage_roots(SOURCES) == {"release": "release", "copy": "release",
+                                      "copy-of-copy": "release", "own": "own"}
+
+
+def test_a_cycle_of_based_on_stops_without_looping():
+    roots = lineage_roots({"a": source("1", "b"), "b": source("2", "a")})
+    assert set(roots) == {"a", "b"}
+
+
+def test_two_reports_of_different_roots_sharing_rare_wordings_are_flagged():
+    claims = [claim("copy", "과제당 3년간 4억원 수준"), claim("own", "과제당 3년간 4억원 수준"),
+              claim("copy", "12월 중순경"), claim("own", "12월 중순경")]
+    [note] = shared_wording_notes(claims, SOURCES, lineage_roots(SOURCES))
+    assert note["kind"] == "lineage" and note["about_id"] == "own"
+    assert "'12월 중순경', '과제당 3년간 4억원 수준'" in note["note_en"]
+
+
+def test_declared_lineage_common_wordings_or_one_shared_wording_raise_nothing():
+    roots = lineage_roots(SOURCES)
+    same_root = [claim("copy", "a"), claim("copy-of-copy", "a"),
+                 claim("copy", "b"), claim("copy-of-copy", "b")]
+    assert shared_wording_notes(same_root, SOURCES, roots) == []
+    common = [claim(s, w) for s in ("copy", "own", "release") for w in ("19일", "20일")]
+    assert shared_wording_notes(common, SOURCES, roots) == []
+    one = [claim("copy", "19일 오전"), claim("own", "19일 오전")]
+    assert shared_wording_notes(one, SOURCES, roots) == []
