@@ -38,6 +38,7 @@ import pyarrow.parquet as pq
 
 from newsdb.store.build import report_problems
 from newsdb.curated.problems import Problems
+from newsdb.curated.progress import progress
 from newsdb.store.registry import Registry, Table, default_registry
 from newsdb.site.metadata import site_metadata, stored_prose
 
@@ -360,7 +361,7 @@ def write_exports(out_dir: Path, resources: list[Resource], reports: list[dict],
     (out_dir / "spreadsheet").mkdir(parents=True)
     (out_dir / "parquet").mkdir()
     descriptors = []
-    for resource in resources:
+    for resource in progress(resources, "exporting tables", unit="table"):
         path = out_dir / f"{resource.name}.csv"
         write_csv(path, resource.column_names, resource.rows)
         write_csv(out_dir / "spreadsheet" / path.name, resource.column_names,

@@ -13,6 +13,7 @@ from newsdb.korean.dates import resolve_event_date, resolve_period
 from newsdb.korean.numbers import parse_korean_number, parse_rank, recompute_ratio
 from newsdb.facts import claims as claims_
 from newsdb.curated.problems import Problems
+from newsdb.curated.progress import progress
 from newsdb.facts.references import _is_unknown, _json_list, _label, _reference
 from newsdb.curated.reader import Article, Citation, Curated, Sources
 from newsdb.curated.yaml_source import line_of
@@ -56,7 +57,7 @@ def build_rows(sources: Sources, problems: Problems) -> dict[str, list[dict]]:
     all_ids = {**ids, **declared}
     finder = MentionFinder(registries)
     book = claims_.ClaimBook()
-    for article in sources.articles:
+    for article in progress(sources.articles, "checking articles", unit="article"):
         _add_article(article, tables, all_ids, problems, book)
         tables["mentions"].extend(finder.rows(article))
         tables["sources"].append(claims_.article_source_row(article))

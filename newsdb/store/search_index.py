@@ -23,6 +23,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from newsdb.curated.progress import progress
 from newsdb.korean import analyser as analysis
 from newsdb.korean.analyser import SEARCH_INDEX, analyser_for, registry_names, search_text
 from newsdb.store.registry import SEARCHED_TABLES
@@ -107,7 +108,8 @@ class AnalysisCache:
                    if text not in self.found and text not in self.missed]
         if not missing:
             return
-        self.missed.update(zip(missing, self.analyser().index_terms_many(missing)))
+        texts = progress(missing, "Korean analysis", unit="text")
+        self.missed.update(zip(missing, self.analyser().index_terms_many(texts)))
 
     def index_terms(self, text: str) -> list[str]:
         known = self.found.get(text)
