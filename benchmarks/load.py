@@ -225,7 +225,7 @@ def report(latencies, received, errors, failed_kinds, elapsed: float, clients: i
               f"{k95:>8.1f} {k99:>8.1f} {failed_kinds[kind]:>7}")
     if latencies.get(DOWNLOADS):
         seconds = sum(latencies[DOWNLOADS])
-        print(f"{DOWNLOADS} downloads: {received[DOWNLOADS] / 2**20:,.1f} MiB in "
+        print(f"full {DOWNLOADS} downloads: {received[DOWNLOADS] / 2**20:,.1f} MiB in "
               f"{len(latencies[DOWNLOADS])} requests, "
               f"{received[DOWNLOADS] / 2**20 / seconds:,.1f} MiB/s per request")
     for path, count in errors.most_common(10):
