@@ -3,7 +3,7 @@
 clients.
 
     .venv/bin/python benchmarks/load.py [--seconds 30] [--clients 8] [--workers 2]
-                                        [--db DIR/news.db]
+                                        [--db DIR/news.db] [--bar]
 
 Builds news.db into a temporary folder from sources/ (unless --db is given: for example
 the 10,000-article database `benchmarks/build_benchmark.py --sizes 10000 --keep DIR`
@@ -15,7 +15,9 @@ their default facets, row pages, every canned query of the site
 (the site's metadata as stored in the database, with sample parameters), `?_search=` on sentences and
 events and the `search` query (the one full-text index), and CSV exports. Prints
 requests per second, p50/p95/p99 latency and the error count (any status other than
-200, or a failed request), overall and per route.
+200, or a failed request), overall and per route, and the full CSV downloads as MiB/s.
+With --bar it also checks the load bar of issue 21 (BAR below), prints PASS or FAIL for
+each criterion and exits non-zero when one fails.
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from newsdb.curated.progress import progress  # noqa: E402
 from newsdb.korean.analyser import SEARCH_INDEX  # noqa: E402
 from newsdb.store.build import build  # noqa: E402
 from newsdb.store.finishers import FINISHERS  # noqa: E402
@@ -52,6 +55,12 @@ from serve_benchmark import sample_values  # noqa: E402
 SEARCH_TERM = "중국"
 NEWSDB = Path(sys.executable).with_name("newsdb")
 START_TIMEOUT = 180  # s: the inspect file of a large database and the analyser's model
+# The load bar (issue 21), for 8 clients for 30 s: no error, this many requests/s, the
+# home page's p95, and every other kind's p95 but the full CSV downloads (throughput).
+BAR_REQUESTS_PER_S = 60
+BAR_HOME_P95_MS = 300
+BAR_ROUTE_P95_MS = 500
+DOWNLOADS = "csv"
 
 
 def free_port() -> int:
@@ -142,6 +151,7 @@ async def wait_until_up(base: str, process: subprocess.Popen) -> None:
 
 async def drive(base: str, paths: list[tuple[str, str]], clients: int, seconds: float):
     latencies: dict[str, list[float]] = defaultdict(list)
+    received: Counter = Counter()  # bytes of each kind's answers
     errors: Counter = Counter()
     failed_kinds: Counter = Counter()
     deadline = time.perf_counter() + seconds
@@ -156,6 +166,7 @@ async def drive(base: str, paths: list[tuple[str, str]], clients: int, seconds: 
             try:
                 response = await client.get(base + path)
                 ok = response.status_code == 200
+                received[kind] += len(response.content)
             except httpx.HTTPError:
                 ok = False
             latencies[kind].append(time.perf_counter() - start)
@@ -165,9 +176,17 @@ async def drive(base: str, paths: list[tuple[str, str]], clients: int, seconds: 
 
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
         started = time.perf_counter()
+        ticker = asyncio.create_task(show_progress(seconds))
         await asyncio.gather(*(client_loop(client, n * 7) for n in range(clients)))
         elapsed = time.perf_counter() - started
-    return latencies, errors, failed_kinds, elapsed
+        ticker.cancel()
+    return latencies, received, errors, failed_kinds, elapsed
+
+
+async def show_progress(seconds: float) -> None:
+    """The seconds of the run as a bar, on a terminal only (newsdb/curated/progress.py)."""
+    for _ in progress(range(int(seconds)), "load", unit="s"):
+        await asyncio.sleep(1)
 
 
 def percentiles(values: list[float]) -> tuple[float, float, float]:
@@ -185,8 +204,8 @@ def machine() -> str:
             f"Datasette {datasette.__version__}, SQLite {sqlite3.sqlite_version}")
 
 
-def report(latencies, errors, failed_kinds, elapsed: float, clients: int, workers: int,
-           db: Path, articles: int) -> None:
+def report(latencies, received, errors, failed_kinds, elapsed: float, clients: int,
+           workers: int, db: Path, articles: int) -> None:
     every = [value for values in latencies.values() for value in values]
     total, failed = len(every), sum(errors.values())
     print(f"machine: {machine()}")
@@ -204,8 +223,37 @@ def report(latencies, errors, failed_kinds, elapsed: float, clients: int, worker
         k50, k95, k99 = percentiles(values)
         print(f"{kind:<14} {len(values):>9} {len(values) / elapsed:>7.1f} {k50:>8.1f} "
               f"{k95:>8.1f} {k99:>8.1f} {failed_kinds[kind]:>7}")
+    if latencies.get(DOWNLOADS):
+        seconds = sum(latencies[DOWNLOADS])
+        print(f"full {DOWNLOADS} downloads: {received[DOWNLOADS] / 2**20:,.1f} MiB in "
+              f"{len(latencies[DOWNLOADS])} requests, "
+              f"{received[DOWNLOADS] / 2**20 / seconds:,.1f} MiB/s per request")
     for path, count in errors.most_common(10):
         print(f"error x{count}: {path}")
+
+
+def bar(latencies, errors, elapsed: float) -> list[tuple[str, bool]]:
+    """(criterion with the measured figure, met) for each criterion of the load bar."""
+    total = sum(len(values) for values in latencies.values())
+    failed = sum(errors.values())
+    checks = [(f"errors {failed} = 0", failed == 0),
+              (f"{total / elapsed:.1f} requests/s >= {BAR_REQUESTS_PER_S}",
+               total / elapsed >= BAR_REQUESTS_PER_S)]
+    for kind, values in latencies.items():
+        if kind == DOWNLOADS:
+            continue
+        limit = BAR_HOME_P95_MS if kind == "home" else BAR_ROUTE_P95_MS
+        p95 = percentiles(values)[1]
+        checks.append((f"{kind} p95 {p95:.0f} ms <= {limit}", p95 <= limit))
+    return checks
+
+
+def print_bar(checks: list[tuple[str, bool]]) -> bool:
+    for criterion, met in checks:
+        print(f"{'PASS' if met else 'FAIL'}  {criterion}")
+    passed = all(met for _, met in checks)
+    print(f"load bar: {'PASS' if passed else 'FAIL'}")
+    return passed
 
 
 def prepare_db(db: Path | None, folder: Path) -> Path:
@@ -233,6 +281,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path,
                         help="a built news.db to serve, e.g. DIR/10000/news.db from "
                              "build_benchmark.py --keep DIR (default: a fresh build)")
+    parser.add_argument("--bar", action="store_true",
+                        help=f"check the load bar: 0 errors, >= {BAR_REQUESTS_PER_S} "
+                             f"requests/s, home p95 <= {BAR_HOME_P95_MS} ms, every route "
+                             f"kind's p95 <= {BAR_ROUTE_P95_MS} ms but CSV downloads; "
+                             "exit 1 on a failure")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="newsdb-load-") as tmp:
         db = prepare_db(args.db, Path(tmp))
@@ -251,15 +304,17 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 base = f"http://127.0.0.1:{port}"
                 asyncio.run(wait_until_up(base, process))
-                latencies, errors, failed_kinds, elapsed = asyncio.run(
+                latencies, received, errors, failed_kinds, elapsed = asyncio.run(
                     drive(base, paths, args.clients, args.seconds))
             except RuntimeError as error:
                 stop_server(process)
                 raise SystemExit(f"{error}\n{log_path.read_text(errors='replace')[-3000:]}")
             finally:
                 stop_server(process)
-        report(latencies, errors, failed_kinds, elapsed, args.clients, args.workers, db,
-               articles)
+        report(latencies, received, errors, failed_kinds, elapsed, args.clients,
+               args.workers, db, articles)
+    if args.bar and not print_bar(bar(latencies, errors, elapsed)):
+        return 1
     return 1 if sum(errors.values()) else 0
 
 

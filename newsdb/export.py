@@ -9,6 +9,9 @@ every further table and view of the database:
     DIR/<name>.csv                UTF-8, RFC 4180, NULL as an empty field
     DIR/spreadsheet/<name>.csv    the same with a UTF-8 byte-order mark, for Excel
     DIR/parquet/<name>.parquet    typed columns, the SQLite values unchanged
+    DIR/partitioned/<name>/published_month=YYYY-MM/part-0.parquet
+                                  the same rows, Hive-style by the month of publication
+                                  of their report, for engines that read folders
 
 The registry is the one place where a table is declared: it says which tables are
 exported (never its internal ones), which of their columns (exactly the declared ones, so
@@ -38,6 +41,7 @@ import pyarrow.parquet as pq
 
 from newsdb.store.build import report_problems
 from newsdb.curated.problems import Problems
+from newsdb.curated.progress import progress
 from newsdb.store.registry import Registry, Table, default_registry
 from newsdb.site.metadata import site_metadata, stored_prose
 
@@ -359,14 +363,16 @@ def write_exports(out_dir: Path, resources: list[Resource], reports: list[dict],
                   metadata: dict) -> None:
     (out_dir / "spreadsheet").mkdir(parents=True)
     (out_dir / "parquet").mkdir()
+    months = ReportMonths(resources)
     descriptors = []
-    for resource in resources:
+    for resource in progress(resources, "exporting tables", unit="table"):
         path = out_dir / f"{resource.name}.csv"
         write_csv(path, resource.column_names, resource.rows)
         write_csv(out_dir / "spreadsheet" / path.name, resource.column_names,
                   [[spreadsheet_cell(value) for value in row] for row in resource.rows],
                   encoding="utf-8-sig")
         write_parquet(out_dir / "parquet" / f"{resource.name}.parquet", resource)
+        write_partitioned(out_dir / PARTITIONED / resource.name, resource, months)
         descriptors.append(resource_descriptor(resource, path))
     package = package_descriptor(descriptors, reports, metadata)
     with (out_dir / "datapackage.json").open("w", encoding="utf-8") as handle:
@@ -391,18 +397,78 @@ def spreadsheet_cell(value):
     return value
 
 
-def write_parquet(path: Path, resource: Resource) -> None:
+def write_parquet(path: Path, resource: Resource, rows: list[tuple] | None = None) -> None:
+    """`rows` (by default all of the resource's) as one typed Parquet file."""
+    rows = resource.rows if rows is None else rows
     schema = pa.schema([
         pa.field(field["name"], PARQUET_TYPES.get(field["type"], pa.string()),
                  nullable=not field.get("constraints", {}).get("required", False),
                  metadata={"description": field["description"]}
                  if field.get("description") else None)
         for field in resource.fields])
-    columns = list(zip(*resource.rows)) or [[] for _ in resource.fields]
+    columns = list(zip(*rows)) or [[] for _ in resource.fields]
     table = pa.table([pa.array(parquet_values(values, schema.field(i).type),
                                type=schema.field(i).type)
                       for i, values in enumerate(columns)], schema=schema)
     pq.write_table(table, path)
+
+
+# The partitioned Parquet export: every table's rows in Hive-style folders by the month
+# its report was published (published_month=2014-12), so that DuckDB, Spark, Trino or
+# BigQuery read the whole corpus, and only the months they ask for, without news.db.
+PARTITIONED = "partitioned"
+PARTITION = "published_month"
+# Hive's name for the partition of rows whose key is NULL; engines read it as NULL.
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+
+
+class ReportMonths:
+    """The month of publication of a row's report: its own `published_at` (articles,
+    sources), else its article's (`article_id`), else its source's (`source_id`). Rows
+    with none of these columns (the registries, vocabulary, the parts of events and
+    MOUs) belong to no month: their table is one file."""
+
+    def __init__(self, resources: list[Resource]):
+        by_name = {resource.name: resource for resource in resources}
+        self.of = {"article_id": self.months(by_name.get("articles")),
+                   "source_id": self.months(by_name.get("sources"))}
+
+    @staticmethod
+    def months(resource: Resource | None) -> dict:
+        if resource is None or "published_at" not in resource.column_names:
+            return {}
+        key, published = (resource.column_names.index(c) for c in ("id", "published_at"))
+        return {row[key]: month(row[published]) for row in resource.rows}
+
+    def partitions(self, resource: Resource) -> dict[str | None, list[tuple]] | None:
+        """The rows of each month in their order, or None for a table of no month."""
+        names = resource.column_names
+        keys = [(names.index(c), None) for c in ("published_at",) if c in names]
+        keys += [(names.index(c), self.of[c]) for c in ("article_id", "source_id") if c in names]
+        if not keys:
+            return None
+        partitions: dict[str | None, list[tuple]] = {}
+        for row in resource.rows:
+            found = (month(row[i]) if lookup is None else lookup.get(row[i])
+                     for i, lookup in keys if row[i] is not None)
+            partitions.setdefault(next(found, None), []).append(row)
+        return partitions
+
+
+def month(published_at) -> str | None:
+    return str(published_at)[:7] if published_at else None
+
+
+def write_partitioned(folder: Path, resource: Resource, months: ReportMonths) -> None:
+    folder.mkdir(parents=True)
+    partitions = months.partitions(resource)
+    if not partitions:  # no month, or no rows: one file, as engines expect one
+        write_parquet(folder / "part-0.parquet", resource)
+        return
+    for key in sorted(partitions, key=lambda k: (k is None, k or "")):
+        part = folder / f"{PARTITION}={key or NULL_PARTITION}"
+        part.mkdir()
+        write_parquet(part / "part-0.parquet", resource, partitions[key])
 
 
 def parquet_values(values, arrow_type) -> list:

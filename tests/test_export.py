@@ -560,3 +560,56 @@ def test_readme_python_examples_run_on_the_export(built_db, exported, monkeypatc
     assert len(names["places"]) == places
     assert [row["id"] for row in names["organizations"]] == organizations
     assert names["report"].valid
+
+
+# The partitioned Parquet export
+
+def test_duckdb_reads_the_partitioned_export_with_sqlites_row_counts(built_db, exported):
+    import duckdb
+
+    conn = sqlite3.connect(built_db)
+    partitioned = exported / export.PARTITIONED
+    names = sorted(path.name for path in partitioned.iterdir())
+    assert names == sorted(name for name, _ in export.exported_names(conn, default_registry()))
+    for name in names:
+        expected = conn.execute(f"select count(*) from [{name}]").fetchone()[0]
+        found = duckdb.sql(f"select count(*) from read_parquet('{partitioned / name}/**/*.parquet', "
+                           "hive_partitioning = true)").fetchall()[0][0]
+        assert found == expected, name
+
+
+def test_partitions_are_the_months_of_publication(built_db, exported):
+    import duckdb
+
+    conn = sqlite3.connect(built_db)
+    events = duckdb.sql(
+        f"select id, {export.PARTITION} from read_parquet("
+        f"'{exported / export.PARTITIONED / 'events'}/**/*.parquet', hive_partitioning = true)"
+    ).fetchall()
+    # an event of no article (recorded from a citation alone) is in the NULL partition
+    published = dict(conn.execute(
+        "select e.id, substr(a.published_at, 1, 7) from events e "
+        "left join articles a on a.id = e.article_id"))
+    assert events and dict(events) == published
+    assert any(month is not None for _, month in events)
+    # A table of no month (a registry) is one file with its columns alone.
+    places = list((exported / export.PARTITIONED / "places").iterdir())
+    assert [path.name for path in places] == ["part-0.parquet"]
+
+
+def resource(name: str, columns: list[str], rows: list[tuple]) -> export.Resource:
+    return export.Resource(name, "table", [{"name": c, "type": "string"} for c in columns],
+                           ["id"], [], rows)
+
+
+def test_a_row_takes_its_own_month_else_its_articles_else_its_sources():
+    articles = resource("articles", ["id", "published_at"], [
+        ("a1", "2014-12-17T12:59:00+09:00"), ("a2", "2015-01-05")])
+    sources = resource("sources", ["id", "article_id", "published_at"], [
+        ("a1", "a1", "2014-12-17T12:59:00+09:00"), ("c1", None, "2016-03-01")])
+    notes = resource("notes", ["id", "article_id", "source_id"], [
+        ("n1", "a2", None), ("n2", None, "c1"), ("n3", None, None), ("n4", "a1", "a1")])
+    months = export.ReportMonths([articles, sources, notes])
+    assert months.partitions(notes) == {"2015-01": [notes.rows[0]], "2016-03": [notes.rows[1]],
+                                        None: [notes.rows[2]], "2014-12": [notes.rows[3]]}
+    assert months.partitions(resource("places", ["id", "name"], [("p", "x")])) is None

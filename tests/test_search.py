@@ -346,6 +346,29 @@ def test_compounds_are_indexed_whole_and_split(built_db):
     assert "7천명" not in terms
 
 
+def test_batch_analysis_gives_each_texts_own_terms(built_db):
+    """kiwipiepy's batch analysis on its worker threads, as the build runs it, and one
+    text at a time give the same terms for every searched text."""
+    conn = sqlite3.connect(built_db)
+    analyser = analyser_for(registry_names(conn))
+    texts = [text for (text,) in conn.execute(f"select text from {SEARCH_INDEX}")]
+    assert len(texts) > 100
+    assert analyser.index_terms_many(texts) == [analyser.index_terms(t) for t in texts]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serial_and_parallel_analyses_give_the_same_file(built_db, tmp_path, monkeypatch,
+                                                          workers):
+    from newsdb.store.search_index import CACHE_ENV, WORKERS_ENV
+
+    monkeypatch.setenv(CACHE_ENV, "off")
+    monkeypatch.setenv(WORKERS_ENV, workers)
+    output = tmp_path / "news.db"
+    assert build_db.main(["--output", str(output)]) == 0
+    assert sha256(output) == sha256(built_db)
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -25,6 +25,7 @@ from newsdb.curated.article_text import (
     split_sentences,
 )
 from newsdb.curated.problems import Problems
+from newsdb.curated.progress import progress
 from newsdb.curated.validation import describe, validate_record
 from newsdb.curated.yaml_source import (
     LocatedList,
@@ -126,7 +127,8 @@ def read_sources(root: Path, problems: Problems, with_lines: bool = False) -> So
     # claim about one of its facts is not an error of the citation.
     unread: dict[str, set[str]] = {}
     articles = [a for a in (_read_article(root, path, problems, with_lines, unread)
-                            for path in article_files) if a]
+                            for path in progress(article_files, "reading articles",
+                                                 unit="article")) if a]
     citations_dir = root / "citations"
     # A citation draft (<id>.draft.yml, written by `newsdb cite`) likewise, once renamed.
     citation_files = sorted(p for p in citations_dir.glob("*.yml")

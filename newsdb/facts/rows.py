@@ -14,6 +14,7 @@ from newsdb.korean.numbers import parse_korean_number, parse_rank, recompute_rat
 from newsdb.facts import claims as claims_
 from newsdb.curated.problems import Problems
 from newsdb.facts.origins import Origins
+from newsdb.curated.progress import progress
 from newsdb.facts.references import _is_unknown, _json_list, _label, _reference
 from newsdb.curated.reader import Article, Citation, Curated, Sources
 from newsdb.curated.yaml_source import line_of
@@ -64,7 +65,7 @@ def build_rows(sources: Sources, problems: Problems,
     finder = MentionFinder(registries)
     book = claims_.ClaimBook(problems, origins,
                              {row["id"]: row["kind"] for row in tables["places"]})
-    for article in sources.articles:
+    for article in progress(sources.articles, "checking articles", unit="article"):
         before = {name: len(rows) for name, rows in tables.items()}
         _add_article(article, tables, all_ids, problems, book)
         tables["mentions"].extend(finder.rows(article))

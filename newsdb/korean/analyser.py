@@ -15,6 +15,7 @@ import re
 import sqlite3
 import threading
 from functools import lru_cache
+from typing import Iterable
 
 # The one full-text index of news.db (built by newsdb/store/search_index.py).
 SEARCH_INDEX = "search_index"
@@ -37,12 +38,14 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 class Analyser:
     """kiwipiepy with the registry's names as proper nouns, so they stay whole."""
 
-    def __init__(self, names: tuple[str, ...] = ()):
+    def __init__(self, names: tuple[str, ...] = (), workers: int = -1):
         from kiwipiepy import Kiwi, MorphemeSet
 
-        self.kiwi = Kiwi()
-        # One Kiwi serves every Datasette worker thread.
-        self.lock = threading.Lock()
+        # workers: the threads of kiwipiepy's batch analysis (-1: one per core).
+        self.kiwi = Kiwi(num_workers=workers)
+        # One Kiwi serves every Datasette worker thread. Reentrant: a batch analysis
+        # reads the parts of words (word_parts) while it holds the lock.
+        self.lock = threading.RLock()
         self.names = names
         for name in names:
             self.kiwi.add_user_word(name, "NNP")
@@ -57,18 +60,30 @@ class Analyser:
         """Tokens grouped into noun phrases written without a break, and verb stems."""
         with self.lock:
             tokens = self.kiwi.tokenize(text)
-        runs: list[list] = []
-        previous = None  # the token before, when it ended a run
-        for token in tokens:
-            tag = tag_of(token)
-            joins = previous is not None and previous.start + previous.len == token.start \
-                and tag_of(previous) in NOUNS | AFFIXES and (tag in NOUNS or tag in AFFIXES)
-            if joins:
-                runs[-1].append(token)
-            elif tag in NOUNS or tag in STEMS:
-                runs.append([token])
-            previous = token if runs and runs[-1][-1] is token else None
-        return runs
+        return runs_of(tokens)
+
+    def index_terms_many(self, texts: Iterable[str]) -> list[list[str]]:
+        """index_terms of each text, the texts analysed by kiwipiepy's batch API on its
+        worker threads (one per core) while this thread reads the tokens of those done.
+        Kiwi's analysis of a text does not depend on the batch: the same terms."""
+        with self.lock:
+            return [self.terms_of(runs_of(tokens)) for tokens in self.kiwi.tokenize(texts)]
+
+    def index_terms(self, text: str) -> list[str]:
+        """Every term a search may use to find `text`: each compound whole and each of
+        its parts that can stand alone, single nouns, numbers and stems."""
+        return self.terms_of(self.runs(text))
+
+    def terms_of(self, runs: list[list]) -> list[str]:
+        terms: list[str] = []
+        for run in runs:
+            terms += compound_parts(run)
+            terms += [token.form for token in run if is_word(token)]
+            for token in run:
+                if tag_of(token) in {"NNG", "NNP"} and len(token.form) > 2:
+                    terms += self.word_parts(token.form)
+                terms += self.names_inside(token.form)
+        return list(dict.fromkeys(terms))
 
     def word_parts(self, word: str) -> list[str]:
         """The words inside a long noun kept whole, a name (창업카페 -> 창업, 카페) or a
@@ -81,19 +96,6 @@ class Analyser:
                 tag_of(t) in {"NNG", "NNP"} and len(t.form) > 1 for t in tokens)
             self.parts[word] = [p for p in compound_parts(tokens) if p != word] if words else []
         return self.parts[word]
-
-    def index_terms(self, text: str) -> list[str]:
-        """Every term a search may use to find `text`: each compound whole and each of
-        its parts that can stand alone, single nouns, numbers and stems."""
-        terms: list[str] = []
-        for run in self.runs(text):
-            terms += compound_parts(run)
-            terms += [token.form for token in run if is_word(token)]
-            for token in run:
-                if tag_of(token) in {"NNG", "NNP"} and len(token.form) > 2:
-                    terms += self.word_parts(token.form)
-                terms += self.names_inside(token.form)
-        return list(dict.fromkeys(terms))
 
     def names_inside(self, word: str) -> list[str]:
         """Registered names inside a longer noun the analyser keeps whole: 대중국 (towards
@@ -119,6 +121,22 @@ def search_text(row: dict, index_terms) -> str | None:
         found = index_terms(str(value))
         terms += found if is_korean_column(column) else [t for t in found if HANGUL.search(t)]
     return " ".join(dict.fromkeys(terms)) or None
+
+
+def runs_of(tokens) -> list[list]:
+    """Tokens grouped into noun phrases written without a break, and verb stems."""
+    runs: list[list] = []
+    previous = None  # the token before, when it ended a run
+    for token in tokens:
+        tag = tag_of(token)
+        joins = previous is not None and previous.start + previous.len == token.start \
+            and tag_of(previous) in NOUNS | AFFIXES and (tag in NOUNS or tag in AFFIXES)
+        if joins:
+            runs[-1].append(token)
+        elif tag in NOUNS or tag in STEMS:
+            runs.append([token])
+        previous = token if runs and runs[-1][-1] is token else None
+    return runs
 
 
 def is_korean_column(column: str) -> bool:
@@ -153,9 +171,9 @@ def compound_parts(run: list) -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def analyser_for(names: tuple[str, ...]) -> Analyser:
+def analyser_for(names: tuple[str, ...], workers: int = -1) -> Analyser:
     # Loading the model takes seconds; reuse it for the same registry.
-    return Analyser(names)
+    return Analyser(names, workers)
 
 
 def registry_names(conn: sqlite3.Connection) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from newsdb.curated.progress import progress
 from newsdb.korean import analyser as analysis
 from newsdb.korean.analyser import SEARCH_INDEX, analyser_for, registry_names, search_text
 from newsdb.store.registry import SEARCHED_TABLES
@@ -41,6 +42,13 @@ TEXT_SEPARATOR = "\n"
 
 
 CACHE_ENV = "NEWSDB_ANALYSIS_CACHE"
+# The threads of the analysis: a number, or unset for one per core. The output is the
+# same for any number (tests/test_search.py).
+WORKERS_ENV = "NEWSDB_ANALYSIS_WORKERS"
+
+
+def analysis_workers() -> int:
+    return int(os.environ.get(WORKERS_ENV) or -1)
 
 
 def cache_path() -> Path | None:
@@ -62,8 +70,9 @@ class AnalysisCache:
     cached answer is the answer the analyser would give, and the output is the same bytes.
     Without any miss the analyser's model is never loaded (it takes seconds)."""
 
-    def __init__(self, path: Path | None, names: tuple[str, ...]):
+    def __init__(self, path: Path | None, names: tuple[str, ...], workers: int = -1):
         self.names = names
+        self.workers = workers
         salt = hashlib.sha256(Path(analysis.__file__).read_bytes())
         for part in (version("kiwipiepy"), version("kiwipiepy_model"), *names):
             salt.update(b"\0" + part.encode())
@@ -92,6 +101,16 @@ class AnalysisCache:
                     f"select key, terms from terms where key in ({marks})", chunk):
                 self.found[keys[key]] = json.loads(terms)
 
+    def analyse_missing(self, texts) -> None:
+        """Analyse every text neither found nor analysed yet, in batches on every core,
+        in a stable order (the first time each text comes)."""
+        missing = [text for text in dict.fromkeys(texts)
+                   if text not in self.found and text not in self.missed]
+        if not missing:
+            return
+        texts = progress(missing, "Korean analysis", unit="text")
+        self.missed.update(zip(missing, self.analyser().index_terms_many(texts)))
+
     def index_terms(self, text: str) -> list[str]:
         known = self.found.get(text)
         if known is None:
@@ -103,8 +122,14 @@ class AnalysisCache:
         if row:
             terms = self.found[text] = json.loads(row[0])
             return terms
-        terms = self.missed[text] = analyser_for(self.names).index_terms(text)
+        terms = self.missed[text] = self.analyser().index_terms(text)
         return terms
+
+    def analyser(self):
+        # The default as the site asks for it (one cache entry, one model loaded).
+        if self.workers == -1:
+            return analyser_for(self.names)
+        return analyser_for(self.names, self.workers)
 
     def _key(self, text: str) -> bytes:
         return hashlib.sha256(self.salt + text.encode()).digest()
@@ -123,11 +148,13 @@ class AnalysisCache:
 def add_search_texts(db: sqlite_utils.Database) -> None:
     """Finisher: the Korean analysis of every searched row, into a TEMP table for
     build_search_index."""
-    cache = AnalysisCache(cache_path(), registry_names(db.conn))
+    cache = AnalysisCache(cache_path(), registry_names(db.conn), analysis_workers())
     selected = {table.name: searched_values(db, table.name, table.search)
                 for table in SEARCHED_TABLES}
-    cache.prefetch(str(value) for rows in selected.values()
-                   for _, *values in rows for value in values if value)
+    texts = [str(value) for rows in selected.values()
+             for _, *values in rows for value in values if value]
+    cache.prefetch(texts)
+    cache.analyse_missing(texts)
     db.execute("CREATE TEMP TABLE IF NOT EXISTS search_texts "
                "(rowid INTEGER PRIMARY KEY, search_text TEXT)")
     for table in SEARCHED_TABLES:

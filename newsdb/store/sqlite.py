@@ -9,6 +9,7 @@ from pathlib import Path
 import sqlite_utils
 
 from newsdb.facts.origins import Origin, Origins
+from newsdb.curated.progress import progress
 from newsdb.store.registry import Registry, Table, default_registry
 
 
@@ -50,14 +51,15 @@ def write_database(output: Path, tables: dict[str, list[dict]], finishers=(),
         # as some (enable_fts) commit on their own.
         with db.atomic():
             create_tables(db, registry)
-            for table in registry.source_tables:
+            for table in progress(registry.source_tables, "writing tables", unit="table"):
                 rows = (registry.vocabulary_rows() if table.name == "vocabulary"
                         # the site's prose is optional (a build without metadata.yml)
                         else tables.get(table.name, []) if table.name == "site_metadata"
                         else tables[table.name])
                 insert_checked(db.conn, table, rows, registry.first_rowid(table), origins)
         with db.conn:
-            for finish in finishers:
+            for finish in progress(finishers, "derived tables and search index",
+                                   unit="step"):
                 finish(db)
         counts = {table.name: db[table.name].count for table in registry.tables}
         problems = list(db.conn.execute("PRAGMA foreign_key_check"))
