@@ -30,6 +30,7 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 
 from newsdb.curated.article_text import Sentence, parse_article, read_source_text, split_sentences
 from newsdb.korean.dates import (
+    SAME_DAY_WORDS,
     TIME_OF_DAY,
     TIME_RE,
     find_wordings,
@@ -287,7 +288,9 @@ def _wordings(sentence: Sentence, published: dt.date, state: dict) -> list[Candi
     return out
 
 
-SAME_DAY = re.compile(r"^(?:이날|당일|같은 날|같은날)")
+# The same-day words are the date parser's (newsdb/korean/dates.py), read here at the
+# start of a wording.
+SAME_DAY = re.compile("^(?:" + "|".join(map(re.escape, SAME_DAY_WORDS)) + ")")
 TIME_ONLY = re.compile(r"^(?:오전|오후|저녁|아침|새벽|밤)?\s*(?:\d{1,2}\s*시.*)?$")
 
 
