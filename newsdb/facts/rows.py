@@ -287,13 +287,13 @@ def _add_article(article: Article, tables, ids, problems: Problems,
     event_dates = _resolve_event_dates(article, published, problems)
     statistics = {c.record.id: c for c in article.sections["statistics"]}
     for curated in article.sections["events"]:
-        row = _event_row(article, curated, event_dates, ids, problems)
+        row = _event_row(curated, ids, problems, article, event_dates)
         participants = _participant_rows(curated, ids, problems)
         tables["events"].append(row)
         tables["event_participants"].extend(participants)
         claims_.add_event_claims(book, article, curated, row, participants)
     for curated in article.sections["statistics"]:
-        row = _statistic_row(article, curated, published, statistics, ids, problems)
+        row = _statistic_row(curated, published, ids, problems, article, statistics)
         tables["statistics"].append(row)
         claims_.add_statistic_claims(book, article, curated, row)
     for curated in article.sections["policies"]:
@@ -460,33 +460,39 @@ def _check_iso_dates(curated: Curated, fields, problems: Problems) -> set[str]:
     return impossible
 
 
-def _event_row(article, curated: Curated, event_dates, ids, problems: Problems) -> dict:
+def _event_row(curated: Curated, ids, problems: Problems, article=None,
+               event_dates=None) -> dict:
+    """An event's row, from a held article's record (with its dates, status, wording and
+    evidence) or from a citation's (which declares the event only: its dates and status
+    are filled in from the claims by reconciliation, newsdb/facts/claims.py)."""
     event = curated.record
-    start, end, time_of_day = event_dates.get(event.id) or (None, None, None)
-    if event.parent_event == event.id:
+    held = article is not None
+    start, end, time_of_day = (event_dates or {}).get(event.id) or (None, None, None)
+    if held and event.parent_event == event.id:
         problems.add(curated.file, curated.line_of("parent_event"), event.id,
                      "parent_event", "an event cannot be its own parent")
     return {
-        "id": event.id, "article_id": article.meta.id,
+        "id": event.id, "article_id": article.meta.id if held else None,
         "title": _label(event.title_en, event.title_ko),
         "title_ko": event.title_ko, "title_en": event.title_en, "kind": event.kind,
-        "start_date": start, "end_date": end, "date_basis": event.date_basis,
-        "time_of_day": time_of_day, "when_ko": event.when_ko, "time_ko": event.time_ko,
+        "start_date": start, "end_date": end,
+        "date_basis": event.date_basis if held else "stated",
+        "time_of_day": time_of_day,
+        "when_ko": event.when_ko if held else None, "time_ko": event.time_ko if held else None,
         "place_id": _reference(curated, "place", event.place, "places", ids, problems),
         "organizer_id": _reference(curated, "organizer", event.organizer, "organizations",
                                    ids, problems),
-        "status": event.status,
+        "status": event.status if held else None,
         "parent_event_id": _reference(curated, "parent_event", event.parent_event, "events",
                                       ids, problems),
         "description_en": event.description_en,
-        **_evidence(article, curated, problems),
+        **(_evidence(article, curated, problems) if held
+           else {"sentence_id": None, "quote": None}),
         # Worked out again from every report's claims (newsdb/facts/claims.py).
-        "date_precision": "within" if event.date_basis == "inferred"
+        "date_precision": None if not held else "within" if event.date_basis == "inferred"
         else "day" if start == end else "span",
         "source_count": 0, "independent_count": 0, "disputed": 0,
         "duration_minutes": None, "status_as_of": None,
-
-
     }
 
 
@@ -505,38 +511,59 @@ def _participant_rows(curated: Curated, ids, problems: Problems) -> list[dict]:
 
 # Statistics -------------------------------------------------------------------------
 
-def _statistic_row(article, curated: Curated, published, statistics, ids,
-                   problems: Problems) -> dict:
+def _statistic_row(curated: Curated, published, ids, problems: Problems, article=None,
+                   statistics=None) -> dict:
+    """A figure's row, from a held article's record (its value, rank, period and ratio
+    computed from the article's wording, with the evidence) or from a citation's (which
+    declares the figure only: its value is filled in from the claims by reconciliation)."""
     stat = curated.record
-    number = _statistic_number(article, curated, problems)
-    rank, scope = _statistic_rank(article, curated, problems)
-    period = _statistic_period(article, curated, published, problems)
-    recomputed, agrees = _recomputed_ratio(curated, number, statistics, problems)
+    held = article is not None
+    number = _statistic_number(article, curated, problems) if held else None
+    rank, scope = _statistic_rank(article, curated, problems) if held else (None, None)
+    period = (_statistic_period(article, curated, published, problems) if held
+              else _cited_period(curated, published, problems))
+    recomputed, agrees = (_recomputed_ratio(curated, number, statistics, problems) if held
+                          else (None, None))
     label_period = f", {period}" if period else ""
     return {
-        "id": stat.id, "article_id": article.meta.id,
+        "id": stat.id, "article_id": article.meta.id if held else None,
         "title": f"{stat.country}: {stat.indicator_en or stat.indicator_ko}{label_period}",
         "indicator_ko": stat.indicator_ko, "indicator_en": stat.indicator_en,
         "category": stat.category, "country": stat.country,
         "organization_id": _reference(curated, "organization", stat.organization,
                                       "organizations", ids, problems),
-        "place_id": _reference(curated, "place", stat.place, "places", ids, problems),
+        "place_id": _reference(curated, "place", stat.place, "places", ids, problems)
+        if held else None,
         "value": number.value if number else None,
-        "unit": number.unit if number else None,
-        "value_text_ko": stat.value_text_ko,
+        "unit": (number.unit if number else None) if held else stat.unit,
+        "value_text_ko": stat.value_text_ko if held else None,
         "qualifier": number.qualifier if number else None,
         "period": period, "period_ko": stat.period_ko,
-        "rank": rank, "rank_scope": scope, "rank_ko": stat.rank_ko,
+        "rank": rank, "rank_scope": scope, "rank_ko": stat.rank_ko if held else None,
         "ratio_of_id": _reference(curated, "ratio_of", stat.ratio_of, "statistics", ids,
-                                  problems),
+                                  problems) if held else None,
         "compared_to_id": _reference(curated, "compared_to", stat.compared_to, "statistics",
-                                     ids, problems),
+                                     ids, problems) if held else None,
         "value_low": number.value if number else None,
         "value_high": number.value if number else None, "basis": stat.basis,
         "source_count": 0, "independent_count": 0, "disputed": 0,
         "recomputed_value": recomputed, "recomputed_agrees": agrees,
-        **_evidence(article, curated, problems),
+        **(_evidence(article, curated, problems) if held
+           else {"sentence_id": None, "quote": None}),
     }
+
+
+def _cited_period(curated: Curated, published, problems: Problems):
+    """A cited figure's period, from the report's wording and its publication day."""
+    stat = curated.record
+    if not stat.period_ko:
+        return None
+    try:
+        return resolve_period(stat.period_ko, published)
+    except ValueError as error:
+        problems.add(curated.file, curated.line_of("period_ko"), stat.id, "period_ko",
+                     str(error))
+        return None
 
 
 def _statistic_number(article, curated: Curated, problems: Problems):
@@ -669,22 +696,7 @@ def _citation_fact_rows(citation: Citation, ids, problems: Problems,
         "events", "event_participants", "mous", "mou_parties", "statistics", "notes")}
     for curated in citation.sections["events"]:
         event = curated.record
-        rows["events"].append({
-            "id": event.id, "article_id": None, "title": _label(event.title_en, event.title_ko),
-            "title_ko": event.title_ko, "title_en": event.title_en, "kind": event.kind,
-            "start_date": None, "end_date": None, "date_basis": "stated",
-            "time_of_day": None, "when_ko": None, "time_ko": None,
-            "place_id": _reference(curated, "place", event.place, "places", ids, problems),
-            "organizer_id": _reference(curated, "organizer", event.organizer,
-                                       "organizations", ids, problems),
-            "status": None,
-            "parent_event_id": _reference(curated, "parent_event", event.parent_event,
-                                          "events", ids, problems),
-            "description_en": event.description_en, "sentence_id": None, "quote": None,
-            "date_precision": None, "source_count": 0, "independent_count": 0,
-            "disputed": 0,
-            "duration_minutes": None, "status_as_of": None,
-        })
+        rows["events"].append(_event_row(curated, ids, problems))
         rows["event_participants"] += filter(None, (
             _participant_row(curated, event.id, p, index, ids, problems)
             for index, p in enumerate(event.participants)))
@@ -711,7 +723,7 @@ def _citation_fact_rows(citation: Citation, ids, problems: Problems,
             for party in dict.fromkeys(mou.parties)]
     published = dt.date.fromisoformat(citation.meta.published_at[:10])
     for curated in citation.sections["statistics"]:
-        rows["statistics"].append(_cited_statistic_row(curated, published, ids, problems))
+        rows["statistics"].append(_statistic_row(curated, published, ids, problems))
     for curated in citation.sections["notes"]:
         note = curated.record
         rows["notes"].append({
@@ -739,33 +751,6 @@ def _participant_row(curated: Curated, event_id: str, participant, index: int | 
             "person_id": participant.person, "organization_id": participant.organization,
             "description_ko": participant.description_ko,
             "description_en": participant.description_en, "role": participant.role}
-
-
-def _cited_statistic_row(curated: Curated, published, ids, problems: Problems) -> dict:
-    stat = curated.record
-    period = None
-    if stat.period_ko:
-        try:
-            period = resolve_period(stat.period_ko, published)
-        except ValueError as error:
-            problems.add(curated.file, curated.line_of("period_ko"), stat.id, "period_ko",
-                         str(error))
-    label_period = f", {period}" if period else ""
-    return {
-        "id": stat.id, "article_id": None,
-        "title": f"{stat.country}: {stat.indicator_en or stat.indicator_ko}{label_period}",
-        "indicator_ko": stat.indicator_ko, "indicator_en": stat.indicator_en,
-        "category": stat.category, "country": stat.country,
-        "organization_id": _reference(curated, "organization", stat.organization,
-                                      "organizations", ids, problems),
-        "place_id": None, "value": None, "unit": stat.unit, "value_text_ko": None,
-        "qualifier": None, "period": period, "period_ko": stat.period_ko, "rank": None,
-        "rank_scope": None, "rank_ko": None, "ratio_of_id": None, "compared_to_id": None,
-        "value_low": None, "value_high": None, "basis": stat.basis, "source_count": 0,
-        "independent_count": 0, "disputed": 0, "recomputed_value": None, "recomputed_agrees": None, "sentence_id": None,
-        "quote": None,
-    }
-
 
 
 # Policies, MOUs, notes --------------------------------------------------------------
