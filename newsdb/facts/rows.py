@@ -299,7 +299,7 @@ def _add_article(article: Article, tables, ids, problems: Problems,
     for curated in article.sections["policies"]:
         tables["policies"].append(_policy_row(article, curated, problems))
     for curated in article.sections["mous"]:
-        row = _mou_row(article, curated, event_dates, ids, problems)
+        row = _mou_row(curated, ids, problems, article, event_dates)
         tables["mous"].append(row)
         claims_.add_mou_claims(book, article, curated, row)
         tables["mou_parties"].extend(
@@ -709,14 +709,7 @@ def _citation_fact_rows(citation: Citation, ids, problems: Problems,
             rows["event_participants"].append(row)
     for curated in citation.sections["mous"]:
         mou = curated.record
-        rows["mous"].append({
-            "id": mou.id, "article_id": None, "title": _label(mou.title_en, mou.title_ko),
-            "title_ko": mou.title_ko, "title_en": mou.title_en, "status": None,
-            "planned_date": None, "signed_date": None,
-            "event_id": _reference(curated, "event", mou.event, "events", ids, problems),
-            "sentence_id": None, "quote": None, "source_count": 0, "independent_count": 0,
-            "disputed": 0, "status_as_of": None,
-        })
+        rows["mous"].append(_mou_row(curated, ids, problems))
         rows["mou_parties"] += [
             {"mou_id": mou.id, "organization_id": _reference(
                 curated, "parties", party, "organizations", ids, problems)}
@@ -770,26 +763,34 @@ def _policy_row(article, curated: Curated, problems: Problems) -> dict:
     }
 
 
-def _mou_row(article, curated: Curated, event_dates, ids, problems: Problems) -> dict:
+def _mou_row(curated: Curated, ids, problems: Problems, article=None,
+             event_dates=None) -> dict:
+    """A memorandum's row, from a held article's record (status, dates, evidence) or from
+    a citation's (which declares it only: reconciliation fills in the rest)."""
     mou = curated.record
+    held = article is not None
     event_id = _reference(curated, "event", mou.event, "events", ids, problems)
-    planned = mou.planned_date
-    impossible = _check_iso_dates(curated, ("planned_date", "signed_date"), problems)
-    dates = event_dates.get(event_id) if event_id else None
-    if mou.status == "planned" and dates and dates[0] == dates[1]:
-        planned = dates[0]
-        if "planned_date" not in impossible:
-            _check_computed(curated, "planned_date", planned, "event", problems)
-    if mou.status == "signed" and mou.signed_date is None:
-        problems.add(curated.file, curated.line_of("status"), mou.id, "signed_date",
-                     "a signed MOU needs its signed_date")
+    planned = mou.planned_date if held else None
+    if held:
+        impossible = _check_iso_dates(curated, ("planned_date", "signed_date"), problems)
+        dates = event_dates.get(event_id) if event_id else None
+        if mou.status == "planned" and dates and dates[0] == dates[1]:
+            planned = dates[0]
+            if "planned_date" not in impossible:
+                _check_computed(curated, "planned_date", planned, "event", problems)
+        if mou.status == "signed" and mou.signed_date is None:
+            problems.add(curated.file, curated.line_of("status"), mou.id, "signed_date",
+                         "a signed MOU needs its signed_date")
     return {
-        "id": mou.id, "article_id": article.meta.id,
+        "id": mou.id, "article_id": article.meta.id if held else None,
         "title": _label(mou.title_en, mou.title_ko),
-        "title_ko": mou.title_ko, "title_en": mou.title_en, "status": mou.status,
-        "planned_date": planned, "signed_date": mou.signed_date, "event_id": event_id,
-        **_evidence(article, curated, problems), "source_count": 0, "independent_count": 0,
-        "disputed": 0, "status_as_of": None,
+        "title_ko": mou.title_ko, "title_en": mou.title_en,
+        "status": mou.status if held else None,
+        "planned_date": planned, "signed_date": mou.signed_date if held else None,
+        "event_id": event_id,
+        **(_evidence(article, curated, problems) if held
+           else {"sentence_id": None, "quote": None}),
+        "source_count": 0, "independent_count": 0, "disputed": 0, "status_as_of": None,
     }
 
 
