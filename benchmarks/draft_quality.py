@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import shutil
 import statistics
 import sys
@@ -61,10 +62,18 @@ CASES = ROOT / "tests" / "draft_cases.yml"
 FIXTURE_REPORTS = ROOT / "tests" / "fixtures" / "cite"
 
 
+def without_lineage(articles: Path) -> None:
+    """Without the citations, an article's `based_on` (the release or briefing it
+    reproduces, a citation file) names nothing: lineage is no part of what is measured."""
+    for path in articles.glob("*.yml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"(?m)^  based_on: .*\n", "", text), encoding="utf-8")
+
+
 def curated(sources: Path) -> dict:
     tables, problems = collect(sources)
     if tables is None:
-        raise SystemExit("\n".join(map(str, problems)))
+        raise SystemExit("\n".join(map(str, problems.sorted())))
     article = SEED + "-"
     sentence = lambda sid: sid[len(article):] if sid and sid.startswith(article) else None  # noqa: E731
     # Facts a citation declares have no sentence of the seed: they are no answer here.
@@ -192,7 +201,9 @@ def held_answer(page, report: Path, sources: Path):
     """The held citation of the same URL (moved away from `sources`) or <stem>.truth.yml."""
     for path in sorted((sources / "citations").glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if same_url(page.url, data["citation"]["url"]):
+        # A briefing is held by bibliographic data only, with no URL of its own.
+        url = data["citation"].get("url")
+        if url and same_url(page.url, url):
             path.unlink()
             return data
     truth = report.with_name(f"{report.stem}.truth.yml")
@@ -253,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         # the seed's curated facts, by the curated ids, and would move its values).
         sources = Path(folder) / "sources"
         shutil.copytree(ROOT / "sources", sources, ignore=shutil.ignore_patterns("citations"))
+        without_lineage(sources / "articles")
         truth = curated(sources)
         (sources / "articles" / f"{SEED}.yml").unlink()  # the curated file moved away
         text = (sources / "articles" / f"{SEED}.txt").read_text(encoding="utf-8")
