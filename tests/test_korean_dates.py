@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from newsdb.korean.dates import (
+    CARRIED_OVER_RE,
     DateSpan,
     Duration,
     duration_end,
@@ -471,3 +472,17 @@ def test_parse_minutes(text, minutes):
 def test_parse_minutes_rejects(text, message):
     with pytest.raises(ValueError, match=message):
         parse_minutes(text)
+
+
+@pytest.mark.parametrize("sentence, carried", [
+    ("이어서 칭화홀딩스를 방문해", True),
+    ("이어 칭화홀딩스를 방문해", True),
+    ("이날 오후에는 행사를 연다", True),
+    ("같은 날 행사를 연다", True),
+    ("같은날 행사를 연다", True),
+    ("당일 행사를 연다", True),
+    ("이어지는 행사", False),
+    ("19일에는 샤오미를 찾는다", False),
+])
+def test_a_sentence_carries_the_previous_day_over(sentence, carried):
+    assert bool(CARRIED_OVER_RE.match(sentence)) is carried

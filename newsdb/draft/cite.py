@@ -35,6 +35,8 @@ from newsdb.draft.propose import (
     statistic_groups,
 )
 from newsdb.curated.article_text import split_sentences
+from newsdb.korean.dates import CARRIED_OVER_RE
+from newsdb.korean.hedges import ATTRIBUTION_RE, REPORTED_SPEECH_RE
 from newsdb.korean.numbers import parse_korean_range
 
 MATCH_SCORE = 3.0
@@ -43,12 +45,9 @@ KIND_FAMILIES = [
     {"meeting", "ministerial_meeting"},
     {"expo", "showcase", "investor_presentation", "workshop"},
 ]
-# 'X에 따르면', 'X는 … 밝혔다': who the sentence's statements are attributed to.
-ATTRIBUTION_RE = re.compile(r"([^\s,]+?)(?:에|의)\s*따르면")
 ORGANISED_KINDS = {"expo", "showcase", "workshop", "investor_presentation"}
 MEETING_KINDS = {"meeting", "ministerial_meeting", "joint_committee"}
 GENERIC_EVENT_RE = re.compile(r"(?:이번|이|해당|같은|그)?\s*(?:행사|회의|자리|대회|모임)")
-CARRIED_OVER_RE = re.compile(r"^(?:이어서?|같은 날|이날|당일)(?![가-힣])")
 
 
 @dataclass
@@ -145,7 +144,7 @@ class _Context:
 
     def hedged(self, sentence: str) -> bool:
         return any(c.kind == "hedge" and c.sentence == sentence and "따르면" not in c.text
-                   and not re.search(r"(?:밝혔|말했|설명했|전했)다", c.text)
+                   and not REPORTED_SPEECH_RE.search(c.text)
                    for c in self.draft.candidates)
 
     def attribution(self, sentence: str) -> str | None:

@@ -38,6 +38,7 @@ from newsdb.korean.dates import (
     resolve_event_date,
     resolve_period,
 )
+from newsdb.korean.hedges import HEDGE_RE
 from newsdb.korean.numbers import ParsedRange, find_figures, find_ranks
 
 # Particles a name may carry in the text ('샤오미의', '칭화홀딩스를', '북경에서'); the
@@ -88,13 +89,6 @@ EVENT_NAME_KINDS = [
 ]
 MOU_CUE_RE = re.compile(
     r"(?:양해각서|업무협약|협약|MOU)(?:\s*\((?:MOU|양해각서)\))?\s*(?:을|를|도)?\s*(?:체결|맺|교환|서명)"
-)
-# Hedged or attributed statements: the figure or plan is someone's claim or estimate.
-HEDGE_RE = re.compile(
-    r"[^\s,]+(?:에|의)\s*따르면|것으로\s*(?:알려졌|전해졌|보인|보고\s*있|예상|추정|관측|집계|내다봤|전망)[가-힣]*"
-    r"|(?:추정|전망|예상|관측)(?:된다|됐다|되며|하고|했다|이다|치)|(?:밝혔|말했|설명했|전했|주장했|내다봤)다"
-    # A plan is announced, not done: '열 계획이다', '참석할 예정이다'.
-    r"|(?:계획|예정|방침)(?:이다|이며|이고|이라고|인데)"
 )
 PAST_RE = re.compile(r"(?:했|였|었|았|렸|쳤|졌|났)(?:다|으며|고|는데|지만)")
 CANCELLED_RE = re.compile(r"취소|무산|연기")

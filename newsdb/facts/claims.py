@@ -15,6 +15,7 @@ import re
 
 from newsdb.curated import vocabularies as v
 from newsdb.korean.dates import TIME_OF_DAY, parse_minutes, resolve_event_date
+from newsdb.korean.hedges import is_hedged
 from newsdb.korean.numbers import parse_korean_range
 from newsdb.curated.models import CLAIM_FIELDS
 from newsdb.curated.problems import Problems
@@ -25,9 +26,6 @@ from newsdb.facts.lineage import lineage_roots, shared_wording_notes
 from newsdb.facts.references import _is_unknown, _reference, record_name
 from newsdb.curated.reader import Article, Citation, Curated
 
-# Words by which a report says it only expects something: '~할 예정', '~할 계획',
-# '~것으로 알려졌다', '~할 전망', '~할 방침'.
-HEDGES = re.compile(r"예정|계획|것으로 알려|전망|방침")
 # The columns a claim's field names, where they differ.
 COLUMNS = {"place": "place_id", "duration": "duration_minutes"}
 # Fields reconciled into the fact rows, per table.
@@ -52,10 +50,6 @@ def figure_precision(low, high, qualifier: str | None) -> str:
     if low != high:
         return "range"
     return "exact" if qualifier in (None, "exact") else "approx"
-
-
-def is_hedged(text: str | None) -> bool:
-    return bool(text and HEDGES.search(text))
 
 
 def claim_id(source_id: str, table: str, about_id: str, field: str) -> str:

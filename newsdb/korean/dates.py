@@ -67,6 +67,8 @@ DURATION_WORDS = {
 # Words naming a day relative to the publication date.
 RELATIVE_DAYS = {"그저께": -2, "그제": -2, "어제": -1, "오늘": 0, "내일": 1, "모레": 2}
 SAME_DAY_WORDS = ("이날", "당일", "같은 날", "같은날")
+# A sentence opening with these carries the previous sentence's day over ('이어서', then).
+CARRIED_OVER_RE = re.compile(r"^(?:이어서?|%s)(?![가-힣])" % "|".join(SAME_DAY_WORDS))
 
 TIME_RE = re.compile("|".join(TIME_OF_DAY))
 # Native counts before 달/해/주: '한 달', '석 달', '두 해'.
