@@ -103,7 +103,10 @@ def proposed(draft) -> dict:
         if c.kind == "figure":
             out["figures"].append((c.sentence, c.text))
         elif c.kind == "date":
-            out["dates"].append((c.sentence, f.get("when_ko") or c.text))
+            # A bare time of day ('오후에는') proposes a time, not a day: it is counted
+            # with the times, as the curated files hold it (time_ko).
+            if f.get("when_ko") or "error" in f:
+                out["dates"].append((c.sentence, f.get("when_ko") or c.text))
             if f.get("time_ko"):
                 out["times"].append((c.sentence, f["time_ko"]))
         elif c.kind == "entity":

@@ -205,3 +205,20 @@ def test_a_new_fact_says_what_it_was_compared_with(sources, tmp_path):
                                  "summary_en": f"{SUMMARY_PLACEHOLDER}: in your own words, what the report says of this"}
     text = (sources / "citations" / "test-2014-12-17-new.draft.yml").read_text(encoding="utf-8")
     assert "matches no held event; compared with" in text
+
+
+@pytest.mark.parametrize("published, tense", [("2014-12-17T14:39", "ahead"), ("2014-12-17T21:05", "after")])
+def test_a_past_tense_before_the_event_s_hour_is_an_announcement(sources, tmp_path, published, tense):
+    # A release written beforehand says '출국했다' of a departure that night: published at
+    # 14:39 the same day, before the evening, the claim looks ahead; at 21:05, after.
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "장관 오늘 밤 중국행\n[예시일보 홍길동기자] 최양희 장관이 중국을 찾는다.\n"
+        "최 장관은 ICT 협력 방문을 위해 17일 밤 3박4일 일정으로 중국으로 출국했다.\n", encoding="utf-8")
+    result = run("cite", page, "--sources", sources, "--url", "https://www.example.kr/a/1",
+                 "--published", published)
+    assert result.exit_code == 0, result.output
+    [draft] = (sources / "citations").glob("*.draft.yml")
+    claims = yaml.safe_load(draft.read_text(encoding="utf-8"))["claims"]
+    [trip] = [c for c in claims if c["about"] == "events/msip-china-programme-2014" and c["field"] == "dates"]
+    assert (trip["wording_ko"], trip["tense"]) == ("17일 밤 3박4일", tense)

@@ -34,7 +34,7 @@ def render(candidate) -> str:
     if candidate.kind == "figure":
         value = (f"{number(f['value_low'])}..{number(f['value_high'])}" if "value_low" in f
                  else number(f["value"]))
-        shown = f"{value} {f['unit']} {f['qualifier']}"
+        shown = f"{value} {f['unit']} {f['qualifier']}" + (f" {f['basis']}" if f.get("basis") else "")
     elif candidate.kind == "rank":
         guess = f" ({f['rank_scope_guess']})" if f.get("rank_scope_guess") else ""
         shown = f"{f['rank']} {f['rank_scope']}{guess}"

@@ -3,6 +3,7 @@ import dataclasses
 import pytest
 
 from newsdb.korean.numbers import (
+    figure_basis,
     ParsedNumber,
     ParsedRange,
     ParsedRank,
@@ -305,3 +306,22 @@ def test_find_figures_and_ranks_in_running_text():
     assert isinstance(find_figures(text)[0].parsed, ParsedRange)
     assert [(r.text, r.parsed) for r in find_ranks(text)] == [("중국 스마트폰 1위", ParsedRank(1, "country"))]
     assert find_ranks("최대 30% 최고경영자") == []
+
+
+@pytest.mark.parametrize("before, basis", [
+    ("과제당 연간 ", "per_project_per_year"),
+    ("과제당 3년간 ", "per_project_over_period"),
+    ("사업당 3년 동안 ", "per_project_over_period"),
+    ("3년 동안 모두 ", "total_over_period"),
+    ("정부는 5년간 총 ", "total_over_period"),
+    ("칭화홀딩스의 연간 매출은 ", "per_year"),
+    ("매년 ", "per_year"),
+    ("연 ", "per_year"),
+    ("연 매출 ", "per_year"),
+    ("연구개발 예산 ", None),
+    ("외환보유고는 ", None),
+    ("2012년 기준 ", None),
+    ("연구원 ", None),
+])
+def test_a_figures_basis_is_read_from_the_words_before_it(before, basis):
+    assert figure_basis(before) == basis

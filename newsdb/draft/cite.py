@@ -35,7 +35,7 @@ from newsdb.draft.propose import (
     statistic_groups,
 )
 from newsdb.curated.article_text import split_sentences
-from newsdb.korean.dates import CARRIED_OVER_RE
+from newsdb.korean.dates import CARRIED_OVER_RE, PART_OF_DAY_STARTS, part_of_day
 from newsdb.korean.hedges import ATTRIBUTION_RE, REPORTED_SPEECH_RE
 from newsdb.korean.numbers import parse_korean_range
 
@@ -121,6 +121,9 @@ class _Context:
     def __init__(self, draft: CitationDraft, held: Held, registry: Registry, texts: dict[str, str]):
         self.draft, self.held, self.registry, self.texts = draft, held, registry, texts
         self.published = draft.page.published
+        stamp = draft.page.published_at or ""
+        # The hour of publication, when the page gives one ('2014-12-17T14:39+09:00').
+        self.published_hour = int(stamp[11:13]) if len(stamp) > 13 else None
         self.claimed: set[tuple[str, str]] = set()
         self.matched: dict[int, str] = {}  # id(event candidate) -> held or new event id
         self.new_ids: set[str] = set()
@@ -162,11 +165,17 @@ class _Context:
                 return subject[0].fields["id"]
         return None
 
-    def tense(self, start: str | None, end: str | None, sentence: str, cue_status: str | None) -> str:
-        """after when the report's day is past the event, or its verb says it happened."""
+    def tense(self, start: str | None, end: str | None, sentence: str, cue_status: str | None,
+              time_of_day: str | None = None) -> str:
+        """after when the report's day is past the event, or its verb says it happened;
+        ahead when the event is later than the report (its day, or its part of the day:
+        '17일 밤' in a report of 14:39 on the 17th)."""
         if end and dt.date.fromisoformat(end) < self.published:
             return "after"
         if start and dt.date.fromisoformat(start) > self.published:
+            return "ahead"
+        if start and dt.date.fromisoformat(start) == self.published and time_of_day in PART_OF_DAY_STARTS \
+                and self.published_hour is not None and self.published_hour < PART_OF_DAY_STARTS[time_of_day]:
             return "ahead"
         if cue_status == "held" or self._sentence_past(sentence) and not self.hedged(sentence):
             return "after"
@@ -185,7 +194,8 @@ class _Context:
             event = self.held.events.get(earlier)
             self.matched[id(candidate)] = earlier
             if event is not None:
-                tense = self.tense(f.get("start_date"), f.get("end_date"), candidate.sentence, f["status"])
+                tense = self.tense(f.get("start_date"), f.get("end_date"), candidate.sentence, f["status"],
+                                   f.get("time_of_day") or part_of_day(f.get("when_ko")))
                 self.participants(candidate, event, tense)
             return
         ranked = sorted(((self.score(candidate, e), e.id) for e in self.held.events.values()), reverse=True)
@@ -193,7 +203,8 @@ class _Context:
         runner = ranked[1][0] if len(ranked) > 1 else 0.0
         compared = ", ".join(f"{i} ({s:.1f})" for s, i in ranked[1:4])
         status = f["status"]
-        tense = self.tense(f.get("start_date"), f.get("end_date"), candidate.sentence, status)
+        tense = self.tense(f.get("start_date"), f.get("end_date"), candidate.sentence, status,
+                           f.get("time_of_day") or part_of_day(f.get("when_ko")))
         if best[0] >= MATCH_SCORE and best[0] > runner:
             event = self.held.events[best[1]]
             self.matched[id(candidate)] = event.id

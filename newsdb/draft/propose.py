@@ -38,8 +38,9 @@ from newsdb.korean.dates import (
     resolve_event_date,
     resolve_period,
 )
+from newsdb.draft.mentions import one_per_event
 from newsdb.korean.hedges import HEDGE_RE
-from newsdb.korean.numbers import ParsedRange, find_figures, find_ranks
+from newsdb.korean.numbers import ParsedRange, figure_basis, find_figures, find_ranks
 
 # Particles a name may carry in the text ('샤오미의', '칭화홀딩스를', '북경에서'); the
 # longest that follows the name is part of the mention's span.
@@ -73,6 +74,8 @@ EVENT_CUES = [
     (r"진행(?:된|되|됐|돼|한|하|했|할)", None),
     (r"만(?:나|난|날|났)", "meeting"),
     (r"(?:면담|회담|접견|간담회|회동)(?:을|를|하|해|한|할|했|에|\s|$)", "meeting"),
+    # Hearing people out is a meeting with them: '애로사항을 듣는', '의견을 청취했다'.
+    (r"(?:애로사항|의견|건의사항|고충|목소리)(?:을|를)\s*(?:듣|들었|청취)", "meeting"),
     (r"참석(?:하|해|한|할|했|\s|$)", "attend"),
     # An event named by its noun with no verb cue: '투자설명회를 통해'.
     (r"(?:설명회|간담회|세미나|포럼|워크숍|박람회)(?=을|를|에|에서|가|이|는|도)", None),
@@ -145,6 +148,9 @@ class Registry:
         # entries: (table, id, name); a name may belong to several entries
         self.by_name: dict[str, list[tuple[str, str]]] = {}
         self.countries: dict[tuple[str, str], str | None] = {}
+        # person id -> the organization they belong to; place id -> its kind (city, ...)
+        self.affiliations: dict[str, str] = {}
+        self.place_kinds: dict[str, str] = {}
         for table, entity_id, name in entries:
             self.by_name.setdefault(name, []).append((table, entity_id))
         names = sorted(self.by_name)
@@ -171,7 +177,12 @@ class Registry:
         registry = cls(entries)
         for table, records in registries.items():
             for curated in records.values():
-                registry.countries[(table, curated.record.id)] = getattr(curated.record, "country", None)
+                record = curated.record
+                registry.countries[(table, record.id)] = getattr(record, "country", None)
+                if table == "people" and getattr(record, "organization", None):
+                    registry.affiliations[record.id] = record.organization
+                if table == "places":
+                    registry.place_kinds[record.id] = record.kind
         return registry
 
     def names(self) -> tuple[str, ...]:
@@ -195,8 +206,10 @@ def draft_article(text: str, registry: Registry, analyser=None, utc_offset: str 
     article = parse_article(text, utc_offset, drop_paragraphs or _artefacts(text))
     published = dt.date.fromisoformat(article.published_at[:10])
     sentences = split_sentences(article.paragraphs)
+    candidates = propose(sentences, published, registry, analyser)
+    texts = {sentence.key: sentence.text for sentence in sentences}
     return Draft(article.title_ko, article.subtitle_ko, article.published_at, published,
-                 sentences, propose(sentences, published, registry, analyser))
+                 sentences, one_per_event(candidates, registry, texts))
 
 
 def _artefacts(text: str) -> list[str]:
@@ -243,7 +256,8 @@ def _figures(sentence: Sentence) -> list[Candidate]:
     out = []
     for figure in find_figures(sentence.text):
         parsed = figure.parsed
-        fields = {"unit": parsed.unit, "qualifier": parsed.qualifier}
+        fields = {"unit": parsed.unit, "qualifier": parsed.qualifier,
+                  "basis": figure_basis(sentence.text[_clause_start(sentence.text, figure.start):figure.start])}
         if isinstance(parsed, ParsedRange):
             fields = {"value_low": parsed.value_low, "value_high": parsed.value_high, **fields}
         else:
@@ -715,6 +729,7 @@ def _event(sentence: Sentence, found: list[Candidate], earlier: list[Candidate],
         "when_ko": date.fields.get("when_ko") if date else None,
         "span_ko": date.fields.get("span_ko") if date else None,
         "time_ko": date.fields.get("time_ko") if date else None,
+        "time_of_day": date.fields.get("time_of_day") if date else None,
         "start_date": date.fields.get("start_date") if date else None,
         "end_date": date.fields.get("end_date") if date else None,
         "date_basis": dates["basis"],
@@ -744,13 +759,13 @@ def _mous(sentence: Sentence, found: list[Candidate], earlier: list[Candidate],
             parties = _nearest_organizations(earlier)
         event = next((e for e in reversed(events) if e.start < match.start()), None)
         status = "signed" if PAST_RE.search(text[match.start():end] + "다") else "planned"
-        for title in titles:
-            out.append(Candidate("mou", sentence.key, match.start(), end, text[match.start():end], {
-                "title_ko": title, "quote_start": clause, "quote": text[clause:end],
-                "status": status, "parties": parties,
-                "event_sentence": event.sentence if event else None,
-                "event_start": event.start if event else None,
-            }))
+        # '‘A’와 ‘B’에 대한 양해각서': one memorandum on two subjects, titled by the first.
+        out.append(Candidate("mou", sentence.key, match.start(), end, text[match.start():end], {
+            "title_ko": titles[0], "subjects": titles, "quote_start": clause,
+            "quote": text[clause:end], "status": status, "parties": parties,
+            "event_sentence": event.sentence if event else None,
+            "event_start": event.start if event else None,
+        }))
     return out
 
 

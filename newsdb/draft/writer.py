@@ -251,7 +251,7 @@ def _statistic_block(draft: Draft, group: dict, groups, stat_ids, texts, notes) 
     if figure is not None:
         f = figure.fields
         fields += [("value_text_ko", figure.text), ("value", f["value"]), ("unit", f["unit"]),
-                   ("qualifier", f["qualifier"])]
+                   ("qualifier", f["qualifier"]), ("basis", f.get("basis"))]
         ratio = _ratio_parts(figure, groups, stat_ids) if f["unit"] == "ratio" else None
         if ratio:
             fields += [("ratio_of", ratio[0]), ("compared_to", ratio[1])]
@@ -300,6 +300,8 @@ def _mou_block(mou: Candidate, mou_ids, event_ids, draft: Draft) -> list[str]:
     event = next((e for e in draft.of_kind("event") if e.sentence == f["event_sentence"]
                   and e.start == f["event_start"]), None)
     head = f"  # candidate {mou_id}: '{mou.text}' at {mou.sentence} [{mou.start}:{mou.end}] (check parties)"
+    if len(f.get("subjects", ())) > 1:
+        head += "\n  # one memorandum on " + "; ".join(f"'{s}'" for s in f["subjects"]) + " (titled by the first)"
     if not f["parties"] or f["status"] == "signed" and event is None:
         return [head, "  # no parties or no signing date found: complete it by hand",
                 _comment(f"  - title_ko: {f['title_ko']}  quote: {f['quote']}"), ""]

@@ -60,6 +60,18 @@ TIME_OF_DAY = {
     "저녁": "evening",
     "밤": "evening",
 }
+
+
+def part_of_day(wording: str | None) -> str | None:
+    """The part of the day a wording starts in ('17일 밤 3박4일' -> evening), even where
+    the span it gives has none."""
+    found = re.search("|".join(TIME_OF_DAY), wording or "")
+    return TIME_OF_DAY[found.group()] if found else None
+
+
+# The hour a part of the day begins: a report published before it, on the day, speaks
+# ahead of the event even in the past tense of a release written beforehand.
+PART_OF_DAY_STARTS = {"morning": 6, "afternoon": 12, "evening": 18}
 DURATION_WORDS = {
     "하루": 1, "이틀": 2, "사흘": 3, "나흘": 4, "닷새": 5,
     "엿새": 6, "이레": 7, "여드레": 8, "아흐레": 9, "열흘": 10,
@@ -562,8 +574,11 @@ _DURATION = (rf"(?:\s*(?:부터|에서)?\s*(?:\d+\s*박\s*\d+\s*일|{'|'.join(DU
 _MONTH_WORD = "|".join(sorted(map(re.escape, MONTH_OFFSETS), key=len, reverse=True))
 _WEEK_WORD = "|".join(sorted(map(re.escape, (w for w in WEEK_OFFSETS if w != "내주")), key=len, reverse=True))
 _ANCHOR = "|".join(["그저께", "그제", "어제", "오늘", "내일", "모레", *SAME_DAY_WORDS])
+# A stay of nights and days, which needs no 간/동안: '17일 밤 3박4일 일정으로'.
+_NIGHTS = r"\s*(?:부터|에서)?\s*\d+\s*박\s*\d+\s*일(?:\s*(?:간|동안))?"
 DATE_IN_TEXT_RE = re.compile(
-    rf"(?:(?:오는|지난)\s*)?(?:(?<![가-힣])(?:{_MONTH_WORD})\s*)?{_DAY}{_MORE_DAYS}{_DURATION}{_TIME_PART}"
+    rf"(?:(?:오는|지난)\s*)?(?:(?<![가-힣])(?:{_MONTH_WORD})\s*)?{_DAY}{_MORE_DAYS}{_TIME_PART}{_NIGHTS}"
+    rf"|(?:(?:오는|지난)\s*)?(?:(?<![가-힣])(?:{_MONTH_WORD})\s*)?{_DAY}{_MORE_DAYS}{_DURATION}{_TIME_PART}"
     rf"|(?<![가-힣])(?:{_ANCHOR})(?![가-힣]{{2}}){_TIME_PART}"
     rf"|(?<![가-힣])(?:{_WEEK_WORD})(?:\s*[월화수목금토일]요일)?{_TIME_PART}"
     rf"|{_TIME_WORD}(?:\s*{_CLOCK})?"
@@ -573,9 +588,9 @@ _YEAR_WORD = "|".join(sorted((w for w in RELATIVE_YEARS if w != "올"), key=len,
 _PERIOD_TAIL = r"(?:\s*(?:상반기|하반기|\d\s*분기|\d{1,2}\s*월))?(?:\s*(?:기준|이후|부터|이래|까지))?"
 PERIOD_IN_TEXT_RE = re.compile(
     r"(?:지난|최근)\s*\d+\s*년\s*(?:간|동안)"
-    # A length of years ('3년 동안', '3년간') or a year's worth ('연간'): a period whose
-    # dates the sentence does not give.
-    r"|(?<![\d.])\d+\s*년\s*(?:간|동안)|(?<![가-힣])연간(?=\s)"
+    # A length of years ('3년 동안', '3년간'): a period whose dates the sentence does not
+    # give. ('연간', a year's worth, says what a figure is per: numbers.figure_basis.)
+    r"|(?<![\d.])\d+\s*년\s*(?:간|동안)"
     rf"|(?<![\d.])\d{{4}}\s*년(?:대)?(?:\s*(?:초반|중반|후반|초|말))?{_PERIOD_TAIL}"
     rf"|(?<![가-힣])(?:{_YEAR_WORD}){_PERIOD_TAIL}"
     rf"|(?<![가-힣])올(?=\s*(?:상반기|하반기|\d\s*분기|\d{{1,2}}\s*월)){_PERIOD_TAIL}"

@@ -19,6 +19,7 @@ __all__ = [
     "ParsedNumber",
     "ParsedRange",
     "ParsedRank",
+    "figure_basis",
     "find_figures",
     "find_ranks",
     "parse_korean_number",
@@ -448,3 +449,21 @@ def find_ranks(text: str) -> list[FoundRank]:
             continue
         found.append(FoundRank(start, match.end(), wording, parsed))
     return found
+
+
+# What a figure is per, from the words before it in its clause (statistics.basis):
+# '과제당' (per project), '연간'/'매년'/'한 해' (per year), 'N년간'/'N년 동안' (over a period).
+_PER_PROJECT_RE = re.compile(r"(?:과제|사업|건)\s*당")
+_PER_YEAR_RE = re.compile(r"(?<![가-힣])(?:연간|매년|해마다|한\s*해)(?![가-힣])|(?<![가-힣])연(?=\s*$|\s+(?:매출|수입|수출|생산|예산))")
+_OVER_PERIOD_RE = re.compile(r"(?<![\d.])\d+\s*년\s*(?:간|동안)")
+
+
+def figure_basis(before: str) -> str | None:
+    """The basis of a figure from its clause's words before it, or None (examples in
+    tests/test_korean_numbers.py)."""
+    per_project = bool(_PER_PROJECT_RE.search(before))
+    if _PER_YEAR_RE.search(before):
+        return "per_project_per_year" if per_project else "per_year"
+    if _OVER_PERIOD_RE.search(before):
+        return "per_project_over_period" if per_project else "total_over_period"
+    return None
