@@ -16,9 +16,10 @@ from datasette.utils import escape_fts
 import build_db
 from contract import checkout_site  # noqa: E402
 from newsdb.korean.analyser import SEARCH_INDEX, analyser_for, fts_query, registry_names
-from newsdb.store.registry import ROWID_BLOCK, SEARCHED_TABLES, TABLES, TABLES_BY_NAME, first_rowid
+from newsdb.store.registry import (ROWID_BLOCK, SEARCHED_TABLES, TABLES, TABLES_BY_NAME, default_registry,
+                                   first_rowid)
 from newsdb.site.serving import make_datasette, write_inspect
-from newsdb.site.metadata import SEARCH_SQL, site_metadata
+from newsdb.site.metadata import search_sql as site_search_sql, site_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = yaml.safe_load((ROOT / "benchmarks" / "search_queries.yml").read_text("utf-8"))
@@ -256,8 +257,29 @@ async def canned_search(ds: Datasette, q: str) -> list[dict]:
 
 
 def test_canned_search_is_the_site_search_sql():
-    assert checkout_site()["databases"]["news"]["queries"]["search"]["sql"] == SEARCH_SQL
-    assert SEARCH_INDEX in SEARCH_SQL
+    sql = site_search_sql(default_registry())
+    assert checkout_site()["databases"]["news"]["queries"]["search"]["sql"] == sql
+    assert SEARCH_INDEX in sql
+
+
+async def test_canned_search_ranks_a_bounded_number_of_each_tables_matches(search_datasette):
+    """Each table offers its first matches (by rowid) up to the bound; the best of them
+    come first. With a bound above every table's matches the ranking is the whole one."""
+    await search_datasette.invoke_startup()  # loads the analyser, as serving does
+    db = search_datasette.get_database("news")
+    whole = (await db.execute(site_search_sql(default_registry()), {"q": "중국"})).rows
+    bounded = (await db.execute(site_search_sql(default_registry(), candidates=2), {"q": "중국"})).rows
+    assert len(whole) < 100  # every match, not the first page of them
+    per_table: dict[str, list] = {}
+    for row in whole:
+        per_table.setdefault(row["table_name"], []).append(row)
+    assert any(len(rows) > 2 for rows in per_table.values())  # the bound bites here
+    offered = {(row["table_name"], row["row_id"]) for row in bounded}
+    assert len(offered) == len(bounded) <= 2 * len(per_table)
+    for table, rows in per_table.items():
+        assert sum(1 for t, _ in offered if t == table) == min(2, len(rows))
+    assert [r["rank"] for r in bounded] == sorted(r["rank"] for r in bounded)
+    assert offered <= {(row["table_name"], row["row_id"]) for row in whole}
 
 
 async def test_canned_search_ranks_rows_from_every_table(search_datasette):
