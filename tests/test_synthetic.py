@@ -16,7 +16,8 @@ from newsdb.store.registry import DERIVED_TABLES  # noqa: E402
 
 SINGLE_ARTICLE_TABLES = ("articles", "sentences", "events", "event_participants",
                          "statistics", "policies", "mous", "mou_parties", "notes",
-                         *(table.name for table in DERIVED_TABLES))
+                         # story_outcomes needs reports after the event: citations
+                         *(table.name for table in DERIVED_TABLES if table.name != "story_outcomes"))
 
 
 def table_counts(db: Path) -> dict[str, int]:

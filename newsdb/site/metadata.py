@@ -55,20 +55,23 @@ candidates as (
 {blocks}
 ),
 best as (
-  select rowid from candidates
-  order by {_NAMED_AS_TYPED} desc, rank
+  select rowid, rank, {_NAMED_AS_TYPED} as named_as_typed from candidates
+  order by named_as_typed desc, rank
   limit 100
 )
+-- The 100 kept are looked up one by one by rowid for their snippets (a CROSS JOIN keeps
+-- that order of the loops: a MATCH over the whole index filtered by the rowids would read
+-- every match), with the rank worked out above (a rank asked for here would count the
+-- word's rows again for each of them).
 select table_name, row_id,
   case when length(label) > 80 then substr(label, 1, 79) || '…' else label end as label,
   snippet({SEARCH_INDEX}, 3, '<mark>', '</mark>', '…', 16) as snippet,
   {SEARCH_LINK} as link,
-  rank
-from {SEARCH_INDEX}
-where {SEARCH_INDEX} match (select expression from query)
-  and rowid in (select rowid from best)
-order by {_NAMED_AS_TYPED} desc,
-  rank
+  best.rank as rank
+from best cross join {SEARCH_INDEX}
+where {SEARCH_INDEX}.rowid = best.rowid
+  and {SEARCH_INDEX} match (select expression from query)
+order by best.named_as_typed desc, best.rank
 limit 100"""
 
 

@@ -1,5 +1,6 @@
 """Tables worked out from the curated tables when the database is built: the itinerary,
-the Korea–China comparison and every fact with its evidence.
+the Korea–China comparison, every fact with its evidence, and what the reports after an
+event made of its announcements.
 
 They are real tables (declared with `derived: true` in newsdb/store/tables.yml), not views:
 their rows are stored in reading order, counted by `datasette inspect` like any table,
@@ -98,10 +99,35 @@ FACTS_FROM = f"""FROM (
 LEFT JOIN sentences s ON s.id = f.sentence_id
 ORDER BY f.article_id, s.char_start IS NULL, s.char_start, f.fact_table, f.fact_id"""
 
+# Fields of events and memoranda that reports gave ahead of time and a report after the
+# event gave too (the canned query announced_then_reported reads it in this order).
+OUTCOME = """case when sum(c.tense = 'ahead' and c.relation = 'contradicts') > 0 then 'changed'
+         when sum(c.tense = 'ahead' and c.relation = 'fulfilled') > 0 then 'carried out'
+         else 'confirmed' end"""
+STORY_OUTCOMES = {
+    "about_table": "c.about_table", "fact_id": "c.about_id",
+    "fact": "coalesce(e.title, m.title)", "field": "c.field",
+    "announced": "group_concat(distinct case when c.tense = 'ahead' then c.value end)",
+    "reported_after": "group_concat(distinct case when c.tense = 'after' then c.value end)",
+    "outcome": OUTCOME,
+    "outcome_order": f"case {OUTCOME} when 'changed' then 0 when 'carried out' then 1 else 2 end",
+    "known_since": "min(case when c.tense = 'after' then substr(s.published_at, 1, 10) end)",
+    "reported_by": "group_concat(distinct case when c.tense = 'after' then s.label end)",
+}
+STORY_OUTCOMES_FROM = """FROM claims c
+JOIN sources s ON s.id = c.source_id
+LEFT JOIN events e ON c.about_table = 'events' AND e.id = c.about_id
+LEFT JOIN mous m ON c.about_table = 'mous' AND m.id = c.about_id
+WHERE c.field != 'exists' AND c.about_table IN ('events', 'mous')
+GROUP BY c.about_table, c.about_id, c.field
+HAVING count(DISTINCT c.tense) = 2
+ORDER BY outcome_order, known_since, c.about_table, c.about_id, c.field"""
+
 DERIVED = {
     "itinerary": (ITINERARY, ITINERARY_FROM),
     "korea_china_comparison": (KOREA_CHINA_COMPARISON, KOREA_CHINA_FROM),
     "facts_with_evidence": (FACTS_WITH_EVIDENCE, FACTS_FROM),
+    "story_outcomes": (STORY_OUTCOMES, STORY_OUTCOMES_FROM),
 }
 
 # china_milestones (metadata.yml) reads China's figures and policies in the order of the
