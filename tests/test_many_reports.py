@@ -51,6 +51,24 @@ def test_source_count_is_the_distinct_sources_with_a_claim(built_db, table):
                           "where f.source_count != n") == []
 
 
+def test_a_date_other_reports_give_shows_a_stated_wording_when_there_is_one(built_db):
+    # An event whose dates rest on citations shows a report's own wording of its day; a
+    # claim that only implies the day (이어서 then: inferred) gives way to a stated one.
+    shown = rows(built_db, """
+        select e.id, e.when_ko from events e
+        where e.article_id is not null and e.when_ko is not null
+          and exists (select 1 from claims c where c.about_table = 'events'
+                      and c.about_id = e.id and c.field = 'start_date' and c.stated = 1
+                      and c.source_id != e.article_id and c.relation = 'confirms')
+          and not exists (select 1 from claims c where c.about_table = 'events'
+                          and c.about_id = e.id and c.field = 'start_date'
+                          and c.source_id = e.article_id and c.relation = 'confirms')
+          and not exists (select 1 from claims c where c.about_table = 'events'
+                          and c.about_id = e.id and c.field = 'start_date' and c.stated = 1
+                          and c.relation = 'confirms' and c.wording_ko = e.when_ko)""")
+    assert shown == []
+
+
 def test_the_meeting_was_held_and_the_mous_signed_on_the_18th_morning(built_db):
     assert rows(built_db, "select status, start_date, time_of_day, status_as_of >= "
                           "'2014-12-18' from events "

@@ -148,7 +148,10 @@ def test_inspect_file_holds_every_derived_table_count(corpus_db):
     counts = json.loads(write_inspect(corpus_db).read_text(encoding="utf-8"))["news"]["tables"]
     for table in DERIVED_TABLES:
         count = rows(corpus_db, f"select count(*) from {table.name}")[0][0]
-        assert count and counts[table.name]["count"] == count
+        # story_outcomes needs reports after the event, which the generated corpus
+        # (articles only) has none of.
+        assert count or table.name == "story_outcomes", table.name
+        assert counts[table.name]["count"] == count
 
 
 async def test_derived_table_page_takes_its_count_from_the_inspect_file(corpus_db):
@@ -172,6 +175,8 @@ def test_china_milestones_reads_its_expression_indexes(corpus_db, index):
 
 
 def test_every_canned_query_returns_at_most_200_rows():
+    # The last limit is the page's (the search query's earlier ones bound the candidates
+    # each table offers to its ranking).
     for name, query in QUERIES.items():
         limits = [int(n) for n in re.findall(r"\blimit (\d+)", query["sql"])]
-        assert limits and max(limits) <= 200, name
+        assert limits and limits[-1] <= 200, name

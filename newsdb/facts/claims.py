@@ -492,8 +492,10 @@ def apply_outcome(row: dict, outcome, by_id: dict[str, dict]) -> None:
     if outcome.group == "dates":
         row["start_date"], row["end_date"], row["date_precision"] = winner.value
         if row.get("article_id") not in {claim.source_id for claim in winner.claims}:
-            # The dates rest on other reports: their wording, the earliest report's first.
-            first = min(winner.claims, key=lambda claim: (claim.published_at, claim.source_id))
+            # The dates rest on other reports: their wording, a stated one before one a
+            # report only implies (이어서), then the earliest report's first.
+            first = min(winner.claims, key=lambda claim: (not claim.stated, claim.published_at,
+                                                          claim.source_id))
             row["when_ko"] = by_id[first.id]["wording_ko"]
         stated = any(claim.stated for claim in winner.claims)
         row["date_basis"] = "stated" if stated else "inferred"
