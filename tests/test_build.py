@@ -58,6 +58,16 @@ def test_every_foreign_key_column_is_indexed(db):
             assert fk["from"] in indexed | pks, f"{table}.{fk['from']} has no index"
 
 
+def test_every_default_sort_column_leads_an_index(db):
+    # A table page reads its first rows in its sort order through an index, not by
+    # sorting the whole table (the claims page at 10,000 articles: 246 ms -> 2 ms).
+    for table in TABLES:
+        for column in filter(None, (table.sort, table.sort_desc)):
+            leading = {rows(db, f"pragma index_info([{idx['name']}])")[0]["name"]
+                       for idx in rows(db, f"pragma index_list([{table.name}])")}
+            assert column in leading, f"{table.name}.{column} leads no index"
+
+
 @pytest.mark.parametrize("table,column", sorted(LABEL_COLUMNS.items()))
 def test_label_columns_are_filled(db, table, column):
     assert rows(db, f"select id from [{table}] where [{column}] is null or [{column}] = ''") == []

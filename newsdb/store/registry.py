@@ -140,9 +140,13 @@ class Table:
 
     @property
     def indexed_columns(self) -> list[str]:
-        """Every foreign key and default facet gets an index of its own."""
+        """Every foreign key, default facet and default sort column gets an index of its
+        own (a table page reads its first rows in its sort order, not sorting them all)."""
         keys = [column for column, _, _ in self.foreign_keys]
-        return list(dict.fromkeys(keys + list(self.facets)))
+        key = (self.pk,) if isinstance(self.pk, str) else tuple(self.pk)
+        sorts = [column for column in (self.sort, self.sort_desc)
+                 if column and (column,) != key]  # a one-column key has its index
+        return list(dict.fromkeys(keys + list(self.facets) + sorts))
 
     @property
     def public(self) -> bool:
