@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from newsdb.draft.held import Held, HeldEvent
+from newsdb.draft.mentions import KIND_FAMILIES
 from newsdb.draft.page import Page, same_url
 from newsdb.draft.propose import (
     Candidate,
@@ -40,11 +41,6 @@ from newsdb.korean.hedges import ATTRIBUTION_RE, REPORTED_SPEECH_RE
 from newsdb.korean.numbers import parse_korean_range
 
 MATCH_SCORE = 3.0
-KIND_FAMILIES = [
-    {"visit", "inspection", "official_visit"},
-    {"meeting", "ministerial_meeting"},
-    {"expo", "showcase", "investor_presentation", "workshop"},
-]
 ORGANISED_KINDS = {"expo", "showcase", "workshop", "investor_presentation"}
 MEETING_KINDS = {"meeting", "ministerial_meeting", "joint_committee"}
 GENERIC_EVENT_RE = re.compile(r"(?:이번|이|해당|같은|그)?\s*(?:행사|회의|자리|대회|모임)")
@@ -121,9 +117,9 @@ class _Context:
     def __init__(self, draft: CitationDraft, held: Held, registry: Registry, texts: dict[str, str]):
         self.draft, self.held, self.registry, self.texts = draft, held, registry, texts
         self.published = draft.page.published
-        stamp = draft.page.published_at or ""
+        stamp = draft.page.published_at
         # The hour of publication, when the page gives one ('2014-12-17T14:39+09:00').
-        self.published_hour = int(stamp[11:13]) if len(stamp) > 13 else None
+        self.published_hour = dt.datetime.fromisoformat(stamp).hour if stamp and "T" in stamp else None
         self.claimed: set[tuple[str, str]] = set()
         self.matched: dict[int, str] = {}  # id(event candidate) -> held or new event id
         self.new_ids: set[str] = set()
@@ -165,18 +161,22 @@ class _Context:
                 return subject[0].fields["id"]
         return None
 
-    def tense(self, start: str | None, end: str | None, sentence: str, cue_status: str | None,
-              time_of_day: str | None = None) -> str:
+    def tense(self, candidate: Candidate, cue_status: str | None) -> str:
         """after when the report's day is past the event, or its verb says it happened;
         ahead when the event is later than the report (its day, or its part of the day:
         '17일 밤' in a report of 14:39 on the 17th)."""
+        f = candidate.fields
+        start, end = f.get("start_date"), f.get("end_date")
         if end and dt.date.fromisoformat(end) < self.published:
             return "after"
         if start and dt.date.fromisoformat(start) > self.published:
             return "ahead"
-        if start and dt.date.fromisoformat(start) == self.published and time_of_day in PART_OF_DAY_STARTS \
-                and self.published_hour is not None and self.published_hour < PART_OF_DAY_STARTS[time_of_day]:
+        # A span ('17일 밤 3박4일') has no time of day; its wording says when it starts.
+        part = f.get("time_of_day") or part_of_day(f.get("when_ko"))
+        if start and dt.date.fromisoformat(start) == self.published and part in PART_OF_DAY_STARTS \
+                and self.published_hour is not None and self.published_hour < PART_OF_DAY_STARTS[part]:
             return "ahead"
+        sentence = candidate.sentence
         if cue_status == "held" or self._sentence_past(sentence) and not self.hedged(sentence):
             return "after"
         return "ahead"
@@ -194,8 +194,7 @@ class _Context:
             event = self.held.events.get(earlier)
             self.matched[id(candidate)] = earlier
             if event is not None:
-                tense = self.tense(f.get("start_date"), f.get("end_date"), candidate.sentence, f["status"],
-                                   f.get("time_of_day") or part_of_day(f.get("when_ko")))
+                tense = self.tense(candidate, f["status"])
                 self.participants(candidate, event, tense)
             return
         ranked = sorted(((self.score(candidate, e), e.id) for e in self.held.events.values()), reverse=True)
@@ -203,8 +202,7 @@ class _Context:
         runner = ranked[1][0] if len(ranked) > 1 else 0.0
         compared = ", ".join(f"{i} ({s:.1f})" for s, i in ranked[1:4])
         status = f["status"]
-        tense = self.tense(f.get("start_date"), f.get("end_date"), candidate.sentence, status,
-                           f.get("time_of_day") or part_of_day(f.get("when_ko")))
+        tense = self.tense(candidate, status)
         if best[0] >= MATCH_SCORE and best[0] > runner:
             event = self.held.events[best[1]]
             self.matched[id(candidate)] = event.id

@@ -10,13 +10,16 @@ trip) or, where it names a city, the leg spent there.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
+from itertools import groupby
 
 # The candidates are newsdb.draft.propose's Candidate objects and the registry its
 # Registry; propose.py calls this module, so it names them without importing them.
 
 
-# Kinds that name the same sort of occasion: a mention of one may be the other.
+# Kinds that name the same sort of occasion: a mention of one may be the other (also how
+# a citation's event is matched to a held one, newsdb/draft/cite.py).
 KIND_FAMILIES = [
     {"visit", "inspection", "official_visit"},
     {"meeting", "ministerial_meeting"},
@@ -38,9 +41,7 @@ def one_per_event(candidates: list[Candidate], registry: Registry,
     dropped, keeping each event's most precise mention."""
     candidates = _with_umbrellas(candidates, registry, texts)
     events = [c for c in candidates if c.kind == "event"]
-    per_sentence: dict[str, int] = {}
-    for event in events:
-        per_sentence[event.sentence] = per_sentence.get(event.sentence, 0) + 1
+    per_sentence = Counter(event.sentence for event in events)
     order = {c.sentence: i for i, c in enumerate(candidates)}
     kept: list[Candidate] = []
     for event in sorted(events, key=lambda e: _preference(e, per_sentence, order)):
@@ -63,7 +64,8 @@ def same_event(a: Candidate, b: Candidate, registry: Registry) -> bool:
     """Could the two mentions be of one event: kinds alike, days compatible, and the
     same name or the same party met or visited (a generic mention: any of its kind)."""
     kind_a, kind_b = a.fields["event_kind"], b.fields["event_kind"]
-    same_party = _party(a, registry) is not None and _party(a, registry) == _party(b, registry)
+    party = _party(a, registry)
+    same_party = party is not None and party == _party(b, registry)
     alike = kind_a == kind_b or any(kind_a in f and kind_b in f for f in KIND_FAMILIES)
     if not alike and not ({kind_a, kind_b} <= MEET_OR_VISIT and same_party):
         return False
@@ -72,8 +74,6 @@ def same_event(a: Candidate, b: Candidate, registry: Registry) -> bool:
         # day disagree (a programme of '사흘간' from the 17th with an item on the 20th).
         return _same_name(a, b)
     if _is_generic(a) or _is_generic(b):
-        return True
-    if _same_name(a, b):
         return True
     if kind_a in PARTY_KINDS and kind_b in PARTY_KINDS and same_party:
         return True
@@ -84,7 +84,7 @@ def similar_titles(a: str, b: str) -> bool:
     """'한‧중 과학기술장관회의' and '한중과기장관회의'; 'K-테크 차이나 2014 행사' and
     'ICT 중소기업 수출박람회(K-테크 차이나 2014)': one name contains the other, or they
     share most of their character pairs."""
-    a, b = NOT_TITLE_RE.sub("", a or ""), NOT_TITLE_RE.sub("", b or "")
+    a, b = _name(a), _name(b)
     if len(a) < 2 or len(b) < 2:
         return False
     if min(len(a), len(b)) >= 4 and (a in b or b in a):
@@ -94,13 +94,18 @@ def similar_titles(a: str, b: str) -> bool:
     return 2 * len(pairs_a & pairs_b) / (len(pairs_a) + len(pairs_b)) >= 0.6
 
 
+def _name(title: str | None) -> str:
+    """A title without spaces, quotes, brackets, dots and a closing '행사'."""
+    return NOT_TITLE_RE.sub("", title or "")
+
+
 def _same_name(a, b) -> bool:
-    name_a = NOT_TITLE_RE.sub("", a.fields["title_ko"] or "")
-    return len(name_a) >= 4 and name_a == NOT_TITLE_RE.sub("", b.fields["title_ko"] or "")
+    name_a = _name(a.fields["title_ko"])
+    return len(name_a) >= 4 and name_a == _name(b.fields["title_ko"])
 
 
 def _is_generic(event: Candidate) -> bool:
-    return NOT_TITLE_RE.sub("", event.fields["title_ko"] or "") in GENERIC_TITLES | {""}
+    return _name(event.fields["title_ko"]) in GENERIC_TITLES | {""}
 
 
 def _party(event: Candidate, registry: Registry) -> str | None:
@@ -119,10 +124,11 @@ def _days_compatible(a: dict, b: dict) -> bool:
 
 def _with_umbrellas(candidates: list[Candidate], registry: Registry,
                     texts: dict[str, str]) -> list[Candidate]:
-    """Each summary sentence's umbrella event, placed before the events it lists."""
+    """Each summary sentence's umbrella event, placed before the events it lists (the
+    candidates come sentence by sentence)."""
     out: list[Candidate] = []
-    for sentence in dict.fromkeys(c.sentence for c in candidates):
-        here = [c for c in candidates if c.sentence == sentence]
+    for sentence, group in groupby(candidates, key=lambda c: c.sentence):
+        here = list(group)
         umbrella = _umbrella(here, registry, texts[sentence])
         if umbrella is not None:
             first = next(i for i, c in enumerate(here) if c.kind == "event")
@@ -147,8 +153,7 @@ def _umbrella(here: list[Candidate], registry: Registry, text: str) -> Candidate
                  and registry.place_kinds.get(c.fields["id"]) in ("city", "district")
                  and c.start < listed[-1].end), None)
     kind = "visit" if city else "official_visit"
-    names = [e.fields["title_ko"] for e in listed]
-    title = f"{city.fields['name']} 방문" if city else f"{names[0]} 등 일정"
+    title = f"{city.fields['name']} 방문" if city else f"{first['title_ko']} 등 일정"
     start = min(e.fields["quote_start"] for e in listed)
     fields = dict(first, cue_kind=kind, event_kind=kind, title_ko=title,
                   quote_start=start, quote=text[start:listed[-1].end],

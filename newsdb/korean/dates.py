@@ -60,15 +60,6 @@ TIME_OF_DAY = {
     "저녁": "evening",
     "밤": "evening",
 }
-
-
-def part_of_day(wording: str | None) -> str | None:
-    """The part of the day a wording starts in ('17일 밤 3박4일' -> evening), even where
-    the span it gives has none."""
-    found = re.search("|".join(TIME_OF_DAY), wording or "")
-    return TIME_OF_DAY[found.group()] if found else None
-
-
 # The hour a part of the day begins: a report published before it, on the day, speaks
 # ahead of the event even in the past tense of a release written beforehand.
 PART_OF_DAY_STARTS = {"morning": 6, "afternoon": 12, "evening": 18}
@@ -83,6 +74,15 @@ SAME_DAY_WORDS = ("이날", "당일", "같은 날", "같은날")
 CARRIED_OVER_RE = re.compile(r"^(?:이어서?|%s)(?![가-힣])" % "|".join(SAME_DAY_WORDS))
 
 TIME_RE = re.compile("|".join(TIME_OF_DAY))
+
+
+def part_of_day(wording: str | None) -> str | None:
+    """The part of the day a wording starts in ('17일 밤 3박4일' -> evening), even where
+    the span it gives has none."""
+    found = TIME_RE.search(wording or "")
+    return TIME_OF_DAY[found.group()] if found else None
+
+
 # Native counts before 달/해/주: '한 달', '석 달', '두 해'.
 NATIVE_COUNTS = {
     "한": 1, "두": 2, "세": 3, "석": 3, "네": 4, "넉": 4, "다섯": 5,
@@ -576,9 +576,11 @@ _WEEK_WORD = "|".join(sorted(map(re.escape, (w for w in WEEK_OFFSETS if w != "�
 _ANCHOR = "|".join(["그저께", "그제", "어제", "오늘", "내일", "모레", *SAME_DAY_WORDS])
 # A stay of nights and days, which needs no 간/동안: '17일 밤 3박4일 일정으로'.
 _NIGHTS = r"\s*(?:부터|에서)?\s*\d+\s*박\s*\d+\s*일(?:\s*(?:간|동안))?"
+# A day or days named by number ('오는 18일', '12월 30일', '18일과 19일').
+_DAYS = rf"(?:(?:오는|지난)\s*)?(?:(?<![가-힣])(?:{_MONTH_WORD})\s*)?{_DAY}{_MORE_DAYS}"
 DATE_IN_TEXT_RE = re.compile(
-    rf"(?:(?:오는|지난)\s*)?(?:(?<![가-힣])(?:{_MONTH_WORD})\s*)?{_DAY}{_MORE_DAYS}{_TIME_PART}{_NIGHTS}"
-    rf"|(?:(?:오는|지난)\s*)?(?:(?<![가-힣])(?:{_MONTH_WORD})\s*)?{_DAY}{_MORE_DAYS}{_DURATION}{_TIME_PART}"
+    rf"{_DAYS}{_TIME_PART}{_NIGHTS}"
+    rf"|{_DAYS}{_DURATION}{_TIME_PART}"
     rf"|(?<![가-힣])(?:{_ANCHOR})(?![가-힣]{{2}}){_TIME_PART}"
     rf"|(?<![가-힣])(?:{_WEEK_WORD})(?:\s*[월화수목금토일]요일)?{_TIME_PART}"
     rf"|{_TIME_WORD}(?:\s*{_CLOCK})?"

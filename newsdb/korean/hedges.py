@@ -12,7 +12,7 @@ PLAN_WORDS = ("예정", "계획", "전망", "방침")
 # Heard, not witnessed: '~것으로 알려졌다'.
 HEARSAY = "것으로 알려"
 # A quote containing any of these is a hedged claim (the build's rule).
-EXPECTATION_RE = re.compile("|".join(("예정", "계획", HEARSAY, "전망", "방침")))
+EXPECTATION_RE = re.compile("|".join((*PLAN_WORDS, HEARSAY)))
 
 # 'X에 따르면' (according to X): who the sentence's statements are attributed to.
 ATTRIBUTION_RE = re.compile(r"([^\s,]+?)(?:에|의)\s*따르면")
@@ -33,4 +33,3 @@ HEDGE_RE = re.compile(
 def is_hedged(text: str | None) -> bool:
     """Does the quote only expect or hear what it says?"""
     return bool(text and EXPECTATION_RE.search(text))
-
