@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from newsdb.synthetic import generate  # noqa: E402
 from newsdb.curated.site_prose import read_site_prose  # noqa: E402
-from newsdb.store.build import collect  # noqa: E402
+from newsdb.store.build import collect, site_metadata_rows  # noqa: E402
 from newsdb.store.sqlite import create_tables, insert_statement, write_database  # noqa: E402
 from newsdb.korean.analyser import SEARCH_INDEX  # noqa: E402
 from newsdb.store.finishers import FINISHERS  # noqa: E402
@@ -84,8 +84,8 @@ def measure(n: int, work: Path) -> dict:
         raise SystemExit(f"generated corpus failed validation: {problems.sorted()[:5]}")
     # The site's prose, as `newsdb build` stores it: a kept database serves the real site
     # (its canned queries), for benchmarks/load.py.
-    tables["site_metadata"] = [{"id": "site", "json": json.dumps(
-        read_site_prose(ROOT / "metadata.yml", problems), ensure_ascii=False)}]
+    site_rows = site_metadata_rows(read_site_prose(ROOT / "metadata.yml", problems))
+    tables["site_metadata"] = site_rows
     finishers: dict[str, tuple[float, float]] = {}
     output = work / "news.db"
     counts = write_database(output, tables, [timed(f, finishers) for f in FINISHERS])
@@ -95,8 +95,7 @@ def measure(n: int, work: Path) -> dict:
     del tables
     clock.lap()
     tables, _ = collect(sources)
-    tables["site_metadata"] = [{"id": "site", "json": json.dumps(
-        read_site_prose(ROOT / "metadata.yml", problems), ensure_ascii=False)}]
+    tables["site_metadata"] = site_rows
     write_database(work / "rebuilt.db", tables, FINISHERS)
     rebuild = clock.lap()
     del tables

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from newsdb.store.registry import ROWID_BLOCK, Registry, Table, default_registry
+from newsdb.store.registry import Registry, Table, default_registry
 from newsdb.korean.analyser import SEARCH_INDEX
 
 # Datasette names a database after its file: news.db is "news".
@@ -45,8 +45,7 @@ def search_sql(registry: Registry, candidates: int = SEARCH_CANDIDATES) -> str:
     blocks = "\n  union all\n".join(
         f"  select * from (select rowid, rank, label from {SEARCH_INDEX}\n"
         f"    where {SEARCH_INDEX} match (select expression from query)\n"
-        f"      and rowid between {registry.first_rowid(table)} and "
-        f"{registry.first_rowid(table) + ROWID_BLOCK - 1} limit {candidates})"
+        f"      and {registry.rowids_of(table)} limit {candidates})"
         for table in registry.searched_tables)
     return f"""with query as (
   select coalesce(nullif(news_fts(trim(:q)), ''), '""') as expression

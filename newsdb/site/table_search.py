@@ -21,9 +21,10 @@ from datasette.filters import FilterArguments
 from datasette.utils.asgi import BadRequest
 
 from newsdb.korean.analyser import SEARCH_INDEX
-from newsdb.store.registry import ROWID_BLOCK, SEARCHED_TABLES, first_rowid
+from newsdb.store.registry import SEARCHED_TABLES, default_registry
 
-SEARCHED = {table.name: first_rowid(table) for table in SEARCHED_TABLES}
+# Each searched table's block of rowids in the index, as SQL.
+SEARCHED = {table.name: default_registry().rowids_of(table) for table in SEARCHED_TABLES}
 # The index's columns a search may name: `_search_text=`, `_search_search_text=`.
 COLUMNS = ("text", "search_text")
 
@@ -31,8 +32,7 @@ COLUMNS = ("text", "search_text")
 def search_filter(request, table: str) -> FilterArguments | None:
     if table not in SEARCHED:
         return None
-    first = SEARCHED[table]
-    rowids = f"rowid between {first} and {first + ROWID_BLOCK - 1}"
+    rowids = SEARCHED[table]
     raw = request.args.get("_searchmode") == "raw"
     wheres, params, descriptions = [], {}, []
     context = {"supports_search": True}

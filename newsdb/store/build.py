@@ -71,6 +71,11 @@ def garbage_collector_paused():
             gc.enable()
 
 
+def site_metadata_rows(prose: dict) -> list[dict]:
+    """The site's prose (metadata.yml as read) as the one row of `site_metadata`."""
+    return [{"id": "site", "json": json.dumps(prose, ensure_ascii=False)}]
+
+
 def build(sources_dir: Path, output: Path, finishers=(), site_prose: Path | None = None,
           registry: Registry | None = None) -> tuple[dict[str, int] | None, Problems]:
     """Check the sources and write `output` with the tables of `registry` (the package's
@@ -85,8 +90,7 @@ def build(sources_dir: Path, output: Path, finishers=(), site_prose: Path | None
         prose = read_site_prose(site_prose, problems)
         if prose is None:
             return None, problems
-    tables["site_metadata"] = [{"id": "site", "json": json.dumps(
-        prose, ensure_ascii=False)}] if site_prose is not None else []
+    tables["site_metadata"] = site_metadata_rows(prose) if site_prose is not None else []
     if not output.parent.is_dir():
         problems.add(str(output), None, None, None,
                      f"cannot write the database: folder {output.parent} does not exist")

@@ -205,6 +205,11 @@ class Registry:
         the index only (newsdb/site/table_search.py)."""
         return ([t.name for t in self.tables].index(table.name) + 1) * ROWID_BLOCK
 
+    def rowids_of(self, table: Table) -> str:
+        """SQL: the table's block of rowids, for a query of the one full-text index."""
+        first = self.first_rowid(table)
+        return f"rowid between {first} and {first + ROWID_BLOCK - 1}"
+
     def vocabulary_rows(self) -> list[dict]:
         """The controlled vocabularies as rows, so SQL users can join to term meanings."""
         rows = []
