@@ -21,7 +21,7 @@ from newsdb.curated.models import CLAIM_FIELDS
 from newsdb.curated.problems import Problems
 from newsdb.facts.origins import Origins
 from newsdb.facts.reconcile import (CONFIRMS, CONTRADICTS, Claim, check_containment,
-                                    reconcile)
+                                    reconcile, value_text)
 from newsdb.facts.lineage import lineage_roots, shared_wording_notes
 from newsdb.facts.references import _is_unknown, _reference, record_name
 from newsdb.curated.reader import Article, Citation, Curated
@@ -79,7 +79,7 @@ class ClaimBook:
         the same field of the same fact is merged into the first when it gives the same
         value, and reported when it does not; either way it adds no row."""
         key = (source_id, table, about_id, field)
-        text = None if value is None else _text(value)
+        text = None if value is None else value_text(value)
         first = self.by_key.get(key)
         if first is not None:
             where = self.origins.of(first)
@@ -118,12 +118,6 @@ class ClaimBook:
         else:
             file, line, record = at.file, at.line, record_name(at)
         self.problems.add(file, line, record, first["field"], message)
-
-
-def _text(value) -> str:
-    if isinstance(value, float):
-        return format(value, ".15g")
-    return str(value)
 
 
 # Articles -----------------------------------------------------------------------------
@@ -343,7 +337,7 @@ def claim_values(curated: Curated, table: str, about_id: str, published, ids, st
             _report(curated, "within", f"'{text}' is one day: within: true needs a "
                     "wording of more than one day (18일과 19일 이틀간)", problems)
             return []
-        precision = "within" if claim.within else "day" if start == end else "span"
+        precision = date_precision(start, end, stated=not claim.within)
         rows = [("start_date", start, {"precision": precision}),
                 ("end_date", end, {"precision": precision})]
         if span.time_of_day:
@@ -363,7 +357,7 @@ def _figure(text: str, unit: str | None) -> tuple[str, str, dict]:
     low, high = parsed.value_low, parsed.value_high
     if unit is not None and parsed.unit != unit:
         raise ValueError(f"its unit is {parsed.unit}, the figure's is {unit}")
-    value = _text(low) if low == high else f"{_text(low)}~{_text(high)}"
+    value = value_text(low) if low == high else f"{value_text(low)}~{value_text(high)}"
     return ("value", value, {"low": low, "high": high,
                              "precision": figure_precision(low, high, parsed.qualifier)})
 

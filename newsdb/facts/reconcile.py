@@ -220,11 +220,14 @@ def cover(group: str, candidates: list[Candidate]) -> Candidate:
         return Candidate((start, end, "within"), claims)
     low = min(c.bounds()[0] for c in candidates)
     high = max(c.bounds()[1] for c in candidates)
-    return Candidate((f"{_number(low)}~{_number(high)}",), claims, (low, high))
+    return Candidate((f"{value_text(low)}~{value_text(high)}",), claims, (low, high))
 
 
-def _number(value: float) -> str:
-    return format(value, ".15g")
+def value_text(value) -> str:
+    """A value as claims store it: a float in full ('400000000', not '4e+08')."""
+    if isinstance(value, float):
+        return format(value, ".15g")
+    return str(value)
 
 
 def dates_by_report(claims: list[Claim]) -> dict[tuple, dict[str, str | None]]:
