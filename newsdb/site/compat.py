@@ -10,6 +10,8 @@ everything else in the plugin is Datasette's documented plugin hooks.
   error, a 404 included, while the other requests wait. This hook wrapper drops that
   one result once another handler (the plugin's, newsdb/site/plugin.py) has answered;
   every other plugin's answer is kept, in order.
+- expand_foreign_keys (both lines): Datasette's labels of foreign key values, whose
+  signature 1.0 changed (the actor first), for the plugin's facet (newsdb/site/facets.py).
 - HOME_ROUTE (0.65): the plugin's home page replaces the index view on 0.65 only.
 - metadata_for_key (0.65): Datasette 0.65 asks the get_metadata hook some 200 times a
   table page, each time for one key; the answer is that key alone.
@@ -48,6 +50,14 @@ def quiet_default_error_handler(datasette, request, exception):
     results = yield
     answered = [result for result in results if not from_datasette(result)]
     return answered or results
+
+
+async def expand_foreign_keys(datasette, request, database: str, table: str, column: str,
+                              values: list) -> dict:
+    """{(column, value): label} for the values of a foreign key column."""
+    if IS_0_65:
+        return await datasette.expand_foreign_keys(database, table, column, values)
+    return await datasette.expand_foreign_keys(request.actor, database, table, column, values)
 
 
 # --- Datasette 0.65: metadata by key ---------------------------------------------------

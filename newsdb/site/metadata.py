@@ -19,6 +19,9 @@ import yaml
 from newsdb.store.registry import Registry, Table, default_registry
 from newsdb.korean.analyser import SEARCH_INDEX
 
+# The facet type of a table's default facets (newsdb/site/facets.py).
+COUNTED = "counted"
+
 # Datasette names a database after its file: news.db is "news".
 DATABASE = "news"
 
@@ -116,7 +119,8 @@ def table_metadata(table: Table) -> dict:
                 "title": table.title}
     metadata.update({key: value for key, value in optional.items() if value})
     if table.facets:
-        metadata["facets"] = list(table.facets)
+        # Counted when the database is built (newsdb/site/facets.py).
+        metadata["facets"] = [{COUNTED: column} for column in table.facets]
     return metadata
 
 

@@ -13,6 +13,8 @@ a database named `news`: `datasette news.db` and `make serve` alike.
   (with compat.quiet_default_error_handler).
 - register_routes: the home page `/`, without describing every hidden table
   (newsdb/site/home.py).
+- register_facet_classes: a table's default facets read the counts its build stored
+  when a page shows the whole table (newsdb/site/facets.py).
 - filters_from_request: `?_search=` on a table reads its own rows of the one full-text
   index (newsdb/site/table_search.py).
 """
@@ -31,6 +33,7 @@ from markupsafe import Markup, escape
 from newsdb.korean.analyser import analyser_for, fts_query, registry_names
 from newsdb.site.compat import (HOME_ROUTE, IS_0_65, configure_1_0, metadata_for_key,
                                 quiet_default_error_handler)  # noqa: F401 (a hook)
+from newsdb.site.facets import CountedFacet
 from newsdb.site.home import home
 from newsdb.site.metadata import DATABASE, site_metadata, stored_prose, under_base_url
 from newsdb.site.table_search import search_filter
@@ -133,6 +136,11 @@ def render_cell(value, column, table, database):
     if column == "link" and value.startswith("/"):
         return Markup(f'<a href="{escape(value)}">{escape(value)}</a>')
     return None
+
+
+@hookimpl
+def register_facet_classes():
+    return [CountedFacet]
 
 
 @hookimpl(trylast=True)

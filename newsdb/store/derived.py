@@ -1,6 +1,6 @@
 """Tables worked out from the curated tables when the database is built: the itinerary,
-the Korea–China comparison, every fact with its evidence, and what the reports after an
-event made of its announcements.
+the Korea–China comparison, every fact with its evidence, what the reports after an
+event made of its announcements, and the default facets' counts over whole tables.
 
 They are real tables (declared with `derived: true` in newsdb/store/tables.yml), not views:
 their rows are stored in reading order, counted by `datasette inspect` like any table,
@@ -162,10 +162,32 @@ def fill_sql(table: str) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)})\nSELECT\n    {selected}\n{source}"
 
 
+# A facet shows at most Datasette's max_returned_rows values (5,000 as served,
+# newsdb/site/serving.py) and asks for one more to know there are more; a page asking
+# for more than are kept is counted live (newsdb/site/facets.py).
+FACET_VALUES_KEPT = 5001
+
+
+def facet_counts_sql(table: str, column: str) -> str:
+    """INSERT ... SELECT of one facet's values over its whole table, in the order
+    Datasette's column facet gives them (most rows first, ties by value)."""
+    return f"""INSERT INTO facet_counts (table_name, facet, position, value, count)
+SELECT '{table}', '{column}', row_number() OVER (ORDER BY count DESC, value), value, count
+FROM (
+    SELECT [{column}] AS value, count(*) AS count FROM [{table}]
+    WHERE [{column}] IS NOT NULL
+    GROUP BY [{column}] ORDER BY count DESC, value LIMIT {FACET_VALUES_KEPT}
+)"""
+
+
 def fill_derived_tables(db: sqlite_utils.Database) -> None:
-    """Finisher: fill every derived table (created empty with the others) and add the
-    canned queries' expression indexes."""
+    """Finisher: fill every derived table (created empty with the others), add the
+    canned queries' expression indexes, then count every table's default facets (the
+    derived tables' too)."""
     for table in DERIVED:
         db.execute(fill_sql(table))
     for sql in EXPRESSION_INDEXES.values():
         db.execute(sql.strip())
+    for table in TABLES_BY_NAME.values():
+        for column in table.facets:
+            db.execute(facet_counts_sql(table.name, column))

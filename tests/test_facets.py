@@ -1,0 +1,100 @@
+"""newsdb/site/facets.py and the counts the build stores (newsdb/store/derived.py): a
+table page of a whole table reads its default facets from `facet_counts`, and shows
+exactly what Datasette's column facet counts; a filtered page counts its own rows."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from newsdb.site import facets
+from newsdb.site.serving import make_datasette
+from newsdb.store.registry import TABLES
+
+FACETED = [(table.name, column) for table in TABLES if table.public for column in table.facets]
+
+
+def comparable(result: dict) -> dict:
+    # The two differ only in what the reader may remove: a default facet stays.
+    return {key: value for key, value in result.items() if key not in ("hideable", "toggle_url")}
+
+
+def test_every_default_facet_is_counted_at_build(built_db):
+    conn = sqlite3.connect(built_db)
+    for table, column in FACETED:
+        stored = conn.execute("select value, count from facet_counts where table_name = ? "
+                              "and facet = ? order by position", [table, column]).fetchall()
+        counted = conn.execute(f"select cast([{column}] as text), count(*) as n from [{table}] "
+                               f"where [{column}] is not null group by [{column}] "
+                               f"order by n desc, [{column}]").fetchall()
+        assert stored == counted, (table, column)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("size", ["", "&_facet_size=2", "&_facet_size=max"])
+@pytest.mark.parametrize("table,column", FACETED)
+async def test_stored_facet_is_the_column_facet(served_site, table, column, size):
+    """The page's default facet (stored) beside the same facet asked for in the URL
+    (Datasette's column facet, counted live): the same values, labels, counts and
+    links."""
+    response = await served_site.client.get(f"/news/{table}.json?_facet={column}{size}")
+    results = response.json()["facet_results"]
+    # The default facet cannot be removed; the one asked for in the URL can.
+    live, stored = sorted([results[column], results[f"{column}_2"]],
+                          key=lambda result: not result["hideable"])
+    assert stored["type"] == live["type"] == "column"
+    assert stored["hideable"] is False and live["hideable"] is True
+    assert comparable(stored) == comparable(live)
+
+
+@pytest.fixture
+def altered_db(built_db, tmp_path):
+    """A copy whose stored count of claims about events is 1,000,000."""
+    path = tmp_path / "news.db"
+    shutil.copy(built_db, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("update facet_counts set count = 1000000 where table_name = 'claims' "
+                     "and facet = 'about_table' and value = 'events'")
+    return path
+
+
+def about_table_counts(response) -> dict:
+    return {value["value"]: value["count"]
+            for value in response.json()["facet_results"]["about_table"]["results"]}
+
+
+@pytest.mark.asyncio
+async def test_whole_table_reads_stored_counts_and_filtered_page_counts(altered_db):
+    site = make_datasette(altered_db)
+    whole = about_table_counts(await site.client.get("/news/claims.json"))
+    assert whole["events"] == 1000000
+    filtered = about_table_counts(await site.client.get("/news/claims.json?tense=after"))
+    conn = sqlite3.connect(altered_db)
+    (events_after,) = conn.execute("select count(*) from claims where tense = 'after' and "
+                                   "about_table = 'events'").fetchone()
+    assert filtered["events"] == events_after > 0
+    searched = await site.client.get("/news/events.json?_search=" + "중국")
+    assert searched.json()["facet_results"]["kind"]["results"]
+
+
+@pytest.mark.asyncio
+async def test_more_values_than_kept_are_counted_live(altered_db, monkeypatch):
+    monkeypatch.setattr(facets, "FACET_VALUES_KEPT", 3)
+    site = make_datasette(altered_db)
+    kept = about_table_counts(await site.client.get("/news/claims.json?_facet_size=2"))
+    assert kept["events"] == 1000000
+    live = about_table_counts(await site.client.get("/news/claims.json?_facet_size=3"))
+    assert live["events"] < 1000000
+
+
+@pytest.mark.asyncio
+async def test_a_database_without_stored_counts_counts_live(built_db, tmp_path):
+    path = tmp_path / "news.db"
+    shutil.copy(built_db, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("drop table facet_counts")
+    site = make_datasette(path)
+    conn = sqlite3.connect(path)
+    expected = dict(conn.execute("select about_table, count(*) from claims group by 1"))
+    assert about_table_counts(await site.client.get("/news/claims.json")) == expected
