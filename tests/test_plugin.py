@@ -3,6 +3,8 @@ errors answered through handle_exception with Datasette's CORS headers and witho
 discarding other plugins' answers; the row-label cache; the per-table templates."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from datasette.app import Datasette
 
@@ -93,3 +95,21 @@ async def test_other_databases_keep_datasettes_table_page(built_db, tmp_path):
     html = (await site.client.get("/other/events")).text
     assert "column-descriptions-toggle" not in html and "lean" not in html
     assert "<title>other: events:" in html
+
+
+def test_deep_copies_of_the_site_share_columns_and_facets_only():
+    """Datasette 0.65.5 deep-copies every table's metadata at each permission check: the
+    column descriptions and facets are shared, the settings above them are copied."""
+    import copy
+
+    from newsdb.site.compat import shared_table_settings
+
+    site = shared_table_settings({"databases": {"news": {"tables": {"events": {
+        "columns": {"id": "The id."}, "facets": [{"counted": "kind"}], "sort": "id"}}}}})
+    copied = copy.deepcopy(site)
+    table, copied_table = (s["databases"]["news"]["tables"]["events"] for s in (site, copied))
+    assert copied == site
+    assert copied_table is not table
+    assert copied_table["columns"] is table["columns"]
+    assert copied_table["facets"] is table["facets"]
+    assert json.loads(json.dumps(site)) == copied

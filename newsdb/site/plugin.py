@@ -32,7 +32,8 @@ from markupsafe import Markup, escape
 
 from newsdb.korean.analyser import analyser_for, fts_query, registry_names
 from newsdb.site.compat import (HOME_ROUTE, IS_0_65, configure_1_0, metadata_for_key,
-                                quiet_default_error_handler)  # noqa: F401 (a hook)
+                                quiet_default_error_handler,  # noqa: F401 (a hook)
+                                shared_table_settings)
 from newsdb.site.facets import CountedFacet
 from newsdb.site.home import home
 from newsdb.site.metadata import DATABASE, site_metadata, stored_prose, under_base_url
@@ -73,7 +74,8 @@ def site_of(db_path: str, base: str = "/") -> dict:
     """The site of a database file: the prose its build stored, completed from the
     registry, its links under `base` (Datasette's base_url). Read once per file (served
     immutable)."""
-    return under_base_url(site_metadata(stored_prose(Path(db_path))), base)
+    return shared_table_settings(
+        under_base_url(site_metadata(stored_prose(Path(db_path))), base))
 
 
 def authorize(action, arg1, arg2, database, trigger):
