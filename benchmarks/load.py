@@ -77,10 +77,9 @@ def routes(db: Path) -> dict[str, list[str]]:
     # The home page and the database page (its tables, queries and SQL form) apart: they
     # do different work, and the home page is the first page every reader opens.
     found: dict[str, list[str]] = {"home": ["/"], "database": [f"/{name}"]}
-    found["table+facets"] = [
-        f"/{name}/{t.name}?" + "&".join(f"_facet={f}" for f in t.facets)
-        for t in public if t.facets
-    ]
+    # A table page as its links open it: its default facets come from the metadata
+    # (naming them again in ?_facet= would count each twice).
+    found["table+facets"] = [f"/{name}/{t.name}" for t in public if t.facets]
     found["row"] = [
         f"/{name}/{t.name}/{quote(str(row[0]), safe='')}"
         for t in public if len(t.pk_columns) == 1
