@@ -15,7 +15,9 @@ their default facets, row pages, every canned query of the site
 (the site's metadata as stored in the database, with sample parameters), `?_search=` on sentences and
 events and the `search` query (the one full-text index), and CSV exports. Prints
 requests per second, p50/p95/p99 latency and the error count (any status other than
-200, or a failed request), overall and per route, and the full CSV downloads as MiB/s.
+200, or a failed request), overall and per route, the full CSV downloads as MiB/s, and
+the CPU seconds the server's processes and the clients used during the run (the clients
+share the machine: what the server had of its cores).
 With --bar it also checks the load bar of issue 21 (BAR below), prints PASS or FAIL for
 each criterion and exits non-zero when one fails.
 """
@@ -26,6 +28,7 @@ import asyncio
 import os
 import platform
 import re
+import resource
 import signal
 import socket
 import sqlite3
@@ -50,6 +53,7 @@ from newsdb.store.build import build  # noqa: E402
 from newsdb.store.finishers import FINISHERS  # noqa: E402
 from newsdb.store.registry import TABLES  # noqa: E402
 from newsdb.site.metadata import DATABASE, site_metadata, stored_prose  # noqa: E402
+from newsdb.site.serving import READY  # noqa: E402
 from serve_benchmark import sample_values  # noqa: E402
 
 SEARCH_TERM = "중국"
@@ -61,6 +65,7 @@ BAR_REQUESTS_PER_S = 60
 BAR_HOME_P95_MS = 300
 BAR_ROUTE_P95_MS = 500
 DOWNLOADS = "csv"
+ARRIVAL_S = 0.1  # between one client's first request and the next one's
 
 
 def free_port() -> int:
@@ -112,6 +117,11 @@ def routes(db: Path) -> dict[str, list[str]]:
     return found
 
 
+def ready_workers(log: Path) -> int:
+    ready = re.compile(READY.format(pid=r"\d+"))
+    return len(ready.findall(log.read_text(errors="replace")))
+
+
 def start_server(db: Path, port: int, workers: int, log) -> subprocess.Popen:
     """`newsdb serve`, as `make serve` runs it, in a session of its own so that its
     uvicorn worker processes are stopped with it."""
@@ -133,8 +143,15 @@ def stop_server(process: subprocess.Popen) -> None:
             process.wait(timeout=30)
 
 
-async def wait_until_up(base: str, process: subprocess.Popen) -> None:
+async def wait_until_up(base: str, process: subprocess.Popen, log: Path, workers: int) -> None:
+    """Until the site answers and every worker has said it is ready: connections
+    opened while a worker still loads its model all go to the others, and keep-alive
+    clients stay there (at the seed, one worker then took all 8 and the other idled)."""
     deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline and ready_workers(log) < workers:
+        if process.poll() is not None:
+            raise RuntimeError(f"newsdb serve exited with status {process.returncode}")
+        await asyncio.sleep(0.2)
     async with httpx.AsyncClient() as client:
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -156,7 +173,12 @@ async def drive(base: str, paths: list[tuple[str, str]], clients: int, seconds: 
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
-    async def client_loop(client: httpx.AsyncClient, offset: int) -> None:
+    async def client_loop(client: httpx.AsyncClient, offset: int, start: float) -> None:
+        # Readers arrive one after another, not at the same instant: uvicorn's workers
+        # share one listening socket, and the one woken first accepts every connection
+        # waiting then. All 8 opened at once went to one worker, which kept them (the
+        # client keeps its connections alive) while the other idled.
+        await asyncio.sleep(start)
         index = offset
         while time.perf_counter() < deadline:
             kind, path = paths[index % len(paths)]
@@ -176,7 +198,8 @@ async def drive(base: str, paths: list[tuple[str, str]], clients: int, seconds: 
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
         started = time.perf_counter()
         ticker = asyncio.create_task(show_progress(seconds))
-        await asyncio.gather(*(client_loop(client, n * 7) for n in range(clients)))
+        await asyncio.gather(*(client_loop(client, n * 7, n * ARRIVAL_S)
+                               for n in range(clients)))
         elapsed = time.perf_counter() - started
         ticker.cancel()
     return latencies, received, errors, failed_kinds, elapsed
@@ -186,6 +209,28 @@ async def show_progress(seconds: float) -> None:
     """The seconds of the run as a bar, on a terminal only (newsdb/curated/progress.py)."""
     for _ in progress(range(int(seconds)), "load", unit="s"):
         await asyncio.sleep(1)
+
+
+def session_cpu_seconds(session: int) -> float | None:
+    """User and system CPU seconds of every live process of a session (the server and
+    its workers), from /proc; None where there is no /proc."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    ticks = 0
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        if int(fields[3]) == session:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def percentiles(values: list[float]) -> tuple[float, float, float]:
@@ -204,7 +249,7 @@ def machine() -> str:
 
 
 def report(latencies, received, errors, failed_kinds, elapsed: float, clients: int,
-           workers: int, db: Path, articles: int) -> None:
+           workers: int, db: Path, articles: int, cpu: tuple) -> None:
     every = [value for values in latencies.values() for value in values]
     total, failed = len(every), sum(errors.values())
     print(f"machine: {machine()}")
@@ -227,6 +272,11 @@ def report(latencies, received, errors, failed_kinds, elapsed: float, clients: i
         print(f"full {DOWNLOADS} downloads: {received[DOWNLOADS] / 2**20:,.1f} MiB in "
               f"{len(latencies[DOWNLOADS])} requests, "
               f"{received[DOWNLOADS] / 2**20 / seconds:,.1f} MiB/s per request")
+    server, own = cpu
+    if server is not None:
+        print(f"CPU during the run: server {server:.1f} s ({server / elapsed:.2f} of "
+              f"{os.cpu_count()} cores, {1000 * server / total:.1f} ms a request), "
+              f"clients {own:.1f} s ({own / elapsed:.2f} cores)")
     for path, count in errors.most_common(10):
         print(f"error x{count}: {path}")
 
@@ -302,16 +352,20 @@ def main(argv: list[str] | None = None) -> int:
             process = start_server(db, port, args.workers, log)
             try:
                 base = f"http://127.0.0.1:{port}"
-                asyncio.run(wait_until_up(base, process))
+                asyncio.run(wait_until_up(base, process, log_path, args.workers))
+                server_before, own_before = session_cpu_seconds(process.pid), own_cpu_seconds()
                 latencies, received, errors, failed_kinds, elapsed = asyncio.run(
                     drive(base, paths, args.clients, args.seconds))
+                server_after = session_cpu_seconds(process.pid)
+                cpu = (server_after - server_before if server_after is not None else None,
+                       own_cpu_seconds() - own_before)
             except RuntimeError as error:
                 stop_server(process)
                 raise SystemExit(f"{error}\n{log_path.read_text(errors='replace')[-3000:]}")
             finally:
                 stop_server(process)
         report(latencies, received, errors, failed_kinds, elapsed, args.clients,
-               args.workers, db, articles)
+               args.workers, db, articles, cpu)
     if args.bar and not print_bar(bar(latencies, errors, elapsed)):
         return 1
     return 1 if sum(errors.values()) else 0

@@ -68,11 +68,20 @@ def make_datasette(db: Path, inspect: Path | None = None, metadata: dict | None 
                      metadata=metadata)
 
 
+# The line each worker prints once it can answer (the load benchmark waits for all).
+READY = "worker {pid} ready"
+
+
 def app_from_environment():
     """uvicorn factory for each worker process: the ASGI app for $NEWSDB_SERVE_DB."""
     db = Path(os.environ[DB_ENV])
     preload_analyser(db)
-    return make_datasette(db).app()
+    app = make_datasette(db).app()
+    # A worker accepts connections only once its model is loaded: the first one ready
+    # takes every connection opened meanwhile, and a client that keeps its connection
+    # stays with it.
+    print(READY.format(pid=os.getpid()), flush=True)
+    return app
 
 
 def preload_analyser(db: Path) -> None:
