@@ -1,10 +1,12 @@
 """newsdb/site/facets.py and the counts the build stores (newsdb/store/derived.py): a
-table page of a whole table reads its default facets from `facet_counts`, and shows
-exactly what Datasette's column facet counts; a filtered page counts its own rows."""
+table page of a whole table, or of the rows with one value of one default facet, reads
+its default facets from `facet_counts` and `facet_counts_filtered`, and shows exactly
+what Datasette's column facet counts; any other page counts its own rows."""
 from __future__ import annotations
 
 import shutil
 import sqlite3
+from urllib.parse import quote
 
 import pytest
 
@@ -13,6 +15,9 @@ from newsdb.site.serving import make_datasette
 from newsdb.store.registry import TABLES
 
 FACETED = [(table.name, column) for table in TABLES if table.public for column in table.facets]
+# (table, the facet a page is filtered by, a facet of that page)
+CROSSED = [(table.name, filter, column) for table in TABLES if table.public
+           for filter in table.facets for column in table.facets if len(table.facets) > 1]
 
 
 def comparable(result: dict) -> dict:
@@ -48,14 +53,60 @@ async def test_stored_facet_is_the_column_facet(served_site, table, column, size
     assert comparable(stored) == comparable(live)
 
 
+def most_common_values(db, table: str, column: str, count: int = 2) -> list[str]:
+    conn = sqlite3.connect(db)
+    return [value for (value,) in conn.execute(
+        "select value from facet_counts where table_name = ? and facet = ? "
+        "order by position limit ?", [table, column, count])]
+
+
+def test_every_pair_of_default_facets_is_counted_at_build(built_db):
+    conn = sqlite3.connect(built_db)
+    for table, filter, column in CROSSED:
+        if filter == column:
+            continue
+        for value in most_common_values(built_db, table, filter):
+            stored = conn.execute(
+                "select value, count from facet_counts_filtered where table_name = ? and "
+                "filter = ? and filter_value = ? and facet = ? order by position",
+                [table, filter, value, column]).fetchall()
+            counted = conn.execute(
+                f"select cast([{column}] as text), count(*) as n from [{table}] "
+                f"where cast([{filter}] as text) = ? and [{column}] is not null "
+                f"group by [{column}] order by n desc, [{column}] limit 31",
+                [value]).fetchall()
+            assert stored == counted, (table, filter, value, column)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("size", ["", "&_facet_size=2"])
+@pytest.mark.parametrize("table,filter,column", CROSSED)
+async def test_stored_facet_of_a_filtered_page_is_the_column_facet(served_site, built_db, table,
+                                                                   filter, column, size):
+    """A page filtered by one of the two most common values of a default facet: its
+    stored facets (the filtered column's own among them) are Datasette's."""
+    for value in most_common_values(built_db, table, filter):
+        response = await served_site.client.get(
+            f"/news/{table}.json?{filter}={quote(value)}&_facet={column}{size}")
+        results = response.json()["facet_results"]
+        live, stored = sorted([results[column], results[f"{column}_2"]],
+                              key=lambda result: not result["hideable"])
+        assert stored["hideable"] is False and live["hideable"] is True
+        assert comparable(stored) == comparable(live), (filter, value)
+
+
 @pytest.fixture
 def altered_db(built_db, tmp_path):
-    """A copy whose stored count of claims about events is 1,000,000."""
+    """A copy whose stored count of claims about events is 1,000,000, and of those
+    given after the event 2,000,000."""
     path = tmp_path / "news.db"
     shutil.copy(built_db, path)
     with sqlite3.connect(path) as conn:
         conn.execute("update facet_counts set count = 1000000 where table_name = 'claims' "
                      "and facet = 'about_table' and value = 'events'")
+        conn.execute("update facet_counts_filtered set count = 2000000 where table_name = "
+                     "'claims' and filter = 'tense' and filter_value = 'after' and "
+                     "facet = 'about_table' and value = 'events'")
     return path
 
 
@@ -65,15 +116,20 @@ def about_table_counts(response) -> dict:
 
 
 @pytest.mark.asyncio
-async def test_whole_table_reads_stored_counts_and_filtered_page_counts(altered_db):
+async def test_whole_and_one_value_pages_read_stored_counts_and_other_pages_count(altered_db):
     site = make_datasette(altered_db)
     whole = about_table_counts(await site.client.get("/news/claims.json"))
     assert whole["events"] == 1000000
-    filtered = about_table_counts(await site.client.get("/news/claims.json?tense=after"))
+    one_value = about_table_counts(await site.client.get("/news/claims.json?tense=after"))
+    assert one_value["events"] == 2000000
+    filtered = about_table_counts(await site.client.get(
+        "/news/claims.json?tense=after&hedged=0"))
     conn = sqlite3.connect(altered_db)
     (events_after,) = conn.execute("select count(*) from claims where tense = 'after' and "
-                                   "about_table = 'events'").fetchone()
+                                   "hedged = 0 and about_table = 'events'").fetchone()
     assert filtered["events"] == events_after > 0
+    exact = about_table_counts(await site.client.get("/news/claims.json?tense__exact=after"))
+    assert 0 < exact["events"] < 2000000
     searched = await site.client.get("/news/events.json?_search=" + "중국")
     assert searched.json()["facet_results"]["kind"]["results"]
 
@@ -93,7 +149,7 @@ async def test_a_database_without_stored_counts_counts_live(built_db, tmp_path):
     path = tmp_path / "news.db"
     shutil.copy(built_db, path)
     with sqlite3.connect(path) as conn:
-        conn.execute("drop table facet_counts")
+        conn.execute("drop table facet_counts")  # a database built before it
     site = make_datasette(path)
     conn = sqlite3.connect(path)
     expected = dict(conn.execute("select about_table, count(*) from claims group by 1"))

@@ -17,9 +17,10 @@ from newsdb.store.registry import DERIVED_TABLES  # noqa: E402
 SINGLE_ARTICLE_TABLES = ("articles", "sentences", "events", "event_participants",
                          "statistics", "policies", "mous", "mou_parties", "notes",
                          # story_outcomes needs reports after the event: citations;
-                         # facet_counts has a row per distinct value, not per fact
+                         # the facet counts have a row per distinct value, not per fact
                          *(table.name for table in DERIVED_TABLES
-                           if table.name not in ("story_outcomes", "facet_counts")))
+                           if table.name not in ("story_outcomes", "facet_counts",
+                                                 "facet_counts_filtered")))
 
 
 def table_counts(db: Path) -> dict[str, int]:

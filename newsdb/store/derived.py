@@ -180,6 +180,49 @@ FROM (
 )"""
 
 
+# A page filtered by one value shows a facet's default number of values (Datasette's
+# default_facet_size, 30) and asks for one more; more than that is counted live.
+FILTERED_VALUES_KEPT = 31
+# Every combination of a table's default facet values with its number of rows: the
+# filtered counts are summed from it, not from the table (1.12 million claims, 160,000
+# combinations at 10,000 articles).
+CUBE = "temp.facet_cube"
+
+
+def filtered_facet_counts_sql(table: str, filter: str, column: str) -> str:
+    """INSERT ... SELECT of one facet's values among the rows with each value of another
+    facet (`filter`), from the table's cube, in the column facet's order."""
+    return f"""INSERT INTO facet_counts_filtered
+    (table_name, filter, filter_value, facet, position, value, count)
+SELECT '{table}', '{filter}', filter_value, '{column}', position, value, count FROM (
+    SELECT [{filter}] AS filter_value, [{column}] AS value, sum(n) AS count,
+        row_number() OVER (PARTITION BY [{filter}] ORDER BY sum(n) DESC, [{column}])
+            AS position
+    FROM {CUBE}
+    WHERE [{filter}] IS NOT NULL AND [{column}] IS NOT NULL
+    GROUP BY [{filter}], [{column}]
+)
+WHERE position <= {FILTERED_VALUES_KEPT}"""
+
+
+def fill_facet_counts(db: sqlite_utils.Database) -> None:
+    """Every table's default facets counted over the whole table, and over the rows of
+    each value of each other default facet."""
+    for table in TABLES_BY_NAME.values():
+        for column in table.facets:
+            db.execute(facet_counts_sql(table.name, column))
+        if len(table.facets) < 2:
+            continue
+        columns = ", ".join(f"[{column}]" for column in table.facets)
+        db.execute(f"CREATE TEMP TABLE facet_cube AS SELECT {columns}, count(*) AS n "
+                   f"FROM [{table.name}] GROUP BY {columns}")
+        for filter in table.facets:
+            for column in table.facets:
+                if column != filter:
+                    db.execute(filtered_facet_counts_sql(table.name, filter, column))
+        db.execute(f"DROP TABLE {CUBE}")
+
+
 def fill_derived_tables(db: sqlite_utils.Database) -> None:
     """Finisher: fill every derived table (created empty with the others), add the
     canned queries' expression indexes, then count every table's default facets (the
@@ -188,6 +231,4 @@ def fill_derived_tables(db: sqlite_utils.Database) -> None:
         db.execute(fill_sql(table))
     for sql in EXPRESSION_INDEXES.values():
         db.execute(sql.strip())
-    for table in TABLES_BY_NAME.values():
-        for column in table.facets:
-            db.execute(facet_counts_sql(table.name, column))
+    fill_facet_counts(db)
