@@ -73,18 +73,17 @@ class CountedFacet(ColumnFacet):
         selection = self.selection()
         if selection is None or not await self.stored_tables():
             return None
-        filter, filter_value = selection
+        by, by_value = selection
         facet_size = self.get_facet_size()
         results = []
         for source_and_config in self.get_configs():
             column = source_and_config["config"].get("column") or \
                 source_and_config["config"]["simple"]
-            if column == filter:
-                rows = await self.counts(column, ONE_VALUE_SQL, value=filter_value)
-            elif filter:
+            if column == by:
+                rows = await self.counts(column, ONE_VALUE_SQL, value=by_value)
+            elif by:
                 rows = await self.counts(column, FILTERED_SQL, facet_size + 1,
-                                         FILTERED_VALUES_KEPT, filter=filter,
-                                         filter_value=filter_value)
+                                         FILTERED_VALUES_KEPT, filter=by, filter_value=by_value)
                 if rows is None and facet_size + 1 <= FILTERED_VALUES_KEPT and \
                         await self.counts(column, WHOLE_SQL):
                     rows = []  # counted by the build: no row with the value has one
@@ -99,7 +98,7 @@ class CountedFacet(ColumnFacet):
                 "toggle_url": self.ds.urls.path(
                     path_with_removed_args(self.request, {"_facet": column})),
                 "results": await self.values(column, rows[:facet_size],
-                                             selected=column == filter),
+                                             selected=column == by),
                 "truncated": len(rows) > facet_size,
             })
         return results, []

@@ -189,18 +189,18 @@ FILTERED_VALUES_KEPT = 31
 CUBE = "temp.facet_cube"
 
 
-def filtered_facet_counts_sql(table: str, filter: str, column: str) -> str:
+def filtered_facet_counts_sql(table: str, by: str, column: str) -> str:
     """INSERT ... SELECT of one facet's values among the rows with each value of another
-    facet (`filter`), from the table's cube, in the column facet's order."""
+    facet (`by`), from the table's cube, in the column facet's order."""
     return f"""INSERT INTO facet_counts_filtered
     (table_name, filter, filter_value, facet, position, value, count)
-SELECT '{table}', '{filter}', filter_value, '{column}', position, value, count FROM (
-    SELECT [{filter}] AS filter_value, [{column}] AS value, sum(n) AS count,
-        row_number() OVER (PARTITION BY [{filter}] ORDER BY sum(n) DESC, [{column}])
+SELECT '{table}', '{by}', filter_value, '{column}', position, value, count FROM (
+    SELECT [{by}] AS filter_value, [{column}] AS value, sum(n) AS count,
+        row_number() OVER (PARTITION BY [{by}] ORDER BY sum(n) DESC, [{column}])
             AS position
     FROM {CUBE}
-    WHERE [{filter}] IS NOT NULL AND [{column}] IS NOT NULL
-    GROUP BY [{filter}], [{column}]
+    WHERE [{by}] IS NOT NULL AND [{column}] IS NOT NULL
+    GROUP BY [{by}], [{column}]
 )
 WHERE position <= {FILTERED_VALUES_KEPT}"""
 
@@ -216,10 +216,10 @@ def fill_facet_counts(db: sqlite_utils.Database) -> None:
         columns = ", ".join(f"[{column}]" for column in table.facets)
         db.execute(f"CREATE TEMP TABLE facet_cube AS SELECT {columns}, count(*) AS n "
                    f"FROM [{table.name}] GROUP BY {columns}")
-        for filter in table.facets:
+        for by in table.facets:
             for column in table.facets:
-                if column != filter:
-                    db.execute(filtered_facet_counts_sql(table.name, filter, column))
+                if column != by:
+                    db.execute(filtered_facet_counts_sql(table.name, by, column))
         db.execute(f"DROP TABLE {CUBE}")
 
 
