@@ -12,6 +12,8 @@ everything else in the plugin is Datasette's documented plugin hooks.
   every other plugin's answer is kept, in order.
 - expand_foreign_keys (both lines): Datasette's labels of foreign key values, whose
   signature 1.0 changed (the actor first), for the plugin's facet (newsdb/site/facets.py).
+- facet_value_selection (both lines): which query-string arguments select a facet's
+  value, as each line's column facet decides it (1.0 also reads `column__exact`).
 - HOME_ROUTE (0.65): the plugin's home page replaces the index view on 0.65 only.
 - metadata_for_key (0.65): Datasette 0.65 asks the get_metadata hook some 200 times a
   table page, each time for one key; the answer is that key alone.
@@ -63,6 +65,15 @@ async def expand_foreign_keys(datasette, request, database: str, table: str, col
     if IS_0_65:
         return await datasette.expand_foreign_keys(database, table, column, values)
     return await datasette.expand_foreign_keys(request.actor, database, table, column, values)
+
+
+def facet_value_selection(column: str, value, query_pairs: list[tuple[str, str]]) -> dict:
+    """The arguments of the query string that select `value` of the facet of `column`
+    ({} when it is not selected): what the column facet's link removes."""
+    keys = [f"{column}__exact" if column.startswith("_") else column]
+    if not IS_0_65:
+        keys.append(f"{column}__exact")
+    return {key: str(value) for key in dict.fromkeys(keys) if (key, str(value)) in query_pairs}
 
 
 # --- Datasette 0.65: metadata by key ---------------------------------------------------

@@ -17,11 +17,14 @@ the facet template are unchanged.
 from __future__ import annotations
 
 import re
+import sqlite3
+from collections import defaultdict
 
+from datasette.database import QueryInterrupted
 from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
-from newsdb.site.compat import expand_foreign_keys
+from newsdb.site.compat import expand_foreign_keys, facet_value_selection
 from newsdb.site.metadata import COUNTED
 from newsdb.store.derived import FACET_VALUES_KEPT, FILTERED_VALUES_KEPT
 from newsdb.store.registry import PYTHON_TYPES, default_registry
@@ -42,8 +45,10 @@ class CountedFacet(ColumnFacet):
     type = COUNTED
 
     async def facet_results(self):
-        stored = await self.stored_results()
-        results, timed_out = stored if stored is not None else await super().facet_results()
+        found = await self.stored_results()
+        if found is None:
+            found = await self.one_pass_results()
+        results, timed_out = found if found is not None else await super().facet_results()
         for result in results:
             result["type"] = ColumnFacet.type
         return results, timed_out
@@ -77,8 +82,7 @@ class CountedFacet(ColumnFacet):
         facet_size = self.get_facet_size()
         results = []
         for source_and_config in self.get_configs():
-            column = source_and_config["config"].get("column") or \
-                source_and_config["config"]["simple"]
+            column = self.column_of(source_and_config)
             if column == by:
                 rows = await self.counts(column, ONE_VALUE_SQL, value=by_value)
             elif by:
@@ -91,17 +95,58 @@ class CountedFacet(ColumnFacet):
                 rows = await self.counts(column, WHOLE_SQL, facet_size + 1, FACET_VALUES_KEPT)
             if rows is None:
                 return None
-            results.append({
-                "name": column,
-                "type": self.type,
-                "hideable": source_and_config["source"] != "metadata",
-                "toggle_url": self.ds.urls.path(
-                    path_with_removed_args(self.request, {"_facet": column})),
-                "results": await self.values(column, rows[:facet_size],
-                                             selected=column == by),
-                "truncated": len(rows) > facet_size,
-            })
+            results.append(await self.result(source_and_config, column, rows, facet_size))
         return results, []
+
+    async def one_pass_results(self):
+        """The column facet's results for a page it must count (a search, filters),
+        every facet counted in one query: the page's rows are read once,
+        not once a facet (a search of `events` for 중국 at 10,000 articles, six facets
+        over 80,000 matches: 285 ms of SQL → 157). None when there is no second facet to
+        share the reading with, or the query takes longer than the facets' time limits
+        together (they are then counted one by one, as Datasette does)."""
+        configs = self.get_configs()
+        if len(configs) < 2:
+            return None
+        facet_size = self.get_facet_size()
+        columns = [self.column_of(config) for config in configs]
+        read = ", ".join(escape_sqlite(column) for column in dict.fromkeys(columns))
+        counted = " union all ".join(
+            f"select {index} as facet, * from (select {escape_sqlite(column)} as value, "
+            f"count(*) as count from page where {escape_sqlite(column)} is not null "
+            f"group by {escape_sqlite(column)} order by count desc, value "
+            f"limit {facet_size + 1})"
+            for index, column in enumerate(columns))
+        sql = f"with page as materialized (select {read} from ({self.sql})) {counted}"
+        try:
+            rows = (await self.ds.execute(
+                self.database, sql, self.params, truncate=False,
+                custom_time_limit=self.ds.setting("facet_time_limit_ms") * len(columns))).rows
+        except (QueryInterrupted, sqlite3.OperationalError):
+            return None
+        counts = defaultdict(list)
+        for facet, value, count in rows:
+            counts[facet].append((value, count))
+        return [await self.result(config, column, counts[index], facet_size)
+                for index, (config, column) in enumerate(zip(configs, columns))], []
+
+    async def result(self, source_and_config: dict, column: str, rows: list[tuple],
+                     facet_size: int) -> dict:
+        """One facet's result as the column facet gives it."""
+        return {
+            "name": column,
+            "type": self.type,
+            "hideable": source_and_config["source"] != "metadata",
+            "toggle_url": self.ds.urls.path(
+                path_with_removed_args(self.request, {"_facet": column})),
+            "results": await self.values(column, rows[:facet_size]),
+            "truncated": len(rows) > facet_size,
+        }
+
+    @staticmethod
+    def column_of(source_and_config: dict) -> str:
+        config = source_and_config["config"]
+        return config.get("column") or config["simple"]
 
     async def stored_tables(self) -> bool:
         database = self.ds.databases[self.database]
@@ -121,19 +166,24 @@ class CountedFacet(ColumnFacet):
         kind = PYTHON_TYPES[default_registry().by_name[self.table].column[column].type]
         return [(kind(value), count) for value, count in rows]
 
-    async def values(self, column: str, rows: list[tuple], selected: bool) -> list[dict]:
+    async def values(self, column: str, rows: list[tuple]) -> list[dict]:
         """Each value as the column facet shows it: its label, its count and a link that
-        filters by it, or for the value the page is filtered by, a link that removes the
+        filters by it, or, for a value the page is filtered by, a link that removes the
         filter."""
         labels = await expand_foreign_keys(self.ds, self.request, self.database, self.table,
                                            column, [value for value, _ in rows])
         column_qs = f"{column}__exact" if column.startswith("_") else column
-        return [{
-            "value": value,
-            "label": labels.get((column, value), value),
-            "count": count,
-            "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(
-                path_with_removed_args(self.request, {column_qs: str(value)}) if selected
-                else path_with_added_args(self.request, {column_qs: value}))),
-            "selected": selected,
-        } for value, count in rows]
+        query_pairs = self.get_querystring_pairs()
+        values = []
+        for value, count in rows:
+            selection = facet_value_selection(column, value, query_pairs)
+            path = path_with_removed_args(self.request, selection) if selection \
+                else path_with_added_args(self.request, {column_qs: value})
+            values.append({
+                "value": value,
+                "label": labels.get((column, value), value),
+                "count": count,
+                "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(path)),
+                "selected": bool(selection),
+            })
+        return values
