@@ -1,4 +1,4 @@
-"""A table's default facets, counted when the database was built.
+"""A table's default facets, counted when the database was built, or in one pass.
 
 Datasette's column facet counts a facet's values with a GROUP BY over every row the page
 selects, at every request: on a page of a whole table of 10,000 articles (1.12 million
@@ -6,8 +6,9 @@ claims) that is 70–170 ms a facet, six of them on the claims page; on the clai
 events (560,000, the page a click on the facet opens) 2.2 s, most facets timing out. The
 build stores those counts (tables `facet_counts` and `facet_counts_filtered`,
 newsdb/store/derived.py); this facet type reads them when the page shows a whole table or
-the rows with one value of one default facet, and counts exactly as the column facet does
-when the page is filtered otherwise, searched, or asks for more values than were kept.
+the rows with one value of one default facet. Any other page (filtered otherwise,
+searched, or asking for more values than were kept) is counted as the column facet counts
+it, but all its facets in one query that reads the page's rows once.
 
 The metadata declares a table's default facets as `{"counted": column}`
 (newsdb/site/metadata.py); a facet a reader adds (`?_facet=`) is Datasette's own. The
