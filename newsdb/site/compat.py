@@ -19,8 +19,8 @@ everything else in the plugin is Datasette's documented plugin hooks.
   table page, each time for one key; the answer is that key alone.
 - shared_table_settings (0.65.5): the permission check of a table
   (Datasette._table_permission_allows) deep-copies every table's metadata, column
-  descriptions included, each time: 58 times a database page (40 ms at the seed), a few
-  times every table and row page. The columns and facets of each table are given as
+  descriptions included, each time: 58 times a database page, a few times every table
+  and row page (benchmarks/README.md). The columns and facets of each table are given as
   objects a deep copy shares instead of copying.
 - configure_1_0 (1.0): 1.0 has no get_metadata hook. The startup hook stores the same
   metadata through the documented set_*_metadata methods and the canned queries through

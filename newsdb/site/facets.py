@@ -1,10 +1,10 @@
 """A table's default facets, counted when the database was built, or in one pass.
 
 Datasette's column facet counts a facet's values with a GROUP BY over every row the page
-selects, at every request: on a page of a whole table of 10,000 articles (1.12 million
-claims) that is 70–170 ms a facet, six of them on the claims page; on the claims about
-events (560,000, the page a click on the facet opens) 2.2 s, most facets timing out. The
-build stores those counts (tables `facet_counts` and `facet_counts_filtered`,
+selects, at every request, each facet reading the page's rows again: at 10,000 articles
+the claims page counts 1.12 million rows six times, and the claims about events (the page
+a click on the facet opens) half a million rows six times, most facets timing out
+(figures in benchmarks/README.md). The build stores those counts (tables `facet_counts` and `facet_counts_filtered`,
 newsdb/store/derived.py); this facet type reads them when the page shows a whole table or
 the rows with one value of one default facet. Any other page (filtered otherwise,
 searched, or asking for more values than were kept) is counted as the column facet counts
@@ -99,11 +99,11 @@ class CountedFacet(ColumnFacet):
 
     async def one_pass_results(self):
         """The column facet's results for a page it must count (a search, filters),
-        every facet counted in one query: the page's rows are read once,
-        not once a facet (a search of `events` for 중국 at 10,000 articles, six facets
-        over 80,000 matches: 285 ms of SQL → 157). None when there is no second facet to
-        share the reading with. Past the facets' time limits together, every facet is
-        reported as timed out (Datasette would spend as long on them one by one)."""
+        every facet counted in one query: the page's rows are read once, not once a
+        facet (benchmarks/README.md: a search of `events`). None when there is no second
+        facet to share the reading with. Past the facets' time limits together, every
+        facet is reported as timed out (Datasette would spend as long on them one by
+        one)."""
         configs = self.get_configs()
         if len(configs) < 2:
             return None
