@@ -166,56 +166,57 @@ def fill_sql(table: str) -> str:
 # newsdb/site/serving.py) and asks for one more to know there are more; a page asking
 # for more than are kept is counted live (newsdb/site/facets.py).
 FACET_VALUES_KEPT = 5001
-
-
-def facet_counts_sql(table: str, column: str) -> str:
-    """INSERT ... SELECT of one facet's values over its whole table, in the order
-    Datasette's column facet gives them (most rows first, ties by value)."""
-    return f"""INSERT INTO facet_counts (table_name, facet, position, value, count)
-SELECT '{table}', '{column}', row_number() OVER (ORDER BY count DESC, value), value, count
-FROM (
-    SELECT [{column}] AS value, count(*) AS count FROM [{table}]
-    WHERE [{column}] IS NOT NULL
-    GROUP BY [{column}] ORDER BY count DESC, value LIMIT {FACET_VALUES_KEPT}
-)"""
-
-
 # A page filtered by one value shows a facet's default number of values (Datasette's
 # default_facet_size, 30) and asks for one more; more than that is counted live.
 FILTERED_VALUES_KEPT = 31
 # Every combination of a table's default facet values with its number of rows: the
-# filtered counts are summed from it, not from the table (1.12 million claims, 160,000
+# counts are summed from it, not from the table (1.12 million claims, 160,000
 # combinations at 10,000 articles).
 CUBE = "temp.facet_cube"
 
 
+def ranked_counts(column: str, by: str) -> str:
+    """SELECT of a facet's values and counts from the table's cube, per value of `by`
+    (an SQL expression: a column, or a constant for the whole table), each ranked in the
+    order Datasette's column facet gives them (most rows first, ties by value)."""
+    return f"""SELECT {by} AS filter_value, [{column}] AS value, sum(n) AS count,
+        row_number() OVER (PARTITION BY {by} ORDER BY sum(n) DESC, [{column}]) AS position
+    FROM {CUBE}
+    WHERE {by} IS NOT NULL AND [{column}] IS NOT NULL
+    GROUP BY {by}, [{column}]"""
+
+
+def facet_counts_sql(table: str, column: str) -> str:
+    """INSERT ... SELECT of one facet's values over its whole table."""
+    return f"""INSERT INTO facet_counts (table_name, facet, position, value, count)
+SELECT '{table}', '{column}', position, value, count FROM (
+    {ranked_counts(column, "''")}
+)
+WHERE position <= {FACET_VALUES_KEPT}"""
+
+
 def filtered_facet_counts_sql(table: str, by: str, column: str) -> str:
     """INSERT ... SELECT of one facet's values among the rows with each value of another
-    facet (`by`), from the table's cube, in the column facet's order."""
+    facet (`by`)."""
     return f"""INSERT INTO facet_counts_filtered
     (table_name, filter, filter_value, facet, position, value, count)
 SELECT '{table}', '{by}', filter_value, '{column}', position, value, count FROM (
-    SELECT [{by}] AS filter_value, [{column}] AS value, sum(n) AS count,
-        row_number() OVER (PARTITION BY [{by}] ORDER BY sum(n) DESC, [{column}])
-            AS position
-    FROM {CUBE}
-    WHERE [{by}] IS NOT NULL AND [{column}] IS NOT NULL
-    GROUP BY [{by}], [{column}]
+    {ranked_counts(column, f"[{by}]")}
 )
 WHERE position <= {FILTERED_VALUES_KEPT}"""
 
 
 def fill_facet_counts(db: sqlite_utils.Database) -> None:
     """Every table's default facets counted over the whole table, and over the rows of
-    each value of each other default facet."""
+    each value of each other default facet, from the table's cube."""
     for table in TABLES_BY_NAME.values():
-        for column in table.facets:
-            db.execute(facet_counts_sql(table.name, column))
-        if len(table.facets) < 2:
+        if not table.facets:
             continue
         columns = ", ".join(f"[{column}]" for column in table.facets)
         db.execute(f"CREATE TEMP TABLE facet_cube AS SELECT {columns}, count(*) AS n "
                    f"FROM [{table.name}] GROUP BY {columns}")
+        for column in table.facets:
+            db.execute(facet_counts_sql(table.name, column))
         for by in table.facets:
             for column in table.facets:
                 if column != by:
