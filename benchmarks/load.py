@@ -148,19 +148,16 @@ async def wait_until_up(base: str, process: subprocess.Popen, log: Path, workers
     opened while a worker still loads its model all go to the others, and keep-alive
     clients stay there (at the seed, one worker then took all 8 and the other idled)."""
     deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline and ready_workers(log) < workers:
-        if process.poll() is not None:
-            raise RuntimeError(f"newsdb serve exited with status {process.returncode}")
-        await asyncio.sleep(0.2)
     async with httpx.AsyncClient() as client:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError(f"newsdb serve exited with status {process.returncode}")
-            try:
-                if (await client.get(f"{base}/-/versions.json")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
+            if ready_workers(log) >= workers:
+                try:
+                    if (await client.get(f"{base}/-/versions.json")).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
             await asyncio.sleep(0.2)
     raise RuntimeError(f"newsdb serve did not start within {START_TIMEOUT} seconds")
 
