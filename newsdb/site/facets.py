@@ -39,7 +39,7 @@ where table_name = :table and filter = :filter and filter_value = :filter_value
 ONE_VALUE_SQL = f"""select value, count from {WHOLE}
 where table_name = :table and facet = :facet and value = :value"""
 # Datasette's clause for ?column=value (its "exact" filter), the page's only one.
-ONE_FILTER = re.compile(r'"([^"]+)" = :p0')
+ONE_FILTER = r'"([^"]+)" = :p0'
 
 
 class CountedFacet(ColumnFacet):
@@ -64,7 +64,7 @@ class CountedFacet(ColumnFacet):
         whole = rf"select .* from {re.escape(escape_sqlite(self.table))}"
         if not self.params and re.fullmatch(whole, self.sql.strip(), re.S):
             return "", ""
-        found = re.fullmatch(rf"{whole} where {ONE_FILTER.pattern}", self.sql.strip(), re.S)
+        found = re.fullmatch(rf"{whole} where {ONE_FILTER}", self.sql.strip(), re.S)
         if not found or set(self.params) != {"p0"}:
             return None
         column, value = found.group(1), self.params["p0"]
