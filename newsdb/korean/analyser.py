@@ -52,6 +52,7 @@ class Analyser:
         # Parts of names are found by analysing them with the names themselves blocked.
         self.names_blocked = MorphemeSet(self.kiwi, [(name, "NNP") for name in names])
         self.parts: dict[str, list[str]] = {}
+        self.inside: dict[str, list[str]] = {}  # word -> the names inside it
         # Kiwi builds its model on the first analysis, which takes seconds: do it now, so
         # that a served search never pays for it within the SQL time limit.
         self.kiwi.tokenize(" ".join(names) or "한국어")
@@ -99,8 +100,13 @@ class Analyser:
 
     def names_inside(self, word: str) -> list[str]:
         """Registered names inside a longer noun the analyser keeps whole: 대중국 (towards
-        China) -> 중국."""
-        return [name for name in self.names if name in word and name != word]
+        China) -> 중국. Kept for each word: every name is tried against it, and the same
+        words come back in text after text."""
+        found = self.inside.get(word)
+        if found is None:
+            found = self.inside[word] = [name for name in self.names
+                                         if name in word and name != word]
+        return found
 
     def query_terms(self, word: str) -> list[str]:
         """The words a search for `word` looks for: its noun phrases and stems, without
