@@ -28,6 +28,7 @@ from newsdb.curated.problems import Problems
 from newsdb.curated.progress import progress
 from newsdb.curated.validation import describe, validate_record
 from newsdb.curated.yaml_source import (
+    Located,
     LocatedList,
     YamlError,
     line_of,
@@ -65,7 +66,10 @@ class Curated:
     record: object
     file: str
     line: int | None
-    raw: dict
+    # The mapping as written, kept only when read with lines (a Located), to point at
+    # its keys; None otherwise: a clean build never needs it, and it was as large as
+    # the records themselves.
+    raw: dict | None
 
     def line_of(self, name: str) -> int | None:
         return line_of(self.raw, name)
@@ -200,7 +204,8 @@ def _collect(items: list, model, file: str, problems: Problems, what: str,
             problems.add(file, line_of(raw, "id"), record.id, "id",
                          f"duplicate id: already used at line {first}")
             continue
-        records[record.id] = Curated(record, file, line_of(raw), raw)
+        records[record.id] = Curated(record, file, line_of(raw),
+                                     raw if isinstance(raw, Located) else None)
     return records
 
 

@@ -732,7 +732,8 @@ def _participant_row(curated: Curated, event_id: str, participant, index: int | 
     """One participant of an event: item `index` of the event's participants (an
     article's or a citation's event), or, index None, a citation's added participant."""
     field = "participants" if index is None else f"participants[{index}]"
-    line = curated.line if index is None else line_of(curated.raw["participants"][index])
+    line = (curated.line if index is None or curated.raw is None
+            else line_of(curated.raw["participants"][index]))
     if (participant.person is None) == (participant.organization is None):
         problems.add(curated.file, line, curated.record.id if index is not None
                      else event_id, field, "expected exactly one of 'person' or 'organization'")
