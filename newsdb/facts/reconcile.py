@@ -48,7 +48,7 @@ CONFIRMS, COMPATIBLE, FULFILLED, CONTRADICTS = "confirms", "compatible", "fulfil
     "contradicts"
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     """One report's statement about one field of one fact, as the build reads it."""
     id: str
