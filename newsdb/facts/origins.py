@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     file: str
     line: int | None
@@ -17,10 +17,18 @@ class Origin:
 class Origins:
     def __init__(self):
         self._by_row: dict[int, tuple[dict, Origin]] = {}
+        # One Origin for the many rows of one record (a fact, its claims, its mentions).
+        self._shared: dict[tuple, Origin] = {}
 
     def note(self, row: dict, file, line: int | None, record: str | None) -> None:
         """Give a row its origin, unless it has one already (the most precise is the first)."""
-        self._by_row.setdefault(id(row), (row, Origin(str(file), line, record)))
+        if id(row) in self._by_row:
+            return
+        where = (str(file), line, record)
+        origin = self._shared.get(where)
+        if origin is None:
+            origin = self._shared[where] = Origin(*where)
+        self._by_row[id(row)] = (row, origin)
 
     def of(self, row: dict) -> Origin | None:
         found = self._by_row.get(id(row))
