@@ -176,7 +176,7 @@ def test_a_report_contradicting_itself_loses_even_with_more_reports():
 
 
 def test_exists_claims_are_not_reconciled():
-    assert reconcile([claim("a", None, "exists")]) == []
+    assert list(reconcile([claim("a", None, "exists")])) == []
 
 
 @pytest.mark.parametrize("field", ["status", "place_id", "time_of_day", "value"])

@@ -371,23 +371,25 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     write the contradicting ones to conflicts."""
     published = {source_id: row["published_at"] for source_id, row in sources.items()}
     roots = lineage_roots(sources)
-    claims = [Claim(row["id"], row["source_id"], published[row["source_id"]],
-                    row["about_table"], row["about_id"], row["field"], row["value"],
-                    row["tense"], bool(row["hedged"]), bool(row["stated"]),
-                    root=roots[row["source_id"]], precision=row["precision"]
-                    if row["field"] in ("start_date", "end_date") else None,
-                    low=row["value_low"], high=row["value_high"])
-              for row in book.rows]
+    # Only the claims about reconciled fields are read (a third of them, `exists`, are
+    # not), as Claim objects beside their rows.
+    by_id = {row["id"]: row for row in book.rows
+             if row["field"] in RECONCILED.get(row["about_table"], ())}
+    reconciled = [Claim(row["id"], row["source_id"], published[row["source_id"]],
+                        row["about_table"], row["about_id"], row["field"], row["value"],
+                        row["tense"], bool(row["hedged"]), bool(row["stated"]),
+                        root=roots[row["source_id"]], precision=row["precision"]
+                        if row["field"] in ("start_date", "end_date") else None,
+                        low=row["value_low"], high=row["value_high"])
+                  for row in by_id.values()]
     parents = {row["id"]: row["parent_event_id"] for row in tables["events"]
                if row["parent_event_id"]}
     places = {row["id"]: row["parent_id"] for row in tables["places"]}
-    check_containment(claims, parents)
-    by_id = {row["id"]: row for row in book.rows}
+    check_containment(reconciled, parents)
     rows = {table: {row["id"]: row for row in tables[table]} for table in RECONCILED}
     for row in (row for table in RECONCILED for row in tables[table]):
         row["disputed"] = 0
     conflicts = []
-    reconciled = [c for c in claims if c.field in RECONCILED.get(c.about_table, ())]
     for outcome in reconcile(reconciled, places):
         row = rows[outcome.about_table].get(outcome.about_id)
         if row is None:

@@ -34,6 +34,7 @@ give the same first day but different last days disagree about the span.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 # The field groups reconciled as one value; every other field is its own group.
@@ -77,7 +78,7 @@ class Claim:
         return self.root or self.source_id
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """One value of a group, with every claim that states it."""
     value: tuple
@@ -115,7 +116,7 @@ class Candidate:
 STRONG_GROUNDS = 5
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     about_table: str
     about_id: str
@@ -141,9 +142,10 @@ class Outcome:
 
 
 def reconcile(claims: list[Claim], places: dict[str, str | None] | None = None
-              ) -> list[Outcome]:
-    """One outcome per fact and field group that has claims, in a stable order. `places`
-    maps a place to its parent, for rule 0."""
+              ) -> Iterator[Outcome]:
+    """One outcome per fact and field group that has claims, in a stable order, each
+    decided as it is asked for (a million claims' outcomes are not held at once).
+    `places` maps a place to its parent, for rule 0."""
     grouped: dict[tuple, dict[tuple, Candidate]] = {}
     dates = dates_by_report(claims)
     for claim in claims:
@@ -153,8 +155,8 @@ def reconcile(claims: list[Claim], places: dict[str, str | None] | None = None
         value = group_value(claim, dates)
         candidates = grouped.setdefault(key, {})
         candidates.setdefault(value, Candidate(value)).claims.append(claim)
-    return [decide(table, about_id, group, list(candidates.values()), places or {})
-            for (table, about_id, group), candidates in sorted(grouped.items())]
+    for (table, about_id, group), candidates in sorted(grouped.items()):
+        yield decide(table, about_id, group, list(candidates.values()), places or {})
 
 
 def decide(table: str, about_id: str, group: str, candidates: list[Candidate],
