@@ -67,7 +67,7 @@ class ClaimBook:
         self.problems = problems if problems is not None else Problems()
         self.origins = origins if origins is not None else Origins()
         # (source, table, fact, field) -> the claim: one report says one thing about a field
-        self.by_key: dict[tuple[str, str, str, str], dict] = {}
+        self.by_key: dict[tuple[str, str, str, str], dict] | None = {}
 
     def add(self, source_id: str, table: str, about_id: str, field: str, value, *,
             tense: str, hedged: bool, wording: str | None = None,
@@ -78,6 +78,8 @@ class ClaimBook:
         """Add a claim, made by the record `at`. A second claim of the same report about
         the same field of the same fact is merged into the first when it gives the same
         value, and reported when it does not; either way it adds no row."""
+        if self.by_key is None:
+            raise RuntimeError("claim added after the book was closed")
         key = (source_id, table, about_id, field)
         text = None if value is None else value_text(value)
         first = self.by_key.get(key)
@@ -104,6 +106,11 @@ class ClaimBook:
         if at is not None:
             self.origins.note(row, at.file, at.line, record_name(at))
         return row
+
+    def close(self) -> None:
+        """Every claim is in: the look-up that merges a report's repeated claims goes
+        (a million keys at 10,000 articles, not to be held through reconciliation)."""
+        self.by_key = None
 
     def _report_disagreement(self, first: dict, value: str | None, at: Curated | None) -> None:
         where = self.origins.of(first)

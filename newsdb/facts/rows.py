@@ -85,6 +85,7 @@ def build_rows(sources: Sources, problems: Problems,
     built = claims_.built_facts(tables)
     for citation in sources.citations:
         claims_.add_citation_claims(book, citation, built, all_ids, problems)
+    book.close()
     all_ids["claims"] = {row["id"] for row in book.rows}
     for report in reports:
         _check_notes(report, all_ids, problems)
