@@ -368,6 +368,21 @@ def test_compounds_are_indexed_whole_and_split(built_db):
     assert "7천명" not in terms
 
 
+def test_names_inside_a_longer_word_are_indexed_for_each_word(built_db):
+    """대중국 (towards China) is kept whole by the analyser; the name inside it is indexed
+    too. The names are kept per word: asking again, or for another word, gives each
+    word its own."""
+    analyser = analyser_for(registry_names(sqlite3.connect(built_db)))
+    assert "중국" in analyser.names
+    assert "중국" in analyser.names_inside("대중국")
+    assert analyser.names_inside("중국") == []  # a name is not inside itself
+    assert analyser.names_inside("대중국") == [n for n in analyser.names
+                                               if n in "대중국" and n != "대중국"]
+    assert analyser.names_inside("한국어") == [n for n in analyser.names
+                                              if n in "한국어" and n != "한국어"]
+    assert "중국" in analyser.index_terms("대중국 전략 워크숍")
+
+
 def test_batch_analysis_gives_each_texts_own_terms(built_db):
     """kiwipiepy's batch analysis on its worker threads, as the build runs it, and one
     text at a time give the same terms for every searched text."""

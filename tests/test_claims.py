@@ -1,0 +1,43 @@
+"""The claim book (newsdb/facts/claims.py): one claim per report, field and fact."""
+import pytest
+
+from newsdb.curated.problems import Problems
+from newsdb.facts.claims import ClaimBook
+
+
+def add(book, value, source="report-a"):
+    return book.add(source, "events", "visit", "start_date", value, tense="after",
+                    hedged=False)
+
+
+def test_a_report_saying_the_same_twice_gives_one_claim():
+    book = ClaimBook(Problems())
+    first = add(book, "2014-12-17")
+    assert first["id"] == "report-a--events-visit-start-date"
+    assert add(book, "2014-12-17") is None
+    assert book.rows == [first]
+
+
+def test_a_report_saying_two_values_is_a_problem_and_keeps_the_first():
+    problems = Problems()
+    book = ClaimBook(problems)
+    first = add(book, "2014-12-17")
+    assert add(book, "2014-12-18") is None
+    assert book.rows == [first] and first["value"] == "2014-12-17"
+    assert len(problems) == 1
+
+
+def test_two_reports_give_two_claims():
+    book = ClaimBook(Problems())
+    add(book, "2014-12-17")
+    add(book, "2014-12-18", source="report-b")
+    assert [row["source_id"] for row in book.rows] == ["report-a", "report-b"]
+
+
+def test_no_claim_is_added_once_the_book_is_closed():
+    book = ClaimBook(Problems())
+    first = add(book, "2014-12-17")
+    book.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        add(book, "2014-12-18", source="report-b")
+    assert book.rows == [first]
