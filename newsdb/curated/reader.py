@@ -67,8 +67,8 @@ class Curated:
     file: str
     line: int | None
     # The mapping as written, kept only when read with lines (a Located), to point at
-    # its keys; None otherwise: a clean build never needs it, and it was as large as
-    # the records themselves.
+    # its keys; None otherwise: a clean build never needs it, and the mappings were
+    # an eighth of its peak memory at 1,000 articles.
     raw: dict | None
 
     def line_of(self, name: str) -> int | None:
