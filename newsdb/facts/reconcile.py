@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
 
 # The field groups reconciled as one value; every other field is its own group.
 GROUPS = {"start_date": "dates", "end_date": "dates"}
@@ -144,19 +145,23 @@ class Outcome:
 def reconcile(claims: list[Claim], places: dict[str, str | None] | None = None
               ) -> Iterator[Outcome]:
     """One outcome per fact and field group that has claims, in a stable order, each
-    decided as it is asked for (a million claims' outcomes are not held at once).
-    `places` maps a place to its parent, for rule 0."""
-    grouped: dict[tuple, dict[tuple, Candidate]] = {}
+    grouped and decided as it is asked for (the groups and outcomes of a million claims
+    are not held at once). `places` maps a place to its parent, for rule 0."""
     dates = dates_by_report(claims)
-    for claim in claims:
-        if claim.field == "exists":
-            continue
-        key = (claim.about_table, claim.about_id, claim.group)
-        value = group_value(claim, dates)
-        candidates = grouped.setdefault(key, {})
-        candidates.setdefault(value, Candidate(value)).claims.append(claim)
-    for (table, about_id, group), candidates in sorted(grouped.items()):
+    # One group at a time, in key order: a stable sort keeps the claims of a group in
+    # their order, so its values come in the order they are first claimed.
+    ordered = sorted((claim for claim in claims if claim.field != "exists"), key=group_key)
+    for (table, about_id, group), members in groupby(ordered, key=group_key):
+        candidates: dict[tuple, Candidate] = {}
+        for claim in members:
+            value = group_value(claim, dates)
+            candidates.setdefault(value, Candidate(value)).claims.append(claim)
         yield decide(table, about_id, group, list(candidates.values()), places or {})
+
+
+def group_key(claim: Claim) -> tuple[str, str, str]:
+    """The fact and field group a claim is reconciled in."""
+    return (claim.about_table, claim.about_id, claim.group)
 
 
 def decide(table: str, about_id: str, group: str, candidates: list[Candidate],
