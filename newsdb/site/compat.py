@@ -67,10 +67,16 @@ async def expand_foreign_keys(datasette, request, database: str, table: str, col
     return await datasette.expand_foreign_keys(request.actor, database, table, column, values)
 
 
+def facet_argument(column: str) -> str:
+    """The query-string argument a facet's link filters `column` by: `column__exact` for
+    a column whose name starts with `_`, which Datasette reads as its own argument."""
+    return f"{column}__exact" if column.startswith("_") else column
+
+
 def facet_value_selection(column: str, value, query_pairs: list[tuple[str, str]]) -> dict:
     """The arguments of the query string that select `value` of the facet of `column`
     ({} when it is not selected): what the column facet's link removes."""
-    keys = [f"{column}__exact" if column.startswith("_") else column]
+    keys = [facet_argument(column)]
     if not IS_0_65:
         keys.append(f"{column}__exact")
     return {key: str(value) for key in dict.fromkeys(keys) if (key, str(value)) in query_pairs}

@@ -25,7 +25,7 @@ from datasette.database import QueryInterrupted
 from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
-from newsdb.site.compat import expand_foreign_keys, facet_value_selection
+from newsdb.site.compat import expand_foreign_keys, facet_argument, facet_value_selection
 from newsdb.site.metadata import COUNTED
 from newsdb.store.derived import FACET_VALUES_KEPT, FILTERED_VALUES_KEPT
 from newsdb.store.registry import PYTHON_TYPES, default_registry
@@ -173,13 +173,12 @@ class CountedFacet(ColumnFacet):
         filter."""
         labels = await expand_foreign_keys(self.ds, self.request, self.database, self.table,
                                            column, [value for value, _ in rows])
-        column_qs = f"{column}__exact" if column.startswith("_") else column
         query_pairs = self.get_querystring_pairs()
         values = []
         for value, count in rows:
             selection = facet_value_selection(column, value, query_pairs)
             path = path_with_removed_args(self.request, selection) if selection \
-                else path_with_added_args(self.request, {column_qs: value})
+                else path_with_added_args(self.request, {facet_argument(column): value})
             values.append({
                 "value": value,
                 "label": labels.get((column, value), value),
