@@ -213,7 +213,7 @@ def fill_facet_counts(db: sqlite_utils.Database) -> None:
         if not table.facets:
             continue
         columns = ", ".join(f"[{column}]" for column in table.facets)
-        db.execute(f"CREATE TEMP TABLE facet_cube AS SELECT {columns}, count(*) AS n "
+        db.execute(f"CREATE TABLE {CUBE} AS SELECT {columns}, count(*) AS n "
                    f"FROM [{table.name}] GROUP BY {columns}")
         for column in table.facets:
             db.execute(facet_counts_sql(table.name, column))
