@@ -180,7 +180,6 @@ def test_search_query_finds_and_links_korean_words(server):
     assert 'href="/news/organizations/xiaomi"' in html
 
 
-
 def facet_values(server: str, table: str, query: list[tuple[str, str]]) -> dict:
     """Each facet's values, labels, counts and selections, and whether it was cut short."""
     url = f"{server}/news/{table}.json?" + urllib.parse.urlencode(

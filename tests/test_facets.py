@@ -13,7 +13,7 @@ from datasette.database import QueryInterrupted
 
 from newsdb.site import facets
 from newsdb.site.serving import make_datasette
-from newsdb.store.registry import SEARCHED_TABLES, TABLES
+from newsdb.store.registry import SEARCHED_TABLES, TABLES, TABLES_BY_NAME
 
 FACETED = [(table.name, column) for table in TABLES if table.public for column in table.facets]
 FACETED_TABLES = [table for table in TABLES if table.public and table.facets]
@@ -181,7 +181,7 @@ COUNTED_PAGES = [(table.name, page) for table in TABLES
 
 
 def page_query(db, table: str, page: str) -> str:
-    spec = next(t for t in TABLES if t.name == table)
+    spec = TABLES_BY_NAME[table]
     if page == "search":
         return f"_search={quote('중국')}"
     if page == "key":
@@ -208,7 +208,7 @@ async def test_facets_counted_in_one_pass_are_the_column_facets(served_site, bui
         return found
 
     monkeypatch.setattr(facets.CountedFacet, "one_pass_results", counted)
-    spec = next(t for t in TABLES if t.name == table)
+    spec = TABLES_BY_NAME[table]
     query = page_query(built_db, table, page)
     results = (await served_site.client.get(
         f"/news/{table}.json?{query}{asking_for_every_facet(spec)}{size}")).json()[
@@ -236,5 +236,5 @@ async def test_facets_past_their_time_limit_together_are_reported_timed_out(serv
     assert (await served_site.client.get(path.replace("?", ".json?"))).json()[
         "facet_results"] == {}
     page = (await served_site.client.get(path)).text
-    facets_of_events = next(t for t in TABLES if t.name == "events").facets
+    facets_of_events = TABLES_BY_NAME["events"].facets
     assert f"These facets timed out: {', '.join(facets_of_events)}" in page
