@@ -62,15 +62,22 @@ def build_rows(sources: Sources, problems: Problems,
                                       sources.unread.get(name) or ())
                 for name, found in fact_ids.items()}
     all_ids = {**ids, **declared}
+    # What the checks made once every row is known need of the reports; the articles
+    # themselves are let go one by one as their rows are made (below).
+    based_on = [_based_on(report) for report in reports if report.meta.based_on is not None]
+    notes = [curated for report in reports for curated in report.sections.get("notes", ())]
+    del reports
     finder = MentionFinder(registries)
     book = claims_.ClaimBook(problems, origins,
                              {row["id"]: row["kind"] for row in tables["places"]})
-    for article in progress(sources.articles, "checking articles", unit="article"):
+    for article in progress(sources.take_articles(), "checking articles",
+                            total=len(sources.articles), unit="article"):
         before = {name: len(rows) for name, rows in tables.items()}
         _add_article(article, tables, all_ids, problems, book)
         tables["mentions"].extend(finder.rows(article))
         tables["sources"].append(claims_.article_source_row(article))
         _note_origins(tables, before, article, origins)
+        _check_inferences_noted(article, problems)
     for citation in sources.citations:
         before = {name: len(rows) for name, rows in tables.items()}
         tables["sources"].append(claims_.citation_source_row(citation))
@@ -80,17 +87,14 @@ def build_rows(sources: Sources, problems: Problems,
     all_ids["articles"] = {row["id"] for row in tables["articles"]}
     all_ids["sentences"] = {row["id"] for row in tables["sentences"]}
     all_ids["sources"] = {row["id"] for row in tables["sources"]}
-    _check_lineage(reports, tables["sources"], problems)
+    _check_lineage(based_on, tables["sources"], problems)
     all_ids["event_participants"] = {row["id"] for row in tables["event_participants"]}
     built = claims_.built_facts(tables)
     for citation in sources.citations:
         claims_.add_citation_claims(book, citation, built, all_ids, problems)
     book.close()
     all_ids["claims"] = {row["id"] for row in book.rows}
-    for report in reports:
-        _check_notes(report, all_ids, problems)
-    for article in sources.articles:
-        _check_inferences_noted(article, problems)
+    _check_notes(notes, all_ids, problems)
     tables["claims"] = book.rows
     if not problems:
         # Reconciliation needs every claim read and every reference known.
@@ -128,18 +132,20 @@ def _note_origins(tables: dict[str, list[dict]], before: dict[str, int], report,
                 origins.note(row, owner.file, owner.line, owner.record.id)
 
 
-def _check_lineage(reports, sources: list[dict], problems: Problems) -> None:
+def _based_on(report) -> tuple[str, int | None, str, str]:
+    """A report's based_on with where it is written: file, line, report id, the id."""
+    line = report.line_of("based_on") if hasattr(report, "raw") else None
+    return report.file, line, report.meta.id, report.meta.based_on
+
+
+def _check_lineage(based_on: list[tuple], sources: list[dict], problems: Problems) -> None:
     """based_on names a release or briefing that the sources hold."""
     kinds = {row["id"]: row["kind"] for row in sources}
-    for report in reports:
-        meta = report.meta
-        if meta.based_on is None:
-            continue
-        if kinds.get(meta.based_on) not in ("release", "briefing"):
-            found = (f"'{meta.based_on}' is a source of kind {kinds[meta.based_on]}"
-                     if meta.based_on in kinds else f"unknown source '{meta.based_on}'")
-            line = report.line_of("based_on") if hasattr(report, "raw") else None
-            problems.add(report.file, line, meta.id, "based_on",
+    for file, line, report_id, source_id in based_on:
+        if kinds.get(source_id) not in ("release", "briefing"):
+            found = (f"'{source_id}' is a source of kind {kinds[source_id]}"
+                     if source_id in kinds else f"unknown source '{source_id}'")
+            problems.add(file, line, report_id, "based_on",
                          f"{found}: expected the id of a release or briefing "
                          "(a citation file with kind: release or kind: briefing)")
 
@@ -375,35 +381,41 @@ def _resolve_event_dates(article: Article, published: dt.date, problems: Problem
     """Dates of every event, resolving '이날' (that day) through same_day_as."""
     events = {c.record.id: c for c in article.sections["events"]}
     resolved: dict[str, tuple | None] = {}
-
-    def resolve(event_id: str, chain: tuple = ()) -> tuple | None:
-        if event_id in resolved:
-            return resolved[event_id]
-        curated = events[event_id]
-        event = curated.record
-        anchor = None
-        if event.same_day_as is not None:
-            declared = event.same_day_as in article.declared.get("events", ())
-            if event.same_day_as not in events or event.same_day_as in chain:
-                if not declared or event.same_day_as in chain:
-                    problems.add(curated.file, curated.line_of("same_day_as"), event.id,
-                                 "same_day_as", f"expected an earlier event of this "
-                                 f"article, got '{event.same_day_as}'")
-                resolved[event_id] = None
-                return None
-            anchor_dates = resolve(event.same_day_as, chain + (event_id,))
-            if anchor_dates is None:
-                # The anchor event's own problem is reported; without its date '이날'
-                # cannot be resolved, and saying so again would only add noise.
-                resolved[event_id] = None
-                return None
-            anchor = dt.date.fromisoformat(anchor_dates[0])
-        resolved[event_id] = _event_dates(article, curated, published, anchor, problems)
-        return resolved[event_id]
-
     for event_id in events:
-        resolve(event_id)
+        _resolve_event(event_id, (), events, resolved, article, published, problems)
     return resolved
+
+
+def _resolve_event(event_id: str, chain: tuple, events: dict[str, Curated],
+                   resolved: dict[str, tuple | None], article: Article, published: dt.date,
+                   problems: Problems) -> tuple | None:
+    """One event's dates, its same_day_as anchor's first. A function of its own, not a
+    closure calling itself: that closure was a reference cycle holding the article, and
+    the build reads with the cyclic collector paused."""
+    if event_id in resolved:
+        return resolved[event_id]
+    curated = events[event_id]
+    event = curated.record
+    anchor = None
+    if event.same_day_as is not None:
+        declared = event.same_day_as in article.declared.get("events", ())
+        if event.same_day_as not in events or event.same_day_as in chain:
+            if not declared or event.same_day_as in chain:
+                problems.add(curated.file, curated.line_of("same_day_as"), event.id,
+                             "same_day_as", f"expected an earlier event of this "
+                             f"article, got '{event.same_day_as}'")
+            resolved[event_id] = None
+            return None
+        anchor_dates = _resolve_event(event.same_day_as, chain + (event_id,), events,
+                                      resolved, article, published, problems)
+        if anchor_dates is None:
+            # The anchor event's own problem is reported; without its date '이날'
+            # cannot be resolved, and saying so again would only add noise.
+            resolved[event_id] = None
+            return None
+        anchor = dt.date.fromisoformat(anchor_dates[0])
+    resolved[event_id] = _event_dates(article, curated, published, anchor, problems)
+    return resolved[event_id]
 
 
 def _event_dates(article, curated: Curated, published, anchor, problems: Problems):
@@ -806,8 +818,8 @@ def _note_row(article, curated: Curated, problems: Problems) -> dict:
     }
 
 
-def _check_notes(article: Article, ids, problems: Problems) -> None:
-    for curated in article.sections["notes"]:
+def _check_notes(notes: list[Curated], ids, problems: Problems) -> None:
+    for curated in notes:
         note = curated.record
         if _is_unknown(ids, note.about_table, note.about_id):
             problems.add(curated.file, curated.line_of("about_id"), note.id, "about_id",
