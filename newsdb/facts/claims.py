@@ -528,35 +528,40 @@ def contain_children(events: list[dict], claims: list[dict]) -> list[dict]:
         if claim["about_table"] == "events" and claim["field"] in ("start_date", "end_date"):
             dated.setdefault((claim["about_id"], claim["field"]), []).append(claim)
 
-    def widen(row: dict, seen: tuple = ()) -> None:
-        if row["id"] in seen:
-            return  # a cycle is reported by the article's own checks
-        for child in children.get(row["id"], ()):
-            widen(child, seen + (row["id"],))
-        # A part known only to fall on one day of a window does not stretch its parent.
-        parts = [c for c in children.get(row["id"], ())
-                 if c["start_date"] and c["date_precision"] != "within"]
-        if not parts or not row["start_date"]:
-            return
-        for field, pick in (("start_date", min), ("end_date", max)):
-            widest = pick([row[field], *(c[field] for c in parts)])
-            if widest == row[field]:
-                continue
-            part = next(c for c in parts if c[field] == widest)
-            row[field] = widest
-            row["date_precision"] = "span"
-            for claim in dated.get((row["id"], field), ()):
-                if claim["value"] != widest:
-                    claim["accepted"] = 0
-                    conflicts.append({
-                        "id": claim["id"], "about_table": "events", "about_id": row["id"],
-                        "field": field, "accepted_value": widest,
-                        "claimed_value": claim["value"], "claim_id": claim["id"],
-                        "source_id": claim["source_id"],
-                        "resolution_en": f"an event contains its parts: {part['id']} "
-                                         f"falls on {widest}"})
-
     for row in events:
         if row["parent_event_id"] not in by_id:
-            widen(row)
+            _widen(row, (), children, dated, conflicts)
     return conflicts
+
+
+def _widen(row: dict, seen: tuple, children: dict[str, list[dict]],
+           dated: dict[tuple[str, str], list[dict]], conflicts: list[dict]) -> None:
+    """Widen an event's dates to contain its parts', theirs first. A function of its own,
+    not a closure calling itself: that would be a reference cycle holding every date
+    claim until the paused cyclic collector runs again."""
+    if row["id"] in seen:
+        return  # a cycle is reported by the article's own checks
+    for child in children.get(row["id"], ()):
+        _widen(child, seen + (row["id"],), children, dated, conflicts)
+    # A part known only to fall on one day of a window does not stretch its parent.
+    parts = [c for c in children.get(row["id"], ())
+             if c["start_date"] and c["date_precision"] != "within"]
+    if not parts or not row["start_date"]:
+        return
+    for field, pick in (("start_date", min), ("end_date", max)):
+        widest = pick([row[field], *(c[field] for c in parts)])
+        if widest == row[field]:
+            continue
+        part = next(c for c in parts if c[field] == widest)
+        row[field] = widest
+        row["date_precision"] = "span"
+        for claim in dated.get((row["id"], field), ()):
+            if claim["value"] != widest:
+                claim["accepted"] = 0
+                conflicts.append({
+                    "id": claim["id"], "about_table": "events", "about_id": row["id"],
+                    "field": field, "accepted_value": widest,
+                    "claimed_value": claim["value"], "claim_id": claim["id"],
+                    "source_id": claim["source_id"],
+                    "resolution_en": f"an event contains its parts: {part['id']} "
+                                     f"falls on {widest}"})
