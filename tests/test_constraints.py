@@ -84,21 +84,55 @@ def test_each_column_rule_comes_from_the_registry(built, column, value, message)
     assert found == [f"{where}: record '{origin.record}' field '{column}': {message}"]
 
 
-def test_a_row_the_database_refuses_is_named(built, tmp_path):
+def fresh():
+    """Rows and origins of their own, for a test that writes: writing lets both go."""
+    origins = Origins()
+    tables, _ = collect(ROOT / "sources", origins)
+    return tables, origins
+
+
+def test_a_row_the_database_refuses_is_named(tmp_path):
     """Past the checks (here: none run), SQLite's refusal names the table, the key and
     the row's file."""
-    tables, origins = built
-    rows = {name: list(table_rows) for name, table_rows in tables.items()}
+    rows, origins = fresh()
+    repeated = rows["claims"][0]["id"]
     rows["claims"].append(dict(rows["claims"][0]))
     origins.note(rows["claims"][-1], "sources/citations/x.yml", 7, "events/x")
     output = tmp_path / "news.db"
     with pytest.raises(RowError) as raised:
         write_database(output, rows, (), default_registry(), origins)
     error = raised.value
-    assert (error.table, error.key) == ("claims", rows["claims"][0]["id"])
+    assert (error.table, error.key) == ("claims", repeated)
     assert error.origin == Origin("sources/citations/x.yml", 7, "events/x")
-    assert str(error).startswith(f"table claims, key {rows['claims'][0]['id']!r} "
+    assert str(error).startswith(f"table claims, key {repeated!r} "
                                  "(from sources/citations/x.yml:7): ")
     assert "UNIQUE constraint failed: claims.id" in str(error)
     assert not output.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_row_naming_no_row_is_named_by_its_key_and_file(tmp_path):
+    """A foreign key that names nothing (the checks would refuse it; none run here) is
+    found once every table is written and the rows are gone: the key is read back from
+    the database, the file is the row's."""
+    rows, origins = fresh()
+    claim = rows["claims"][3]
+    claim["source_id"] = "no-such-source"
+    where = origins.of(claim)
+    output = tmp_path / "news.db"
+    with pytest.raises(RowError) as raised:
+        write_database(output, rows, (), default_registry(), origins)
+    error = raised.value
+    assert (error.table, error.key, error.origin) == ("claims", claim["id"], where)
+    assert "foreign key source_id names no row of sources" in str(error)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_rows_are_let_go_once_written(tmp_path):
+    """The finishers run without the rows: written tables are popped, their origins too."""
+    rows, origins = fresh()
+    some = rows["events"][0]
+    counts = write_database(tmp_path / "news.db", rows, (), default_registry(), origins)
+    assert rows == {}
+    assert origins.of(some) is None
+    assert counts["events"] > 0

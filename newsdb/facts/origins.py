@@ -36,3 +36,10 @@ class Origins:
 
     def __contains__(self, row: dict) -> bool:
         return id(row) in self._by_row
+
+    def take(self, rows: list[dict]) -> list[Origin | None]:
+        """The origins of `rows`, in their order, no longer held here (nor the rows with
+        them): once a table is written, its rows can go, and a row the database later
+        finds wrong is named by its position."""
+        taken = [self._by_row.pop(id(row), None) for row in rows]
+        return [found[1] if found else None for found in taken]

@@ -39,7 +39,9 @@ def write_database(output: Path, tables: dict[str, list[dict]], finishers=(),
                    origins: Origins | None = None) -> dict[str, int]:
     """Create every table of the registry in a temporary file, run the finishers (views,
     search), then rename the file over `output`. Returns the row count of each table.
-    A row the database refuses raises RowError, naming its origin from `origins`."""
+    A row the database refuses raises RowError, naming its origin from `origins`.
+    Each table's rows are let go of (popped from `tables`, and from `origins`) once
+    written: the finishers, the Korean analysis among them, run without them."""
     registry = registry or default_registry()
     origins = origins or Origins()
     remove_leftovers(output)
@@ -49,14 +51,11 @@ def write_database(output: Path, tables: dict[str, list[dict]], finishers=(),
         # One transaction for the whole load (sqlite-utils' insert_all committed every
         # chunk of 100 rows, which made the build fsync-bound). Finishers run after it,
         # as some (enable_fts) commit on their own.
+        written: dict[str, list[Origin | None]] = {}  # table -> each row's origin, by rowid
         with db.atomic():
             create_tables(db, registry)
             for table in progress(registry.source_tables, "writing tables", unit="table"):
-                rows = (registry.vocabulary_rows() if table.name == "vocabulary"
-                        # the site's prose is optional (a build without metadata.yml)
-                        else tables.get(table.name, []) if table.name == "site_metadata"
-                        else tables[table.name])
-                insert_checked(db.conn, table, rows, registry.first_rowid(table), origins)
+                written[table.name] = write_table(db.conn, table, tables, registry, origins)
         with db.conn:
             for finish in progress(finishers, "derived tables and search index",
                                    unit="step"):
@@ -66,7 +65,7 @@ def write_database(output: Path, tables: dict[str, list[dict]], finishers=(),
         if problems:
             # Validation should make this impossible; if it ever happens, the build
             # reports it as one line and the previous database stays in place.
-            raise foreign_key_error(db.conn, registry, tables, origins, problems[0])
+            raise foreign_key_error(db.conn, registry, written, problems[0])
         # No ANALYZE: with its statistics SQLite answers a facet on a filtered page
         # (events?kind=inspection, facet start_date) through the facet column's index
         # and takes 400 ms instead of 54 ms at 10,000 articles (benchmarks/README.md).
@@ -81,6 +80,18 @@ def write_database(output: Path, tables: dict[str, list[dict]], finishers=(),
     return counts
 
 
+def write_table(conn: sqlite3.Connection, table: Table, tables: dict[str, list[dict]],
+                registry: Registry, origins: Origins) -> list[Origin | None]:
+    """Insert one table's rows and let them go (popped from `tables`); what is kept of
+    them is their origins, in rowid order."""
+    rows = (registry.vocabulary_rows() if table.name == "vocabulary"
+            # the site's prose is optional (a build without metadata.yml)
+            else tables.pop(table.name, []) if table.name == "site_metadata"
+            else tables.pop(table.name))
+    insert_checked(conn, table, rows, registry.first_rowid(table), origins)
+    return origins.take(rows)
+
+
 def insert_checked(conn: sqlite3.Connection, table: Table, rows: list[dict], start: int,
                    origins: Origins) -> None:
     """insert_rows, with a refused row named: SQLite undoes only the failing statement
@@ -93,20 +104,24 @@ def insert_checked(conn: sqlite3.Connection, table: Table, rows: list[dict], sta
         raise RowError(table.name, row_key(table, row), origins.of(row), str(error)) from None
 
 
-def foreign_key_error(conn: sqlite3.Connection, registry: Registry, tables, origins: Origins,
-                      problem: tuple) -> RowError:
-    """The first row PRAGMA foreign_key_check found, named by its key and origin."""
+def foreign_key_error(conn: sqlite3.Connection, registry: Registry,
+                      written: dict[str, list[Origin | None]], problem: tuple) -> RowError:
+    """The first row PRAGMA foreign_key_check found, named by its key (read back from the
+    database) and its origin (`written`: each table's origins in rowid order)."""
     name, rowid, parent, fk_index = problem
     table = registry.by_name[name]
-    rows = tables.get(name, [])
+    origins = written.get(name, [])
     index = rowid - registry.first_rowid(table)
-    row = rows[index] if 0 <= index < len(rows) else None
+    origin = origins[index] if 0 <= index < len(origins) else None
     columns = [fk[3] for fk in conn.execute(f"PRAGMA foreign_key_list([{name}])")
                if fk[0] == fk_index]
     reason = f"foreign key {', '.join(columns) or '?'} names no row of {parent}"
-    if row is None:
-        return RowError(name, rowid, None, reason)
-    return RowError(name, row_key(table, row), origins.of(row), reason)
+    selected = ", ".join(f"[{column}]" for column in table.pk_columns)
+    found = conn.execute(f"SELECT {selected} FROM [{name}] WHERE rowid = ?",
+                         (rowid,)).fetchone()
+    if found is None:
+        return RowError(name, rowid, origin, reason)
+    return RowError(name, found[0] if len(found) == 1 else found, origin, reason)
 
 
 def row_key(table: Table, row: dict):
