@@ -36,6 +36,28 @@ def build_rows(sources: Sources, problems: Problems,
     """All table rows, in a stable order, or partial rows when problems were found.
     `origins` is given the file, line and record of each row."""
     origins = origins if origins is not None else Origins()
+    # The look-ups that made the rows (every id, by table) are gone by reconciliation,
+    # the peak of the build's memory: they are _report_rows' own.
+    tables, book = _report_rows(sources, problems, origins)
+    if not problems:
+        # Reconciliation needs every claim read and every reference known.
+        declared_at = {(table, curated.record.id): curated for citation in sources.citations
+                       for table in ("events", "mous")
+                       for curated in citation.sections[table]}
+        claims_.reconcile_facts(tables, book, {r["id"]: r for r in tables["sources"]},
+                                problems, declared_at)
+    else:
+        tables["conflicts"] = []
+    _note_conflict_origins(tables["conflicts"], book.rows, origins)
+    for rows in tables.values():
+        rows.sort(key=lambda row: row["id"] if "id" in row else tuple(row.values()))
+    return tables
+
+
+def _report_rows(sources: Sources, problems: Problems,
+                 origins: Origins) -> tuple[dict[str, list[dict]], claims_.ClaimBook]:
+    """Every row the registries and reports make, and their claims, checked against
+    each other; not yet reconciled."""
     registries = sources.registries
     ids = {name: sources.declared.get(name, set(records))
            for name, records in registries.items()}
@@ -96,23 +118,18 @@ def build_rows(sources: Sources, problems: Problems,
     all_ids["claims"] = {row["id"] for row in book.rows}
     _check_notes(notes, all_ids, problems)
     tables["claims"] = book.rows
-    if not problems:
-        # Reconciliation needs every claim read and every reference known.
-        declared_at = {(table, curated.record.id): curated for citation in sources.citations
-                       for table in ("events", "mous")
-                       for curated in citation.sections[table]}
-        claims_.reconcile_facts(tables, book, {r["id"]: r for r in tables["sources"]},
-                                problems, declared_at)
-    else:
-        tables["conflicts"] = []
-    claim_rows = {row["id"]: row for row in book.rows}
-    for row in tables["conflicts"]:
+    return tables, book
+
+
+def _note_conflict_origins(conflicts: list[dict], claims: list[dict],
+                           origins: Origins) -> None:
+    """A conflict comes from where its claim was written."""
+    wanted = {row["claim_id"] for row in conflicts}
+    claim_rows = {row["id"]: row for row in claims if row["id"] in wanted}
+    for row in conflicts:
         where = origins.of(claim_rows.get(row["claim_id"], {}))
         if where:
             origins.note(row, where.file, where.line, where.record)
-    for rows in tables.values():
-        rows.sort(key=lambda row: row["id"] if "id" in row else tuple(row.values()))
-    return tables
 
 
 def _note_origins(tables: dict[str, list[dict]], before: dict[str, int], report,
