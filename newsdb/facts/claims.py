@@ -463,12 +463,15 @@ def count_sources(tables: dict[str, list[dict]], book: ClaimBook,
                   roots: dict[str, str]) -> None:
     """source_count (distinct sources with a claim) and independent_count (distinct
     lineage roots among them) of every reconciled fact row."""
-    found: dict[tuple, set] = {}
-    for row in book.rows:
-        found.setdefault((row["about_table"], row["about_id"]), set()).add(row["source_id"])
     for table in RECONCILED:
+        # A table at a time: every fact's set of sources at once was the peak of the
+        # build's memory.
+        found: dict[str, set] = {}
+        for row in book.rows:
+            if row["about_table"] == table:
+                found.setdefault(row["about_id"], set()).add(row["source_id"])
         for row in tables[table]:
-            reporting = found.get((table, row["id"]), set())
+            reporting = found.get(row["id"], set())
             row["source_count"] = len(reporting)
             row["independent_count"] = len({roots[source] for source in reporting})
 
