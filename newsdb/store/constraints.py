@@ -21,15 +21,21 @@ def check_constraints(tables: dict[str, list[dict]], registry: Registry, origins
                       problems: Problems, fallback: str) -> None:
     """Add a problem for every row the database would refuse; `fallback` is the file
     named for a row of unknown origin."""
+    # The keys of the tables a column references, held while every table is checked;
+    # another table's only while its own are.
+    referenced = {column.references for table in registry.source_tables
+                  for column in table.columns_list if column.references}
     keys = {table.name: _key_values(table, tables.get(table.name, []))
-            for table in registry.source_tables if table.name not in GENERATED}
+            for table in registry.source_tables
+            if table.name not in GENERATED and table.name in referenced}
     for table in registry.source_tables:
         if table.name in GENERATED:
             continue
         checker = _TableChecker(table, origins, problems, fallback)
         rows = tables.get(table.name, [])
         checker.check_values(rows, keys)
-        checker.check_keys(rows)
+        own = keys.get(table.name)
+        checker.check_keys(rows, own if own is not None else _key_values(table, rows))
 
 
 def _key_values(table: Table, rows: list[dict]) -> set:
@@ -74,7 +80,11 @@ class _TableChecker:
         return (f"{at}: unknown {column.references} id {value!r}: expected the id of a row "
                 f"of {column.references}")
 
-    def check_keys(self, rows: list[dict]) -> None:
+    def check_keys(self, rows: list[dict], distinct: set) -> None:
+        """`distinct`: the table's key values; as many as rows, no key is repeated (nor
+        missing twice), and the rows need not be gone through again."""
+        if len(distinct) == len(rows):
+            return
         table = self.table
         seen: dict[tuple, dict] = {}  # primary key -> the first row with it
         for row in rows:
