@@ -26,7 +26,6 @@ from newsdb.curated.article_text import (
     split_sentences,
 )
 from newsdb.curated.problems import Problems
-from newsdb.curated.progress import progress
 from newsdb.curated.validation import describe, validate_record
 from newsdb.curated.yaml_source import (
     Located,
@@ -103,7 +102,7 @@ class Citation:
 @dataclass
 class Sources:
     registries: dict[str, dict[str, Curated]]
-    articles: list[Article]
+    articles: ArticleStream
     citations: list[Citation] = field(default_factory=list)
     # Ids written in each registry, including records that failed validation, or None
     # when the file could not be read. A reference to such an id is not reported again
@@ -111,19 +110,41 @@ class Sources:
     declared: dict[str, set[str] | None] = field(default_factory=dict)
     # Likewise the fact ids written in every article file, even one whose text or header
     # could not be read; None for a table when an article file could not be read at all.
+    # Complete once the articles have been gone through.
     unread: dict[str, set[str] | None] = field(default_factory=dict)
 
-    def take_articles(self) -> Iterator[Article]:
-        """Each article once, in order, let go of as it is handed out: the build keeps
-        an article's rows, not its records (the records held to the end were a third of
-        the memory of reading and checking)."""
-        self.articles.reverse()
-        while self.articles:
-            yield self.articles.pop()
+
+class ArticleStream:
+    """The article files, each read and checked when it is reached, and once: whoever
+    goes through them keeps what it makes of an article, not the article. (The build
+    keeps its rows; every article's records held until the rows were made left the
+    memory they took in scattered use afterwards.) Reading problems are added to
+    `problems`, and the ids of unreadable files to `unread`, as the files are reached."""
+
+    def __init__(self, root: Path, files: list[Path], problems: Problems, with_lines: bool,
+                 unread: dict[str, set[str] | None]):
+        self.root, self.files, self.problems = root, files, problems
+        self.with_lines, self.unread = with_lines, unread
+        self.started = False
+
+    def __len__(self) -> int:
+        """The article files (an unreadable one is reached but not handed out)."""
+        return len(self.files)
+
+    def __iter__(self) -> Iterator[Article]:
+        if self.started:
+            raise RuntimeError("the articles are read once")
+        self.started = True
+        for path in self.files:
+            article = _read_article(self.root, path, self.problems, self.with_lines,
+                                    self.unread)
+            if article is not None:
+                yield article
 
 
 def read_sources(root: Path, problems: Problems, with_lines: bool = False) -> Sources:
-    """Every source, checked. Records know their lines only `with_lines` (slower: for
+    """Every source, checked; the articles are read (and their problems found) as they
+    are gone through. Records know their lines only `with_lines` (slower: for
     reporting problems)."""
     registries, declared = {}, {}
     for name, model in REGISTRIES.items():
@@ -138,10 +159,8 @@ def read_sources(root: Path, problems: Problems, with_lines: bool = False) -> So
                      "expected at least one article file <article-id>.yml")
     # The ids of an article that cannot be read still count as declared: a citation's
     # claim about one of its facts is not an error of the citation.
-    unread: dict[str, set[str]] = {}
-    articles = [a for a in (_read_article(root, path, problems, with_lines, unread)
-                            for path in progress(article_files, "reading articles",
-                                                 unit="article")) if a]
+    unread: dict[str, set[str] | None] = {}
+    articles = ArticleStream(root, article_files, problems, with_lines, unread)
     citations_dir = root / "citations"
     # A citation draft (<id>.draft.yml, written by `newsdb cite`) likewise, once renamed.
     citation_files = sorted(p for p in citations_dir.glob("*.yml")

@@ -69,10 +69,11 @@ class Held:
 def read_held(root: Path) -> Held:
     problems = Problems()
     sources = read_sources(root, problems)
+    articles = list(sources.articles)  # read now: their problems are found as they are
     if problems:
         raise ValueError(f"the sources in {root} have problems: run newsdb check")
     held = Held({}, {}, {}, [])
-    for article in sources.articles:
+    for article in articles:
         _article(held, article)
     for citation in sources.citations:
         _citation(held, citation)

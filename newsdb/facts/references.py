@@ -25,12 +25,43 @@ def _is_unknown(ids, table: str, value) -> bool:
 def _reference(curated: Curated, field: str, value, table: str, ids, problems: Problems,
                line: int | None = None):
     """Return value if it names a known row of `table`, else record a problem (at `line`,
-    for a field inside a nested item)."""
-    if value is not None and _is_unknown(ids, table, value):
+    for a field inside a nested item). A table still being read (Unsettled) has the
+    reference checked once it is read."""
+    if value is None:
+        return value
+    known = ids[table]
+    if isinstance(known, Unsettled):
+        if value not in known.seen:
+            known.waiting.append((curated.file, line or curated.line_of(field),
+                                  record_name(curated), field, value))
+    elif _is_unknown(ids, table, value):
         problems.add(curated.file, line or curated.line_of(field), record_name(curated), field,
-                     f"unknown {table[:-1] if table != 'people' else 'person'} '{value}': "
-                     f"expected an id from {table}")
+                     unknown_reference(table, value))
     return value
+
+
+def unknown_reference(table: str, value) -> str:
+    return (f"unknown {table[:-1] if table != 'people' else 'person'} '{value}': "
+            f"expected an id from {table}")
+
+
+class Unsettled:
+    """The ids of a table while the reports that declare them are still being read: a
+    reference to an id not seen yet waits, with where it is written, until every report
+    is read (`settle`)."""
+
+    def __init__(self):
+        self.seen: set[str] = set()
+        self.waiting: list[tuple] = []  # (file, line, record, field, value)
+
+    def settle(self, table: str, known: set | None, problems: Problems) -> None:
+        """Report each waiting reference that `known` (the table's ids once every report
+        is read; None: unknown, not checked) does not hold."""
+        if known is not None:
+            for file, line, record, field, value in self.waiting:
+                if value not in known:
+                    problems.add(file, line, record, field, unknown_reference(table, value))
+        self.waiting = []
 
 
 def record_name(curated: Curated) -> str | None:

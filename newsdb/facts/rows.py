@@ -15,7 +15,7 @@ from newsdb.facts import claims as claims_
 from newsdb.curated.problems import Problems
 from newsdb.facts.origins import Origins
 from newsdb.curated.progress import progress
-from newsdb.facts.references import _is_unknown, _json_list, _label, _reference
+from newsdb.facts.references import Unsettled, _is_unknown, _json_list, _label, _reference
 from newsdb.curated.reader import Article, Citation, Curated, Sources
 from newsdb.curated.yaml_source import line_of
 
@@ -74,32 +74,38 @@ def _report_rows(sources: Sources, problems: Problems,
                  "mou_parties", "mentions"):
         tables[name] = []
     fact_ids = {name: {} for name in FACT_TABLES}
-    reports = [*sources.articles, *sources.citations]
-    for report in reports:
-        _check_unique_across_articles(report, fact_ids, problems)
-    _check_unique_sources(reports, problems)
-    # Ids written in a report count as known even when their record is invalid.
-    declared = {name: None if name in sources.unread and sources.unread[name] is None
-                else set(found).union(*(r.declared.get(name, ()) for r in reports),
-                                      sources.unread.get(name) or ())
-                for name, found in fact_ids.items()}
-    all_ids = {**ids, **declared}
-    # What the checks made once every row is known need of the reports; the articles
-    # themselves are let go one by one as their rows are made (below).
-    based_on = [_based_on(report) for report in reports if report.meta.based_on is not None]
-    notes = [curated for report in reports for curated in report.sections.get("notes", ())]
-    del reports
+    source_ids: dict[str, str] = {}
+    # Each article is read as it is reached and let go once its rows are made: a fact
+    # it names that no report read so far declares is looked up once every report is.
+    unsettled = {name: Unsettled() for name in FACT_TABLES}
+    all_ids = {**ids, **unsettled}
+    # What the checks made once every row is known need of the reports.
+    based_on: list[tuple] = []
+    notes: list[Curated] = []
     finder = MentionFinder(registries)
     book = claims_.ClaimBook(problems, origins,
                              {row["id"]: row["kind"] for row in tables["places"]})
-    for article in progress(sources.take_articles(), "checking articles",
+    for article in progress(sources.articles, "reading and checking articles",
                             total=len(sources.articles), unit="article"):
+        _check_report(article, fact_ids, source_ids, based_on, notes, problems)
+        for name, known in unsettled.items():
+            known.seen.update(article.declared.get(name, ()))
         before = {name: len(rows) for name, rows in tables.items()}
         _add_article(article, tables, all_ids, problems, book)
         tables["mentions"].extend(finder.rows(article))
         tables["sources"].append(claims_.article_source_row(article))
         _note_origins(tables, before, article, origins)
         _check_inferences_noted(article, problems)
+    for citation in sources.citations:
+        _check_report(citation, fact_ids, source_ids, based_on, notes, problems)
+    # Ids written in a report count as known even when their record is invalid.
+    unread = sources.unread
+    for name, known in unsettled.items():
+        declared = None if name in unread and unread[name] is None else set(
+            fact_ids[name]).union(known.seen, *(c.declared.get(name, ()) for c in
+                                                sources.citations), unread.get(name) or ())
+        known.settle(name, declared, problems)
+        all_ids[name] = declared
     for citation in sources.citations:
         before = {name: len(rows) for name, rows in tables.items()}
         tables["sources"].append(claims_.citation_source_row(citation))
@@ -279,14 +285,23 @@ def _check_unique_across_articles(report, fact_ids, problems: Problems) -> None:
                 fact_ids[table][curated.record.id] = curated.file
 
 
-def _check_unique_sources(reports, problems: Problems) -> None:
-    seen: dict[str, str] = {}
-    for report in reports:
-        if report.meta.id in seen:
-            problems.add(report.file, report.line_of("id") if hasattr(report, "raw") else None,
-                         report.meta.id, "id",
-                         f"duplicate source id: already used in {seen[report.meta.id]}")
-        seen.setdefault(report.meta.id, report.file)
+def _check_unique_source(report, seen: dict[str, str], problems: Problems) -> None:
+    if report.meta.id in seen:
+        problems.add(report.file, report.line_of("id") if hasattr(report, "raw") else None,
+                     report.meta.id, "id",
+                     f"duplicate source id: already used in {seen[report.meta.id]}")
+    seen.setdefault(report.meta.id, report.file)
+
+
+def _check_report(report, fact_ids, source_ids: dict[str, str], based_on: list[tuple],
+                  notes: list[Curated], problems: Problems) -> None:
+    """A report's ids against those of the reports before it; what the checks made
+    once every row is known need of it is kept (its based_on and its notes)."""
+    _check_unique_across_articles(report, fact_ids, problems)
+    _check_unique_source(report, source_ids, problems)
+    if report.meta.based_on is not None:
+        based_on.append(_based_on(report))
+    notes.extend(report.sections.get("notes", ()))
 
 
 def _add_article(article: Article, tables, ids, problems: Problems,

@@ -46,12 +46,13 @@ def _read_and_check(sources_dir: Path, problems: Problems, with_lines: bool,
     with garbage_collector_paused():
         try:
             sources = read_sources(sources_dir, problems, with_lines)
+            # The articles are read as the rows are made.
+            tables = build_rows(sources, problems, origins)
         except OSError as error:
             # A disk or permission error, not a curator's mistake: one line, no traceback.
             problems.add(error.filename or str(sources_dir), None, None, None,
                          f"cannot read the sources: {error.strerror or error}")
             return None
-        tables = build_rows(sources, problems, origins)
         if not problems:
             check_constraints(tables, registry, origins, problems, str(sources_dir))
         return tables

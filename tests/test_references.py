@@ -1,0 +1,54 @@
+"""A reference to a row of another table (newsdb/facts/references.py): checked at once
+against a table already known, and, for a fact table whose reports are still being read
+(Unsettled), once every report is, with the same problem either way."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from newsdb.curated.problems import Problems
+from newsdb.curated.reader import Curated
+from newsdb.facts.references import Unsettled, _reference
+
+
+def curated(record_id: str = "mou-1") -> Curated:
+    return Curated(SimpleNamespace(id=record_id), "articles/a.yml", 12, None)
+
+
+def test_a_known_table_reports_an_unknown_id_at_once():
+    problems = Problems()
+    assert _reference(curated(), "event", "nope", "events", {"events": {"e1"}}, problems,
+                      line=14) == "nope"
+    assert [str(p) for p in problems.sorted()] == [
+        "articles/a.yml:14: record 'mou-1' field 'event': unknown event 'nope': "
+        "expected an id from events"]
+
+
+def test_an_id_declared_by_a_later_report_is_not_a_problem():
+    problems, events = Problems(), Unsettled()
+    events.seen.add("e1")
+    _reference(curated(), "event", "e1", "events", {"events": events}, problems)
+    _reference(curated(), "event", "e2", "events", {"events": events}, problems)
+    assert len(events.waiting) == 1  # only the id not seen yet waits
+    events.settle("events", {"e1", "e2"}, problems)
+    assert not problems
+    assert events.waiting == []
+
+
+def test_an_id_no_report_declares_is_reported_where_it_is_written():
+    problems, events = Problems(), Unsettled()
+    _reference(curated(), "event", "nope", "events", {"events": events}, problems, line=14)
+    assert not problems  # not yet: a later report may declare it
+    events.settle("events", {"e1"}, problems)
+    waited = [str(p) for p in problems.sorted()]
+    at_once = Problems()
+    _reference(curated(), "event", "nope", "events", {"events": {"e1"}}, at_once, line=14)
+    assert waited == [str(p) for p in at_once.sorted()]
+
+
+def test_a_table_with_an_unreadable_file_is_not_checked():
+    """None: an article file could not be read, so its ids are unknown; its own error is
+    the one reported."""
+    problems, events = Problems(), Unsettled()
+    _reference(curated(), "event", "nope", "events", {"events": events}, problems)
+    events.settle("events", None, problems)
+    assert not problems
