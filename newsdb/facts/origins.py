@@ -43,3 +43,8 @@ class Origins:
         finds wrong is named by its position."""
         taken = [self._by_row.pop(id(row), None) for row in rows]
         return [found[1] if found else None for found in taken]
+
+    def clear(self) -> None:
+        """Forget every row and origin: the rows are written and checked."""
+        self._by_row.clear()
+        self._shared.clear()
