@@ -16,7 +16,9 @@ class Origin:
 
 class Origins:
     def __init__(self):
-        self._by_row: dict[int, tuple[dict, Origin]] = {}
+        self._by_row: dict[int, Origin] = {}
+        # The rows noted, held so that no other row takes one's identity until clear().
+        self._held: list[dict] = []
         # One Origin for the many rows of one record (a fact, its claims, its mentions).
         self._shared: dict[tuple, Origin] = {}
 
@@ -28,23 +30,22 @@ class Origins:
         origin = self._shared.get(where)
         if origin is None:
             origin = self._shared[where] = Origin(*where)
-        self._by_row[id(row)] = (row, origin)
+        self._by_row[id(row)] = origin
+        self._held.append(row)
 
     def of(self, row: dict) -> Origin | None:
-        found = self._by_row.get(id(row))
-        return found[1] if found else None
+        return self._by_row.get(id(row))
 
     def __contains__(self, row: dict) -> bool:
         return id(row) in self._by_row
 
     def take(self, rows: list[dict]) -> list[Origin | None]:
-        """The origins of `rows`, in their order, no longer held here (nor the rows with
-        them): once a table is written, its rows can go, and a row the database later
-        finds wrong is named by its position."""
-        taken = [self._by_row.pop(id(row), None) for row in rows]
-        return [found[1] if found else None for found in taken]
+        """The origins of `rows`, in their order, no longer looked up here: once a table
+        is written, a row the database finds wrong is named by its position."""
+        return [self._by_row.pop(id(row), None) for row in rows]
 
     def clear(self) -> None:
         """Forget every row and origin: the rows are written and checked."""
         self._by_row.clear()
+        self._held.clear()
         self._shared.clear()

@@ -41,8 +41,9 @@ def write_database(output: Path, tables: dict[str, list[dict]], finishers=(),
     """Create every table of the registry in a temporary file, run the finishers (views,
     search), then rename the file over `output`. Returns the row count of each table.
     A row the database refuses raises RowError, naming its origin from `origins`.
-    Each table's rows are let go of (popped from `tables`, and from `origins`) once
-    written: the finishers, the Korean analysis among them, run without them."""
+    Each table's rows are popped from `tables` once written, and the origins cleared
+    once every table is: the finishers, the Korean analysis among them, run without
+    them."""
     registry = registry or default_registry()
     origins = origins or Origins()
     remove_leftovers(output)
@@ -87,8 +88,8 @@ def write_database(output: Path, tables: dict[str, list[dict]], finishers=(),
 
 def write_table(conn: sqlite3.Connection, table: Table, tables: dict[str, list[dict]],
                 registry: Registry, origins: Origins) -> list[Origin | None]:
-    """Insert one table's rows and let them go (popped from `tables`); what is kept of
-    them is their origins, in rowid order."""
+    """Insert one table's rows, popped from `tables`; what is kept of them is their
+    origins, in rowid order."""
     rows = (registry.vocabulary_rows() if table.name == "vocabulary"
             # the site's prose is optional (a build without metadata.yml)
             else tables.pop(table.name, []) if table.name == "site_metadata"
