@@ -155,3 +155,39 @@ def test_metadata_asked_for_one_key_is_the_same_as_from_the_whole_site(served_si
             (lookup(database, table) if (table or database) is None else
              (whole["databases"]["news"]["tables"].get(table) or {}).get(key) if table
              else whole["databases"]["news"].get(key)), (database, table)
+
+
+async def test_plugin_settings_merge_other_metadata_the_same_every_time(built_db):
+    """The key `plugins` is answered from one copy per instance and page level
+    (newsdb.site.compat.PluginSettings); Datasette merges `-m` metadata into that copy.
+    Asked again and again, and from other tables, the answer is the site's settings with
+    `-m` laid over them, and another instance without `-m` still gets the site's alone."""
+    from newsdb.site.serving import make_datasette
+
+    site = checkout_site()["plugins"]
+    dashboard = site["datasette-dashboards"]["trip"]
+    extra = {"plugins": {
+        "datasette-cluster-map": {"latitude_column": "lat"},
+        "datasette-dashboards": {"trip": {"title": "Another title"}},
+        "datasette-render-markdown": {"columns": ["note_en"]},
+    }}
+    overlaid = make_datasette(built_db, metadata=extra)
+    plain = make_datasette(built_db)
+    for _ in range(3):
+        for table in (None, "events", "notes", "no_such_table"):
+            database = "news" if table else None
+            config = overlaid.plugin_config("datasette-dashboards", database, table)
+            assert config["trip"]["title"] == "Another title"
+            assert config["trip"]["charts"] == dashboard["charts"]
+            assert overlaid.plugin_config("datasette-cluster-map", database, table) == {
+                **site["datasette-cluster-map"], "latitude_column": "lat"}
+            assert overlaid.plugin_config("datasette-render-markdown", database, table) == {
+                "columns": ["note_en"]}
+            assert plain.plugin_config("datasette-dashboards", database, table) == \
+                site["datasette-dashboards"]
+            assert plain.plugin_config("datasette-cluster-map", database, table) == \
+                site["datasette-cluster-map"]
+            assert plain.plugin_config("datasette-render-markdown", database, table) is None
+    # a consumer changing what it was given changes nothing for the next one
+    overlaid.plugin_config("datasette-cluster-map")["latitude_column"] = "changed"
+    assert overlaid.plugin_config("datasette-cluster-map")["latitude_column"] == "lat"

@@ -17,6 +17,11 @@ everything else in the plugin is Datasette's documented plugin hooks.
 - HOME_ROUTE (0.65): the plugin's home page replaces the index view on 0.65 only.
 - metadata_for_key (0.65): Datasette 0.65 asks the get_metadata hook some 200 times a
   table page, each time for one key; the answer is that key alone.
+- PluginSettings (0.65): every plugin's render_cell reading its settings asks for the key
+  `plugins` once a cell (datasette-render-markdown, which datasette-dashboards installs,
+  does on every cell of every page): a copy of all the plugins' settings per cell was
+  a third of a canned query's page at 10,000 articles. Each Datasette keeps one copy
+  per page level instead.
 - shared_table_settings (0.65.5): the permission check of a table
   (Datasette._table_permission_allows) deep-copies every table's metadata, column
   descriptions included, each time: 58 times a database page, a few times every table
@@ -30,7 +35,9 @@ everything else in the plugin is Datasette's documented plugin hooks.
 """
 from __future__ import annotations
 
+import copy
 import json
+import weakref
 
 from datasette import hookimpl
 from datasette.version import __version__
@@ -112,6 +119,37 @@ def projection(site: dict, key: str, database: str | None, table: str | None) ->
     if part:
         found["databases"] = {database: part}
     return found
+
+
+class PluginSettings:
+    """What get_metadata answers for the key `plugins`, one copy per Datasette instance
+    and (database, table). Datasette.metadata merges its other metadata sources (`-m`)
+    into the dicts a source returns; that merge is the same at every request (the sources
+    do not change once the server runs), so a copy it has merged into once gives the same
+    answer ever after, and the site the plugin itself reads is never merged into. Per
+    instance: another instance's `-m` must not show in this one's answers."""
+
+    # (database, table) pairs kept per instance: a request for any table name asks.
+    LIMIT = 256
+
+    def __init__(self):
+        self._by_instance: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        # The last instance asked and its copies: a weak key dictionary's look-up makes
+        # a weak reference each time, a tenth of the answer's cost.
+        self._last: tuple = (lambda: None, {})
+
+    def answer(self, datasette, site: dict, database, table) -> dict:
+        instance, copies = self._last
+        if instance() is not datasette:
+            copies = self._by_instance.setdefault(datasette, {})
+            self._last = (weakref.ref(datasette), copies)
+        key = (id(site), database, table)
+        found = copies.get(key)
+        if found is None:
+            if len(copies) >= self.LIMIT:
+                copies.clear()
+            found = copies[key] = copy.deepcopy(projection(site, "plugins", database, table))
+        return found
 
 
 class Shared(dict):

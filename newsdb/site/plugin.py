@@ -31,7 +31,8 @@ from datasette.utils import add_cors_headers
 from markupsafe import Markup, escape
 
 from newsdb.korean.analyser import analyser_for, fts_query, registry_names
-from newsdb.site.compat import (HOME_ROUTE, IS_0_65, configure_1_0, metadata_for_key,
+from newsdb.site.compat import (HOME_ROUTE, IS_0_65, PluginSettings, configure_1_0,
+                                metadata_for_key,
                                 quiet_default_error_handler,  # noqa: F401 (a hook)
                                 shared_table_settings)
 from newsdb.site.facets import CountedFacet
@@ -54,6 +55,8 @@ MAX_VALUE_BYTES = 1_000_000
 REFUSED_FUNCTIONS = {"fts3_tokenizer", "load_extension"}
 REFUSED_ACTIONS = {sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH}
 
+PLUGIN_SETTINGS = PluginSettings()
+
 
 @hookimpl
 def get_metadata(datasette, key, database, table):
@@ -62,7 +65,10 @@ def get_metadata(datasette, key, database, table):
     db = datasette.databases.get(DATABASE)
     if db is None or not db.path:
         return {}
-    return metadata_for_key(site_of(db.path, base_url(datasette)), key, database, table)
+    site = site_of(db.path, base_url(datasette))
+    if key == "plugins":
+        return PLUGIN_SETTINGS.answer(datasette, site, database, table)
+    return metadata_for_key(site, key, database, table)
 
 
 def base_url(datasette) -> str:
