@@ -178,11 +178,13 @@ def shared_table_settings(site: dict) -> dict:
 
 def fresh(metadata: dict, depth: int) -> dict:
     """New dicts down to each table's, query's and plugin's settings (the columns below
-    are shared): a full deepcopy, some 200 times a page, would cost tens of milliseconds."""
+    are shared): a full deepcopy, some 200 times a page, would cost tens of milliseconds.
+    The copy is made for one call and is the caller's own, so a deep copy of it (the
+    permission check of each table makes one) shares it rather than copying it again."""
     if depth == 0:
         return metadata
-    return {key: fresh(value, depth - 1) if isinstance(value, dict) else value
-            for key, value in metadata.items()}
+    return Shared({key: fresh(value, depth - 1) if isinstance(value, dict) else value
+                   for key, value in metadata.items()})
 
 
 # --- Datasette 1.0: metadata, queries and configuration at startup -----------------------
