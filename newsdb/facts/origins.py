@@ -14,6 +14,13 @@ class Origin:
     record: str | None
 
 
+class StagedRow(dict):
+    """A row read back from where the build staged it (store/staging.py), its origin
+    carried with it rather than looked up."""
+
+    __slots__ = ("origin",)
+
+
 class Origins:
     def __init__(self):
         self._by_row: dict[int, Origin] = {}
@@ -34,7 +41,8 @@ class Origins:
         self._held.append(row)
 
     def of(self, row: dict) -> Origin | None:
-        return self._by_row.get(id(row))
+        found = self._by_row.get(id(row))
+        return found if found is not None else getattr(row, "origin", None)
 
     def __contains__(self, row: dict) -> bool:
         return id(row) in self._by_row
@@ -43,6 +51,20 @@ class Origins:
         """The origins of `rows`, in their order, no longer looked up here: once a table
         is written, a row the database finds wrong is named by its position."""
         return [self._by_row.pop(id(row), None) for row in rows]
+
+    def release(self, rows: list[dict]) -> list[Origin | None]:
+        """The origins of `rows`, in their order, forgotten here: the rows are staged
+        with their origins (store/staging.py). They stay held until compact()."""
+        return [self._by_row.pop(id(row), None) for row in rows]
+
+    def mark(self) -> int:
+        """Where the rows noted from now on start, for compact()."""
+        return len(self._held)
+
+    def compact(self, since: int) -> None:
+        """Let go of the rows noted since `since` that were released since."""
+        by_row = self._by_row
+        self._held[since:] = [row for row in self._held[since:] if id(row) in by_row]
 
     def clear(self) -> None:
         """Forget every row and origin: the rows are written and checked."""

@@ -32,13 +32,16 @@ CITED_FACTS = {"events": "events", "statistics": "statistics", "mous": "mous",
 
 
 def build_rows(sources: Sources, problems: Problems,
-               origins: Origins | None = None) -> dict[str, list[dict]]:
+               origins: Origins | None = None, make_table=None) -> dict[str, list[dict]]:
     """All table rows, in a stable order, or partial rows when problems were found.
-    `origins` is given the file, line and record of each row."""
+    `origins` is given the file, line and record of each row. `make_table(name)` gives
+    the container of a table the reports fill (a list by default; the build stages some
+    outside its memory, store/staging.py): it has a list's append, extend, len, sort and
+    iteration, and may have flush(), called once a report's rows have their origins."""
     origins = origins if origins is not None else Origins()
     # The look-ups that made the rows (every id, by table) are gone by reconciliation,
     # the peak of the build's memory: they are _report_rows' own.
-    tables, book = _report_rows(sources, problems, origins)
+    tables, book = _report_rows(sources, problems, origins, make_table or (lambda name: []))
     if not problems:
         # Reconciliation needs every claim read and every reference known.
         declared_at = {(table, curated.record.id): curated for citation in sources.citations
@@ -54,8 +57,8 @@ def build_rows(sources: Sources, problems: Problems,
     return tables
 
 
-def _report_rows(sources: Sources, problems: Problems,
-                 origins: Origins) -> tuple[dict[str, list[dict]], claims_.ClaimBook]:
+def _report_rows(sources: Sources, problems: Problems, origins: Origins,
+                 make_table) -> tuple[dict[str, list[dict]], claims_.ClaimBook]:
     """Every row the registries and reports make, and their claims, checked against
     each other; not yet reconciled."""
     registries = sources.registries
@@ -72,7 +75,7 @@ def _report_rows(sources: Sources, problems: Problems,
     _check_place_cycles(registries["places"], problems)
     for name in ("articles", "sources", "sentences", *FACT_TABLES, "event_participants",
                  "mou_parties", "mentions"):
-        tables[name] = []
+        tables[name] = make_table(name)
     fact_ids = {name: {} for name in FACT_TABLES}
     source_ids: dict[str, str] = {}
     # Each article is read as it is reached and let go once its rows are made: a fact
@@ -91,10 +94,12 @@ def _report_rows(sources: Sources, problems: Problems,
         for name, known in unsettled.items():
             known.seen.update(article.declared.get(name, ()))
         before = {name: len(rows) for name, rows in tables.items()}
+        mark = origins.mark()
         _add_article(article, tables, all_ids, problems, book)
         tables["mentions"].extend(finder.rows(article))
         tables["sources"].append(claims_.article_source_row(article))
         _note_origins(tables, before, article, origins)
+        _flush(tables, origins, mark)
         _check_inferences_noted(article, problems)
     for citation in sources.citations:
         _check_report(citation, fact_ids, source_ids, based_on, notes, problems)
@@ -112,8 +117,8 @@ def _report_rows(sources: Sources, problems: Problems,
         for name, rows in _citation_fact_rows(citation, all_ids, problems, origins).items():
             tables[name].extend(rows)
         _note_origins(tables, before, citation, origins)
-    all_ids["articles"] = {row["id"] for row in tables["articles"]}
-    all_ids["sentences"] = {row["id"] for row in tables["sentences"]}
+    all_ids["articles"] = _ids(tables["articles"])
+    all_ids["sentences"] = _ids(tables["sentences"])
     all_ids["sources"] = {row["id"] for row in tables["sources"]}
     _check_lineage(based_on, tables["sources"], problems)
     all_ids["event_participants"] = {row["id"] for row in tables["event_participants"]}
@@ -125,6 +130,22 @@ def _report_rows(sources: Sources, problems: Problems,
     _check_notes(notes, all_ids, problems)
     tables["claims"] = book.rows
     return tables, book
+
+
+def _ids(rows) -> set:
+    """The ids of a table's rows; a staged table reads them alone (key_values)."""
+    key_values = getattr(rows, "key_values", None)
+    return key_values(["id"]) if key_values is not None else {row["id"] for row in rows}
+
+
+def _flush(tables: dict[str, list[dict]], origins: Origins, mark: int) -> None:
+    """The tables staged outside memory take a report's rows once their origins are
+    noted; the rows they took are let go (a list has no flush: its rows stay)."""
+    for rows in tables.values():
+        flush = getattr(rows, "flush", None)
+        if flush is not None:
+            flush()
+    origins.compact(mark)
 
 
 def _note_conflict_origins(conflicts: list[dict], claims: list[dict],

@@ -15,22 +15,26 @@ from newsdb.curated.site_prose import read_site_prose
 from newsdb.facts.origins import Origins
 from newsdb.store.constraints import check_constraints
 from newsdb.store.registry import Registry, default_registry
+from newsdb.store.staging import STAGED, Stage, staging_path
 
 
 def collect(sources_dir: Path, origins: Origins | None = None,
-            registry: Registry | None = None) -> tuple[dict[str, list[dict]] | None, Problems]:
+            registry: Registry | None = None, stage: Stage | None = None,
+            ) -> tuple[dict[str, list[dict]] | None, Problems]:
     """Read and check everything, down to every constraint the database enforces; rows
     are returned only when there is no problem, and `origins` (when given) learns where
     each came from. Sources are read without line numbers first (a clean build never
     needs them); when that finds problems, they are read again with lines and the
-    problems of that second reading, the same ones, are the ones reported."""
+    problems of that second reading, the same ones, are the ones reported. With a
+    `stage`, the tables of store/staging.py's STAGED are kept in its file, not in memory
+    (the first reading's: the second, which only reports, keeps them in lists)."""
     problems = Problems()
     if not sources_dir.is_dir():
         problems.add(str(sources_dir), None, None, None, "sources folder is missing")
         return None, problems
     registry = registry or default_registry()
     first = origins if origins is not None else Origins()
-    tables = _read_and_check(sources_dir, problems, False, first, registry)
+    tables = _read_and_check(sources_dir, problems, False, first, registry, stage)
     if not problems:
         return tables, problems
     problems = Problems()
@@ -42,12 +46,17 @@ def collect(sources_dir: Path, origins: Origins | None = None,
 
 
 def _read_and_check(sources_dir: Path, problems: Problems, with_lines: bool,
-                    origins: Origins, registry: Registry):
+                    origins: Origins, registry: Registry, stage: Stage | None = None):
+    def make_table(name: str):
+        if stage is None or name not in STAGED:
+            return []
+        return stage.table(registry.by_name[name], origins)
+
     with garbage_collector_paused():
         try:
             sources = read_sources(sources_dir, problems, with_lines)
             # The articles are read as the rows are made.
-            tables = build_rows(sources, problems, origins)
+            tables = build_rows(sources, problems, origins, make_table)
         except OSError as error:
             # A disk or permission error, not a curator's mistake: one line, no traceback.
             problems.add(error.filename or str(sources_dir), None, None, None,
@@ -82,8 +91,31 @@ def build(sources_dir: Path, output: Path, finishers=(), site_prose: Path | None
     """Check the sources and write `output` with the tables of `registry` (the package's
     by default); `site_prose` is the site's metadata.yml, stored in the database for the
     plugin (none: the site has the registry's metadata alone)."""
+    stage = open_stage(output)
+    try:
+        return _build(sources_dir, output, finishers, site_prose, registry, stage)
+    finally:
+        if stage is not None:
+            stage.close()
+
+
+def open_stage(output: Path) -> Stage | None:
+    """The staging file beside the output; none where it cannot be made (no such
+    folder, no right to write there): the rows are then held in memory, and the write
+    reports why the database cannot be written, after the sources are checked."""
+    if not output.parent.is_dir():
+        return None
+    try:
+        return Stage(staging_path(output))
+    except (OSError, sqlite3.Error):
+        return None
+
+
+def _build(sources_dir: Path, output: Path, finishers, site_prose: Path | None,
+           registry: Registry | None, stage: Stage | None,
+           ) -> tuple[dict[str, int] | None, Problems]:
     origins = Origins()
-    tables, problems = collect(sources_dir, origins, registry)
+    tables, problems = collect(sources_dir, origins, registry, stage)
     if tables is None:
         return None, problems
     prose = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from newsdb.curated.problems import Problems
 from newsdb.facts.origins import Origin, Origins
 from newsdb.store.registry import Column, Registry, Table
+from newsdb.store.staging import RowStore
 
 # Rows the build makes itself, not from the sources: the registry's vocabulary and the
 # site's prose (checked when metadata.yml is read).
@@ -40,6 +41,8 @@ def check_constraints(tables: dict[str, list[dict]], registry: Registry, origins
 
 def _key_values(table: Table, rows: list[dict]) -> set:
     """The primary key values of a table (one column: the values themselves)."""
+    if isinstance(rows, RowStore):
+        return rows.key_values(table.pk_columns)
     if len(table.pk_columns) == 1:
         return {row.get(table.pk_columns[0]) for row in rows}
     return {tuple(row.get(c) for c in table.pk_columns) for row in rows}

@@ -12,6 +12,7 @@ from newsdb.facts.origins import Origin, Origins
 from newsdb.curated.progress import progress
 from newsdb.store.heap import return_freed_memory
 from newsdb.store.registry import Registry, Table, default_registry
+from newsdb.store.staging import RowStore
 
 
 class RowError(Exception):
@@ -95,6 +96,8 @@ def write_table(conn: sqlite3.Connection, table: Table, tables: dict[str, list[d
             else tables.pop(table.name, []) if table.name == "site_metadata"
             else tables.pop(table.name))
     insert_checked(conn, table, rows, registry.first_rowid(table), origins)
+    if isinstance(rows, RowStore):
+        return rows.origins_by_position()
     return origins.take(rows)
 
 
@@ -155,13 +158,17 @@ def insert_rows(conn: sqlite3.Connection, table: Table, rows: list[dict], start:
     every column of the schema (facts/rows.py builds them so); a row that does not is a bug
     and stops the build with a KeyError."""
     columns = list(table.columns)
-    unknown = set(rows[0]) - set(columns) if rows else set()
+    unknown = set(rows[0]) - set(columns) if rows and not isinstance(rows, RowStore) else set()
     if unknown:
         raise ValueError(f"rows of {table.name} have columns the schema lacks: {unknown}")
+    statement = insert_statement(table.name, ["rowid", *columns])
+    if isinstance(rows, RowStore):  # its values, as stored, in the registry's order
+        conn.executemany(statement, ((start + n, *values) for n, values in
+                                     enumerate(rows.values_in_order())))
+        return
     # itemgetter of one name returns the value itself, not a tuple of one
     values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
-    conn.executemany(insert_statement(table.name, ["rowid", *columns]),
-                     ((start + n, *values(row)) for n, row in enumerate(rows)))
+    conn.executemany(statement, ((start + n, *values(row)) for n, row in enumerate(rows)))
 
 
 def create_tables(db: sqlite_utils.Database, registry: Registry) -> None:

@@ -1,0 +1,213 @@
+"""A table's rows kept in a staging SQLite file instead of the build's memory.
+
+The tables no reconciliation reads (a report's sentences, the names found in them, its
+notes, the article itself, a memorandum's parties) are made article by article and only
+checked and written after every report is read; held as dicts until then they were a third
+of the build's peak. A `RowStore` takes each article's rows once their origins are noted,
+writes them with their file, line and record to a table of the staging file, and gives
+them back in the order the build sorts rows in (by id, else by every column), each row a
+`StagedRow` that carries its origin. The staging file is the build's scratch: beside
+the output, removed with it, never read by anything else.
+
+A row whose values SQLite cannot store (a list, a date: a curation mistake the checks
+report) stays in memory with its origin, and comes after the stored ones.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from itertools import islice
+from operator import itemgetter
+from pathlib import Path
+
+from newsdb.facts.origins import Origin, Origins, StagedRow
+from newsdb.store.registry import Table
+
+# The tables staged: made once per article, read again only by the checks and the write.
+STAGED = ("articles", "sentences", "mentions", "notes", "mou_parties")
+# The values SQLite stores as they are (bool is an int).
+STORABLE = (str, int, float, type(None))
+# Hidden columns of a staged row: its place in the order rows came, and its origin.
+HIDDEN = ("_seq", "_file", "_line", "_record")
+NO_ORIGIN = (None, None, None)
+
+
+def staging_path(output: Path) -> Path:
+    """Beside the output, as its temporary file is (store/sqlite.py): the same disk,
+    removed when the build ends, and by the next build if one was killed."""
+    return output.with_name(f".{output.name}.staging")
+
+
+class Stage:
+    """The staging file of one reading of the sources: a table per staged table."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.remove()
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        # Scratch: nothing to recover after a crash, the build starts over.
+        self.conn.execute("PRAGMA journal_mode = OFF")
+        self.conn.execute("PRAGMA synchronous = OFF")
+        # One transaction, never committed: the connection reads what it wrote, and
+        # closing it throws the file's contents away.
+        self.conn.execute("BEGIN")
+
+    def table(self, table: Table, origins: Origins) -> "RowStore":
+        return RowStore(self.conn, table, origins)
+
+    def close(self) -> None:
+        self.conn.close()
+        self.remove()
+
+    def remove(self) -> None:
+        for path in (self.path, self.path.with_name(self.path.name + "-journal")):
+            path.unlink(missing_ok=True)
+
+
+class RowStore:
+    """One table's rows: appended in memory, moved to the staging file by flush() once
+    their origins are noted, read back in the build's order."""
+
+    def __init__(self, conn: sqlite3.Connection, table: Table, origins: Origins):
+        self.conn, self.name, self.origins = conn, f"stage_{table.name}", origins
+        self.columns = list(table.columns)
+        # A row's values in the registry's order (itemgetter of one name gives the value).
+        self.values = (itemgetter(*self.columns) if len(self.columns) > 1
+                       else lambda row: (row[self.columns[0]],))
+        self.pending: list[dict] = []  # appended, not yet flushed
+        self.held: list[dict] = []  # rows SQLite cannot store, kept as they are
+        self.stored = 0
+        self.order: list[str] | None = None
+        listed = ", ".join(f"[{column}]" for column in (*self.columns, *HIDDEN))
+        conn.execute(f"DROP TABLE IF EXISTS [{self.name}]")
+        conn.execute(f"CREATE TABLE [{self.name}] ({listed})")
+        self.insert = (f"INSERT INTO [{self.name}] VALUES "
+                       f"({', '.join('?' * (len(self.columns) + len(HIDDEN)))})")
+
+    def append(self, row: dict) -> None:
+        self.pending.append(row)
+
+    def extend(self, rows) -> None:
+        self.pending.extend(rows)
+
+    def sort(self, key=None) -> None:
+        """Rows are always given back in the build's order (by id, else by every column
+        in the order a row gives them); nothing to do."""
+
+    def __len__(self) -> int:
+        return self.stored + len(self.held) + len(self.pending)
+
+    def __getitem__(self, index):
+        """A slice from the rows appended since the last flush (the rows one report
+        added, for its origins) or one row by position (a refused row, to name it)."""
+        before = self.stored + len(self.held)
+        if isinstance(index, slice):
+            if (index.start or 0) < before or index.stop is not None or index.step is not None:
+                raise IndexError("only the rows appended since the last flush")
+            return self.pending[index.start - before:]
+        if index < 0:
+            index += len(self)
+        return next(islice(iter(self), index, None))
+
+    def flush(self) -> None:
+        """Move the appended rows to the staging file, forgetting their origins here."""
+        rows, self.pending = self.pending, []
+        if not rows:
+            return
+        if self.order is None:
+            first = list(rows[0])
+            unknown = set(first) - set(self.columns)
+            if unknown:
+                raise ValueError(f"rows of {self.name[6:]} have columns the schema lacks: "
+                                 f"{unknown}")
+            self.order = ["id"] if "id" in first else first
+        try:
+            self._store(rows, self.values)
+        except (KeyError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            # A value SQLite cannot bind or a column missing (problems the checks
+            # report): undo this batch, keep such rows in memory as they are.
+            self.conn.execute(f"DELETE FROM [{self.name}] WHERE _seq >= ?", (self.stored,))
+            storable = [row for row in rows
+                        if all(isinstance(row.get(column), STORABLE) for column in self.columns)]
+            ids = {id(row) for row in storable}
+            self.held.extend(row for row in rows if id(row) not in ids)
+            self._store(storable, lambda row: tuple(row.get(c) for c in self.columns))
+
+    def _store(self, rows: list[dict], values) -> None:
+        """Insert `rows` after those stored, each with its origin (forgotten here: the
+        origins only let go of a row once this succeeds)."""
+        start = self.stored
+        origins = [self.origins.of(row) for row in rows]
+        self.conn.executemany(self.insert, (
+            (*values(row), start + n, *((origin.file, origin.line, origin.record)
+                                        if origin else NO_ORIGIN))
+            for n, (row, origin) in enumerate(zip(rows, origins))))
+        self.origins.release(rows)
+        self.stored += len(rows)
+
+    def __iter__(self) -> Iterator[dict]:
+        self.flush()
+        if self.order is not None:
+            yield from self._read(", ".join(f"[{column}]" for column in self.columns))
+        yield from self.held
+
+    def _read(self, selected: str) -> Iterator[StagedRow]:
+        cursor = self.conn.execute(f"SELECT {selected}, _file, _line, _record "
+                                   f"FROM [{self.name}] ORDER BY {self._ordering()}")
+        columns, count = self.columns, len(self.columns)
+        # Rows with one origin share one Origin (an article's sentences, a note's rows).
+        last: Origin | None = None
+        for values in cursor:
+            row = StagedRow(zip(columns, values))
+            where = values[count:]
+            if where[0] is not None:
+                if last is None or (last.file, last.line, last.record) != where:
+                    last = Origin(*where)
+                row.origin = last
+            yield row
+
+    def key_values(self, columns: list[str]) -> set:
+        """The values of `columns` over every row (one column: the values themselves),
+        read without making the rows."""
+        self.flush()
+        selected = ", ".join(f"[{column}]" for column in columns)
+        found = self.conn.execute(f"SELECT {selected} FROM [{self.name}]")
+        keys = {values[0] for values in found} if len(columns) == 1 else set(found)
+        held = [tuple(row.get(column) for column in columns) for row in self.held]
+        return keys.union(key[0] for key in held) if len(columns) == 1 else keys.union(held)
+
+    def values_in_order(self) -> Iterator[tuple]:
+        """Every row's values in the registry's column order, in the build's order: what
+        the write inserts, without making the rows."""
+        self.flush()
+        if self.order is not None:
+            selected = ", ".join(f"[{column}]" for column in self.columns)
+            yield from self.conn.execute(
+                f"SELECT {selected} FROM [{self.name}] ORDER BY {self._ordering()}")
+        for row in self.held:
+            yield tuple(row.get(column) for column in self.columns)
+
+    def _ordering(self) -> str:
+        return ", ".join(f"[{column}]" for column in (*self.order, "_seq"))
+
+    def origins_by_position(self) -> "StagedOrigins":
+        """Each row's origin by its position in the order the rows are given (its rowid
+        once written), read from the staging file when asked: kept for naming a row the
+        database refuses after the write, without a list of a million origins."""
+        self.flush()
+        return StagedOrigins(self)
+
+
+class StagedOrigins:
+    """A staged table's origins by position, for RowError (store/sqlite.py)."""
+
+    def __init__(self, store: RowStore):
+        self.store = store
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def __getitem__(self, index: int) -> Origin | None:
+        row = self.store[index]
+        return getattr(row, "origin", None) if isinstance(row, StagedRow) else \
+            self.store.origins.of(row)

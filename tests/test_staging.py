@@ -1,0 +1,176 @@
+"""The tables a build keeps in its staging file rather than in memory
+(newsdb/store/staging.py): the same rows in the same order with the same origins as
+held in lists, let go once staged, a value SQLite cannot store still reported with its
+file and line, and the same database written."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import newsdb.store.build as build_module
+from newsdb.curated.problems import Problems
+from newsdb.facts.origins import Origin, Origins, StagedRow
+from newsdb.store.build import build, collect
+from newsdb.store.constraints import check_constraints
+from newsdb.store.finishers import FINISHERS
+from newsdb.store.registry import default_registry
+from newsdb.store.sqlite import RowError, write_database
+from newsdb.store.staging import STAGED, RowStore, Stage, staging_path
+
+ROOT = Path(__file__).resolve().parent.parent
+REGISTRY = default_registry()
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    """The real sources collected twice: in lists, and with a stage."""
+    in_memory = Origins()
+    listed, problems = collect(ROOT / "sources", in_memory)
+    assert listed is not None, [str(p) for p in problems.items]
+    held_in_memory = in_memory.mark()
+    staged_origins = Origins()
+    stage = Stage(tmp_path_factory.mktemp("stage") / ".news.db.staging")
+    staged, problems = collect(ROOT / "sources", staged_origins, stage=stage)
+    assert staged is not None, [str(p) for p in problems.items]
+    yield listed, in_memory, held_in_memory, staged, staged_origins
+    stage.close()
+
+
+@pytest.mark.parametrize("name", STAGED)
+def test_a_staged_table_gives_back_the_rows_in_their_order_with_their_origins(both, name):
+    listed, in_memory, _, staged, _ = both
+    assert isinstance(staged[name], RowStore) and isinstance(listed[name], list)
+    rows = list(staged[name])
+    assert rows == listed[name]
+    assert len(staged[name]) == len(listed[name]) > 0
+    assert [row.origin for row in rows] == [in_memory.of(row) for row in listed[name]]
+    assert all(isinstance(row, StagedRow) for row in rows)
+
+
+def test_the_other_tables_stay_lists(both):
+    _, _, _, staged, _ = both
+    assert {name for name, rows in staged.items() if isinstance(rows, RowStore)} == set(STAGED)
+
+
+def test_a_reports_staged_rows_are_let_go(both):
+    """What the origins hold is smaller by at least every mention and sentence (made by
+    the articles alone, each let go once staged)."""
+    _, _, held_in_memory, staged, staged_origins = both
+    made = len(staged["mentions"]) + len(staged["sentences"])
+    assert staged_origins.mark() <= held_in_memory - made
+
+
+def stored_notes(tmp_path, rows: list[tuple[dict, Origin]]):
+    stage = Stage(tmp_path / ".staging")
+    origins = Origins()
+    store = stage.table(REGISTRY.by_name["notes"], origins)
+    for row, where in rows:
+        store.append(row)
+        origins.note(row, where.file, where.line, where.record)
+    store.flush()
+    return stage, store, origins
+
+
+def note(note_id: str, text) -> dict:
+    return {"id": note_id, "article_id": "a", "source_id": "a", "kind": "inference",
+            "about_table": "events", "about_id": "e", "note_en": text,
+            "sentence_id": None, "quote": None}
+
+
+def test_a_value_sqlite_cannot_store_stays_in_memory_and_is_reported(tmp_path):
+    """A list where text belongs: the row is held as it is, comes after the stored
+    rows, and the check names its file and line."""
+    bad = note("n-1", ["not", "text"])
+    stage, store, origins = stored_notes(tmp_path, [
+        (note("n-2", "fine"), Origin("sources/a.yml", 4, "n-2")),
+        (bad, Origin("sources/a.yml", 9, "n-1"))])
+    try:
+        assert [row["id"] for row in store] == ["n-2", "n-1"]
+        assert origins.of(bad) == Origin("sources/a.yml", 9, "n-1")
+        problems = Problems()
+        tables = {table.name: [] for table in REGISTRY.source_tables}
+        tables["notes"] = store
+        check_constraints(tables, REGISTRY, origins, problems, "sources")
+        found = [str(problem) for problem in problems.sorted()]
+        assert any(line.startswith("sources/a.yml:9: record 'n-1' field 'note_en': "
+                                   "notes.note_en holds text") for line in found), found
+    finally:
+        stage.close()
+
+
+def test_rows_with_one_key_keep_the_order_they_came_in(tmp_path):
+    """Two rows with one id (a problem the checks report) are given back in the order
+    they were appended, as a stable sort of a list gives them."""
+    first, second = note("n-1", "first"), note("n-1", "second")
+    stage, store, _ = stored_notes(tmp_path, [
+        (note("n-3", "third"), Origin("sources/a.yml", 1, "n-3")),
+        (first, Origin("sources/a.yml", 2, "n-1")),
+        (second, Origin("sources/b.yml", 3, "n-1"))])
+    try:
+        assert [row["note_en"] for row in store] == ["first", "second", "third"]
+        assert [row.origin.file for row in store] == ["sources/a.yml", "sources/b.yml",
+                                                      "sources/a.yml"]
+    finally:
+        stage.close()
+
+
+def write_one_mention(tmp_path, article_id) -> RowError:
+    stage = Stage(tmp_path / ".staging")
+    origins = Origins()
+    mentions = stage.table(REGISTRY.by_name["mentions"], origins)
+    row = {"id": "m-1", "article_id": article_id, "entity_table": "people",
+           "organization_id": None, "person_id": None, "place_id": None,
+           "sentence_id": "no-such-sentence", "quote": "최양희"}
+    mentions.append(row)
+    origins.note(row, "sources/articles/x.yml", 12, "x")
+    tables = {table.name: [] for table in REGISTRY.source_tables}
+    tables["mentions"] = mentions
+    output = tmp_path / "out" / "news.db"
+    output.parent.mkdir()
+    try:
+        with pytest.raises(RowError) as raised:
+            write_database(output, tables, (), REGISTRY, origins)
+    finally:
+        stage.close()
+    assert list(output.parent.iterdir()) == []
+    return raised.value
+
+
+def test_a_staged_row_naming_no_row_is_named_by_its_key_and_file(tmp_path):
+    """A foreign key that names nothing, found after the write: the key is read back,
+    the origin is the staged row's."""
+    error = write_one_mention(tmp_path, "no-such-article")
+    assert (error.table, error.key) == ("mentions", "m-1")
+    assert error.origin == Origin("sources/articles/x.yml", 12, "x")
+    assert "foreign key" in str(error) and "names no row of" in str(error)
+
+
+def test_a_staged_row_the_database_refuses_is_named(tmp_path):
+    error = write_one_mention(tmp_path, None)
+    assert (error.table, error.key) == ("mentions", "m-1")
+    assert error.origin == Origin("sources/articles/x.yml", 12, "x")
+    assert "NOT NULL constraint failed: mentions.article_id" in str(error)
+
+
+def test_a_build_writes_the_same_database_staged_or_not(tmp_path, monkeypatch):
+    staged = tmp_path / "staged" / "news.db"
+    listed = tmp_path / "listed" / "news.db"
+    for output in (staged, listed):
+        output.parent.mkdir()
+    counts, problems = build(ROOT / "sources", staged, FINISHERS, ROOT / "metadata.yml")
+    assert counts is not None, [str(p) for p in problems.items]
+    monkeypatch.setattr(build_module, "open_stage", lambda output: None)
+    counts, problems = build(ROOT / "sources", listed, FINISHERS, ROOT / "metadata.yml")
+    assert counts is not None, [str(p) for p in problems.items]
+    assert staged.read_bytes() == listed.read_bytes()
+    # the staging file is the build's scratch: gone once it ends
+    assert sorted(path.name for path in staged.parent.iterdir()) == ["news.db"]
+
+
+def test_a_failed_build_leaves_no_staging_file_and_a_killed_one_is_replaced(tmp_path):
+    output = tmp_path / "news.db"
+    staging_path(output).write_text("left by a build that was killed")
+    counts, _ = build(tmp_path / "no-such-sources", output)
+    assert counts is None
+    assert list(tmp_path.iterdir()) == []
