@@ -46,4 +46,4 @@ bench-scale: $(INSTALLED)
 	$(PY) benchmarks/build_benchmark.py
 
 clean:
-	rm -rf $(VENV) news.db .news.db.building inspect-data.json .pytest_cache test-output export
+	rm -rf $(VENV) news.db .news.db.building .news.db.staging inspect-data.json .pytest_cache test-output export

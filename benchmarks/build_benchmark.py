@@ -37,6 +37,7 @@ from newsdb.synthetic import generate  # noqa: E402
 from newsdb.curated.site_prose import read_site_prose  # noqa: E402
 from newsdb.store.build import collect, site_metadata_rows  # noqa: E402
 from newsdb.store.sqlite import create_tables, insert_statement, write_database  # noqa: E402
+from newsdb.store.staging import Stage, staging_path  # noqa: E402
 from newsdb.korean.analyser import SEARCH_INDEX  # noqa: E402
 from newsdb.store.finishers import FINISHERS  # noqa: E402
 from newsdb.store.registry import TABLES_BY_NAME, default_registry  # noqa: E402
@@ -78,7 +79,11 @@ def measure(n: int, work: Path) -> dict:
     clock = Clock()
     sources = generate(work / "sources", n, template_root=ROOT / "sources")
     generated = clock.lap()
-    tables, problems = collect(sources)
+    output = work / "news.db"
+    # As newsdb.store.build.build does: the tables of store/staging.py's STAGED in a
+    # staging file beside the output, not in memory.
+    stage = Stage(staging_path(output))
+    tables, problems = collect(sources, stage=stage)
     validation = clock.lap()
     if tables is None:
         raise SystemExit(f"generated corpus failed validation: {problems.sorted()[:5]}")
@@ -87,16 +92,18 @@ def measure(n: int, work: Path) -> dict:
     site_rows = site_metadata_rows(read_site_prose(ROOT / "metadata.yml", problems))
     tables["site_metadata"] = site_rows
     finishers: dict[str, tuple[float, float]] = {}
-    output = work / "news.db"
     counts = write_database(output, tables, [timed(f, finishers) for f in FINISHERS])
+    stage.close()
     writing = clock.lap()
     sqlite = tuple(w - sum(f[i] for f in finishers.values()) for i, w in enumerate(writing))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     del tables
     clock.lap()
-    tables, _ = collect(sources)
+    stage = Stage(staging_path(work / "rebuilt.db"))
+    tables, _ = collect(sources, stage=stage)
     tables["site_metadata"] = site_rows
     write_database(work / "rebuilt.db", tables, FINISHERS)
+    stage.close()
     rebuild = clock.lap()
     del tables
     floor_tables, floor_fts = insert_floor(output, work / "floor.db")

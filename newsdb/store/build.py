@@ -27,7 +27,7 @@ def collect(sources_dir: Path, origins: Origins | None = None,
     needs them); when that finds problems, they are read again with lines and the
     problems of that second reading, the same ones, are the ones reported. With a
     `stage`, the tables of store/staging.py's STAGED are kept in its file, not in memory
-    (the first reading's: the second, which only reports, keeps them in lists)."""
+    (each reading makes them anew)."""
     problems = Problems()
     if not sources_dir.is_dir():
         problems.add(str(sources_dir), None, None, None, "sources folder is missing")
@@ -38,7 +38,7 @@ def collect(sources_dir: Path, origins: Origins | None = None,
     if not problems:
         return tables, problems
     problems = Problems()
-    _read_and_check(sources_dir, problems, True, Origins(), registry)
+    _read_and_check(sources_dir, problems, True, Origins(), registry, stage)
     if not problems:
         problems.add(str(sources_dir), None, None, None,
                      "the sources changed while the build read them: run it again")
