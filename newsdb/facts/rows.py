@@ -6,6 +6,7 @@ the tested parsers; a curated value that disagrees with its wording is a problem
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 
@@ -84,7 +85,7 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
     all_ids = {**ids, **unsettled}
     # What the checks made once every row is known need of the reports.
     based_on: list[tuple] = []
-    notes: list[Curated] = []
+    notes: list[NoteReference] = []
     finder = MentionFinder(registries)
     book = claims_.ClaimBook(problems, origins,
                              {row["id"]: row["kind"] for row in tables["places"]})
@@ -315,14 +316,18 @@ def _check_unique_source(report, seen: dict[str, str], problems: Problems) -> No
 
 
 def _check_report(report, fact_ids, source_ids: dict[str, str], based_on: list[tuple],
-                  notes: list[Curated], problems: Problems) -> None:
+                  notes: list[NoteReference], problems: Problems) -> None:
     """A report's ids against those of the reports before it; what the checks made
     once every row is known need of it is kept (its based_on and its notes)."""
     _check_unique_across_articles(report, fact_ids, problems)
     _check_unique_source(report, source_ids, problems)
     if report.meta.based_on is not None:
         based_on.append(_based_on(report))
-    notes.extend(report.sections.get("notes", ()))
+    # What the check of a note's reference needs, not the note: held for every note of
+    # every report, the records were a quarter of the peak of making the rows.
+    notes.extend(NoteReference(c.record.about_table, c.record.about_id, c.file,
+                               c.line_of("about_id"), c.record.id)
+                 for c in report.sections.get("notes", ()))
 
 
 def _add_article(article: Article, tables, ids, problems: Problems,
@@ -871,11 +876,19 @@ def _note_row(article, curated: Curated, problems: Problems) -> dict:
     }
 
 
-def _check_notes(notes: list[Curated], ids, problems: Problems) -> None:
-    for curated in notes:
-        note = curated.record
+class NoteReference(NamedTuple):
+    """The fact a note is about, and where the note says so."""
+    about_table: str
+    about_id: str
+    file: str
+    line: int | None
+    note_id: str
+
+
+def _check_notes(notes: list[NoteReference], ids, problems: Problems) -> None:
+    for note in notes:
         if _is_unknown(ids, note.about_table, note.about_id):
-            problems.add(curated.file, curated.line_of("about_id"), note.id, "about_id",
+            problems.add(note.file, note.line, note.note_id, "about_id",
                          f"unknown id '{note.about_id}' in {note.about_table}")
 
 
