@@ -3,7 +3,7 @@
 The tables no reconciliation reads (a report's sentences, the names found in them, its
 notes, the article itself, a memorandum's parties) are made article by article and only
 checked and written after every report is read; held as dicts until then they were a third
-of the build's peak. A `RowStore` takes each article's rows once their origins are noted,
+of the memory the rows took. A `RowStore` takes each article's rows once their origins are noted,
 writes them with their file, line and record to a table of the staging file, and gives
 them back in the order the build sorts rows in (by id, else by every column), each row a
 `StagedRow` that carries its origin. The staging file is the build's scratch: beside
