@@ -92,8 +92,8 @@ def measure(n: int, work: Path) -> dict:
     site_rows = site_metadata_rows(read_site_prose(ROOT / "metadata.yml", problems))
     tables["site_metadata"] = site_rows
     finishers: dict[str, tuple[float, float]] = {}
-    counts = write_database(output, tables, [timed(f, finishers) for f in FINISHERS])
-    stage.close()
+    counts = write_database(output, tables, [timed(f, finishers) for f in FINISHERS],
+                            release=stage.close)
     writing = clock.lap()
     sqlite = tuple(w - sum(f[i] for f in finishers.values()) for i, w in enumerate(writing))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -102,8 +102,7 @@ def measure(n: int, work: Path) -> dict:
     stage = Stage(staging_path(work / "rebuilt.db"))
     tables, _ = collect(sources, stage=stage)
     tables["site_metadata"] = site_rows
-    write_database(work / "rebuilt.db", tables, FINISHERS)
-    stage.close()
+    write_database(work / "rebuilt.db", tables, FINISHERS, release=stage.close)
     rebuild = clock.lap()
     del tables
     floor_tables, floor_fts = insert_floor(output, work / "floor.db")

@@ -174,3 +174,17 @@ def test_a_failed_build_leaves_no_staging_file_and_a_killed_one_is_replaced(tmp_
     counts, _ = build(tmp_path / "no-such-sources", output)
     assert counts is None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_staging_file_is_gone_before_the_finishers_run(tmp_path):
+    """Once every table is written and checked the staged rows are thrown away: the
+    finishers (the Korean analysis among them) and the rename find only the temporary
+    file, and a build killed then leaves nothing else."""
+    seen = []
+
+    def look(db):
+        seen.append(sorted(path.name for path in tmp_path.iterdir()))
+
+    counts, problems = build(ROOT / "sources", tmp_path / "news.db", (look,))
+    assert counts is not None, [str(p) for p in problems.items]
+    assert seen == [[".news.db.building"]]

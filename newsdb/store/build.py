@@ -134,7 +134,8 @@ def _build(sources_dir: Path, output: Path, finishers, site_prose: Path | None,
     from newsdb.store.sqlite import RowError, write_database
 
     try:
-        return write_database(output, tables, finishers, registry, origins), problems
+        return write_database(output, tables, finishers, registry, origins,
+                              stage.close if stage is not None else None), problems
     except RowError as error:
         # The checks above should make this impossible; if it happens, the row's table,
         # key and file, not SQLite's text alone.

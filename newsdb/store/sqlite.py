@@ -38,13 +38,14 @@ def remove_leftovers(output: Path) -> None:
 
 def write_database(output: Path, tables: dict[str, list[dict]], finishers=(),
                    registry: Registry | None = None,
-                   origins: Origins | None = None) -> dict[str, int]:
+                   origins: Origins | None = None, release=None) -> dict[str, int]:
     """Create every table of the registry in a temporary file, run the finishers (views,
     search), then rename the file over `output`. Returns the row count of each table.
     A row the database refuses raises RowError, naming its origin from `origins`.
     Each table's rows are popped from `tables` once written, and the origins cleared
     once every table is: the finishers, the Korean analysis among them, run without
-    them."""
+    them. `release()`, when given, is called then too (the build closes its staging
+    file, store/staging.py)."""
     registry = registry or default_registry()
     origins = origins or Origins()
     remove_leftovers(output)
@@ -66,6 +67,8 @@ def write_database(output: Path, tables: dict[str, list[dict]], finishers=(),
         check_foreign_keys(db.conn, registry, registry.source_tables, written)
         del written
         origins.clear()
+        if release is not None:
+            release()
         return_freed_memory()
         with db.conn:
             for finish in progress(finishers, "derived tables and search index",

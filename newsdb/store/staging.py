@@ -56,6 +56,7 @@ class Stage:
         return RowStore(self.conn, table, origins)
 
     def close(self) -> None:
+        """Throw the staged rows away (again: no harm)."""
         self.conn.close()
         self.remove()
 
