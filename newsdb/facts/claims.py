@@ -215,8 +215,15 @@ def citation_source_row(citation: Citation) -> dict:
 
 
 def built_facts(tables: dict[str, list[dict]]) -> dict[str, dict[str, dict]]:
-    """table -> id -> row of every table a claim may be about, for add_citation_claims."""
-    return {table: {row["id"]: row for row in tables[table]} for table in CLAIM_FIELDS}
+    """table -> id -> row of every table a claim may be about, for add_citation_claims;
+    of a table staged outside memory (store/staging.py), whose rows a claim only looks
+    up, the set of its ids."""
+    return {table: _by_id(tables[table]) for table in CLAIM_FIELDS}
+
+
+def _by_id(rows) -> dict[str, dict] | set[str]:
+    key_values = getattr(rows, "key_values", None)
+    return key_values(["id"]) if key_values is not None else {row["id"]: row for row in rows}
 
 
 def add_citation_claims(book: ClaimBook, citation: Citation, built: dict[str, dict[str, dict]],

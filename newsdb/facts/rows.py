@@ -122,7 +122,7 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
     all_ids["sentences"] = _ids(tables["sentences"])
     all_ids["sources"] = {row["id"] for row in tables["sources"]}
     _check_lineage(based_on, tables["sources"], problems)
-    all_ids["event_participants"] = {row["id"] for row in tables["event_participants"]}
+    all_ids["event_participants"] = _ids(tables["event_participants"])
     built = claims_.built_facts(tables)
     for citation in sources.citations:
         claims_.add_citation_claims(book, citation, built, all_ids, problems)

@@ -1,7 +1,7 @@
 """A table's rows kept in a staging SQLite file instead of the build's memory.
 
 The tables no reconciliation reads (a report's sentences, the names found in them, its
-notes, the article itself, a memorandum's parties) are made article by article and only
+notes, the article itself, a memorandum's parties, an event's participants) are made article by article and only
 checked and written after every report is read; held as dicts until then they were a third
 of the memory the rows took. A `RowStore` takes each article's rows once their origins are noted,
 writes them with their file, line and record to a table of the staging file, and gives
@@ -23,8 +23,9 @@ from pathlib import Path
 from newsdb.facts.origins import Origin, Origins, StagedRow
 from newsdb.store.registry import Table
 
-# The tables staged: made once per article, read again only by the checks and the write.
-STAGED = ("articles", "sentences", "mentions", "notes", "mou_parties")
+# The tables staged: made once per report, read again only by the checks and the write
+# (and a participant's id by a citation's claim about it).
+STAGED = ("articles", "sentences", "mentions", "notes", "mou_parties", "event_participants")
 # The values SQLite stores as they are (bool is an int).
 STORABLE = (str, int, float, type(None))
 # Hidden columns of a staged row: its place in the order rows came, and its origin.
