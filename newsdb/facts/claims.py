@@ -23,7 +23,7 @@ from newsdb.facts.origins import Origins
 from newsdb.facts.reconcile import (CONFIRMS, CONTRADICTS, Claim, check_containment,
                                     reconcile, value_text)
 from newsdb.facts.lineage import lineage_roots, shared_wording_notes
-from newsdb.facts.references import _is_unknown, _reference, record_name
+from newsdb.facts.references import _is_unknown, _reference, record_name, row_ids
 from newsdb.curated.reader import Article, Citation, Curated
 
 # The columns a claim's field names, where they differ.
@@ -222,8 +222,9 @@ def built_facts(tables: dict[str, list[dict]]) -> dict[str, dict[str, dict]]:
 
 
 def _by_id(rows) -> dict[str, dict] | set[str]:
-    key_values = getattr(rows, "key_values", None)
-    return key_values(["id"]) if key_values is not None else {row["id"]: row for row in rows}
+    if isinstance(rows, list):
+        return {row["id"]: row for row in rows}
+    return row_ids(rows)
 
 
 def add_citation_claims(book: ClaimBook, citation: Citation, built: dict[str, dict[str, dict]],

@@ -49,12 +49,9 @@ class Origins:
 
     def take(self, rows: list[dict]) -> list[Origin | None]:
         """The origins of `rows`, in their order, no longer looked up here: once a table
-        is written, a row the database finds wrong is named by its position."""
-        return [self._by_row.pop(id(row), None) for row in rows]
-
-    def release(self, rows: list[dict]) -> list[Origin | None]:
-        """The origins of `rows`, in their order, forgotten here: the rows are staged
-        with their origins (store/staging.py). They stay held until compact()."""
+        is written, a row the database finds wrong is named by its position; once rows
+        are staged, they carry their own (store/staging.py). Taken rows stay held until
+        compact() or clear()."""
         return [self._by_row.pop(id(row), None) for row in rows]
 
     def mark(self) -> int:
@@ -62,7 +59,7 @@ class Origins:
         return len(self._held)
 
     def compact(self, since: int) -> None:
-        """Let go of the rows noted since `since` that were released since."""
+        """Let go of the rows noted since `since` whose origins were taken since."""
         by_row = self._by_row
         self._held[since:] = [row for row in self._held[since:] if id(row) in by_row]
 

@@ -16,7 +16,8 @@ from newsdb.facts import claims as claims_
 from newsdb.curated.problems import Problems
 from newsdb.facts.origins import Origins
 from newsdb.curated.progress import progress
-from newsdb.facts.references import Unsettled, _is_unknown, _json_list, _label, _reference
+from newsdb.facts.references import (Unsettled, _is_unknown, _json_list, _label, _reference,
+                                     row_ids)
 from newsdb.curated.reader import Article, Citation, Curated, Sources
 from newsdb.curated.yaml_source import line_of
 
@@ -118,11 +119,11 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
         for name, rows in _citation_fact_rows(citation, all_ids, problems, origins).items():
             tables[name].extend(rows)
         _note_origins(tables, before, citation, origins)
-    all_ids["articles"] = _ids(tables["articles"])
-    all_ids["sentences"] = _ids(tables["sentences"])
+    all_ids["articles"] = row_ids(tables["articles"])
+    all_ids["sentences"] = row_ids(tables["sentences"])
     all_ids["sources"] = {row["id"] for row in tables["sources"]}
     _check_lineage(based_on, tables["sources"], problems)
-    all_ids["event_participants"] = _ids(tables["event_participants"])
+    all_ids["event_participants"] = row_ids(tables["event_participants"])
     built = claims_.built_facts(tables)
     for citation in sources.citations:
         claims_.add_citation_claims(book, citation, built, all_ids, problems)
@@ -131,12 +132,6 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
     _check_notes(notes, all_ids, problems)
     tables["claims"] = book.rows
     return tables, book
-
-
-def _ids(rows) -> set:
-    """The ids of a table's rows; a staged table reads them alone (key_values)."""
-    key_values = getattr(rows, "key_values", None)
-    return key_values(["id"]) if key_values is not None else {row["id"] for row in rows}
 
 
 def _flush(tables: dict[str, list[dict]], origins: Origins, mark: int) -> None:

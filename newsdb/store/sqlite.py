@@ -161,14 +161,14 @@ def insert_rows(conn: sqlite3.Connection, table: Table, rows: list[dict], start:
     every column of the schema (facts/rows.py builds them so); a row that does not is a bug
     and stops the build with a KeyError."""
     columns = list(table.columns)
-    unknown = set(rows[0]) - set(columns) if rows and not isinstance(rows, RowStore) else set()
-    if unknown:
-        raise ValueError(f"rows of {table.name} have columns the schema lacks: {unknown}")
     statement = insert_statement(table.name, ["rowid", *columns])
-    if isinstance(rows, RowStore):  # its values, as stored, in the registry's order
+    if isinstance(rows, RowStore):  # checked when staged; its values in the registry's order
         conn.executemany(statement, ((start + n, *values) for n, values in
                                      enumerate(rows.values_in_order())))
         return
+    unknown = set(rows[0]) - set(columns) if rows else set()
+    if unknown:
+        raise ValueError(f"rows of {table.name} have columns the schema lacks: {unknown}")
     # itemgetter of one name returns the value itself, not a tuple of one
     values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
     conn.executemany(statement, ((start + n, *values(row)) for n, row in enumerate(rows)))

@@ -1,10 +1,10 @@
 """A table's rows kept in a staging SQLite file instead of the build's memory.
 
 The tables no reconciliation reads (a report's sentences, the names found in them, its
-notes, the article itself, a memorandum's parties, an event's participants) are made article by article and only
-checked and written after every report is read; held as dicts until then they were a third
-of the memory the rows took. A `RowStore` takes each article's rows once their origins are noted,
-writes them with their file, line and record to a table of the staging file, and gives
+notes, the article itself, a memorandum's parties, an event's participants) are made
+report by report and only checked and written after every report is read; held as dicts
+until then they were a third of the memory the rows took. A `RowStore` takes each
+report's rows once their origins are noted, writes them with their file, line and record to a table of the staging file, and gives
 them back in the order the build sorts rows in (by id, else by every column), each row a
 `StagedRow` that carries its origin. The staging file is the build's scratch: beside
 the output, removed with it, never read by anything else.
@@ -80,6 +80,7 @@ class RowStore:
         self.held: list[dict] = []  # rows SQLite cannot store, kept as they are
         self.stored = 0
         self.order: list[str] | None = None
+        self.selected = ", ".join(f"[{column}]" for column in self.columns)
         listed = ", ".join(f"[{column}]" for column in (*self.columns, *HIDDEN))
         conn.execute(f"DROP TABLE IF EXISTS [{self.name}]")
         conn.execute(f"CREATE TABLE [{self.name}] ({listed})")
@@ -144,17 +145,17 @@ class RowStore:
             (*values(row), start + n, *((origin.file, origin.line, origin.record)
                                         if origin else NO_ORIGIN))
             for n, (row, origin) in enumerate(zip(rows, origins))))
-        self.origins.release(rows)
+        self.origins.take(rows)
         self.stored += len(rows)
 
     def __iter__(self) -> Iterator[dict]:
         self.flush()
         if self.order is not None:
-            yield from self._read(", ".join(f"[{column}]" for column in self.columns))
+            yield from self._read()
         yield from self.held
 
-    def _read(self, selected: str) -> Iterator[StagedRow]:
-        cursor = self.conn.execute(f"SELECT {selected}, _file, _line, _record "
+    def _read(self) -> Iterator[StagedRow]:
+        cursor = self.conn.execute(f"SELECT {self.selected}, _file, _line, _record "
                                    f"FROM [{self.name}] ORDER BY {self._ordering()}")
         columns, count = self.columns, len(self.columns)
         # Rows with one origin share one Origin (an article's sentences, a note's rows).
@@ -183,9 +184,8 @@ class RowStore:
         the write inserts, without making the rows."""
         self.flush()
         if self.order is not None:
-            selected = ", ".join(f"[{column}]" for column in self.columns)
             yield from self.conn.execute(
-                f"SELECT {selected} FROM [{self.name}] ORDER BY {self._ordering()}")
+                f"SELECT {self.selected} FROM [{self.name}] ORDER BY {self._ordering()}")
         for row in self.held:
             yield tuple(row.get(column) for column in self.columns)
 
@@ -210,6 +210,5 @@ class StagedOrigins:
         return len(self.store)
 
     def __getitem__(self, index: int) -> Origin | None:
-        row = self.store[index]
-        return getattr(row, "origin", None) if isinstance(row, StagedRow) else \
-            self.store.origins.of(row)
+        # A staged row carries its origin; a held one is still looked up (Origins.of).
+        return self.store.origins.of(self.store[index])
