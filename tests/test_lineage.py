@@ -17,7 +17,8 @@ SOURCES = {
 
 
 def claim(source_id, wording):
-    return {"source_id": source_id, "wording_ko": wording}
+    """A claim as shared_wording_notes reads it: its wording and its report."""
+    return wording, source_id
 
 
 def test_a_report_is_its_own_root_unless_based_on_another():

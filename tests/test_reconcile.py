@@ -205,11 +205,11 @@ def test_a_title_claim_confirms_is_compatible_with_or_contradicts_the_registry()
     from newsdb.facts.claims import title_relations
 
     people = [{"id": "lei-jun", "title_ko": "CEO", "other_titles_ko": '["회장"]'}]
-    claims = [{"id": f"{source}--title", "source_id": source, "about_table": "people",
-               "about_id": "lei-jun", "field": "title_ko", "value": value,
-               "relation": "confirms", "accepted": 1}
+    claims = [claim(source, value, "title_ko", table="people", about="lei-jun",
+                    id=f"{source}--title")
               for source, value in (("a", "CEO"), ("b", "회장"), ("c", "사장"))]
-    [conflict] = title_relations(people, claims)
-    assert [(c["relation"], c["accepted"]) for c in claims] == [
-        ("confirms", 1), ("compatible", 1), ("contradicts", 0)]
+    relations = {}
+    [conflict] = title_relations(people, claims, relations)
+    assert relations == {"a--title": "confirms", "b--title": "compatible",
+                         "c--title": "contradicts"}
     assert (conflict["claim_id"], conflict["accepted_value"]) == ("c--title", "CEO")

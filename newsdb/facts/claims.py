@@ -19,11 +19,13 @@ from newsdb.korean.hedges import is_hedged
 from newsdb.korean.numbers import parse_korean_range
 from newsdb.curated.models import CLAIM_FIELDS
 from newsdb.curated.problems import Problems
-from newsdb.facts.origins import Origins
+from newsdb.facts.origins import Origin, Origins
 from newsdb.facts.reconcile import (CONFIRMS, CONTRADICTS, Claim, check_containment,
                                     reconcile, value_text)
 from newsdb.facts.lineage import lineage_roots, shared_wording_notes
-from newsdb.facts.references import _is_unknown, _reference, record_name, row_ids
+from newsdb.facts.references import _is_unknown, _reference, record_name
+from newsdb.facts.table_rows import (handles_where, row_ids, rows_where, values_of,
+                                     values_where, write_back)
 from newsdb.curated.reader import Article, Citation, Curated
 
 # The columns a claim's field names, where they differ.
@@ -35,6 +37,11 @@ RECONCILED = {
     "mous": ("status", "signed_date", "planned_date"),
     "statistics": ("value",),
 }
+# The (table, field) pairs reconciliation weighs.
+WEIGHED = {(table, field) for table, fields in RECONCILED.items() for field in fields}
+# What a Claim is made of, as the claims table names it.
+CLAIM_COLUMNS = ("id", "source_id", "about_table", "about_id", "field", "value", "tense",
+                 "hedged", "stated", "precision", "value_low", "value_high", "wording_ko")
 STATUSES = {"events": v.EVENT_STATUSES, "mous": v.MOU_STATUSES}
 
 
@@ -57,17 +64,23 @@ def claim_id(source_id: str, table: str, about_id: str, field: str) -> str:
 
 
 class ClaimBook:
-    """Every claim of the build, with what reconciliation needs to know about each."""
+    """Every claim of the build, with what reconciliation needs to know about each.
+    `rows` holds the claims: a list by default; the build passes a table staged outside
+    its memory (store/staging.py), as a report's claims are let go once it is read."""
 
     def __init__(self, problems: Problems | None = None, origins: Origins | None = None,
-                 place_kinds: dict[str, str] | None = None):
-        self.rows: list[dict] = []
+                 place_kinds: dict[str, str] | None = None, rows=None):
+        self.rows = rows if rows is not None else []
         self.place_kinds = place_kinds or {}  # place id -> kind: a place claim's precision
         self.published: dict[str, str] = {}  # source id -> published_at
         self.problems = problems if problems is not None else Problems()
         self.origins = origins if origins is not None else Origins()
-        # (source, table, fact, field) -> the claim: one report says one thing about a field
-        self.by_key: dict[tuple[str, str, str, str], dict] | None = {}
+        # The claims of the report whose claims are being added, (table, fact, field) ->
+        # (the claim, its origin): one report says one thing about a field. One report's
+        # only: a report's claims all come together, and the others' are let go.
+        self.by_key: dict[tuple[str, str, str], tuple[dict, Origin | None]] | None = {}
+        self.source: str | None = None  # that report
+        self.done: set[str] = set()  # the reports whose claims came before it
 
     def add(self, source_id: str, table: str, about_id: str, field: str, value, *,
             tense: str, hedged: bool, wording: str | None = None,
@@ -80,17 +93,19 @@ class ClaimBook:
         value, and reported when it does not; either way it adds no row."""
         if self.by_key is None:
             raise RuntimeError("claim added after the book was closed")
-        key = (source_id, table, about_id, field)
+        if source_id != self.source:
+            self._turn_to(source_id)
+        key = (table, about_id, field)
         text = None if value is None else value_text(value)
         first = self.by_key.get(key)
         if first is not None:
-            where = self.origins.of(first)
+            first, where = first
             if at is not None and where is not None and str(where.file) != str(at.file):
                 # Two files with one source id: the duplicate id is the problem, reported
                 # by the reader; their claims are not one report's.
                 return None
             if (first["value"], first["value_low"], first["value_high"]) != (text, low, high):
-                self._report_disagreement(first, text, at)
+                self._report_disagreement(first, where, text, at)
             return None
         row = {
             "id": claim_id(source_id, table, about_id, field), "source_id": source_id,
@@ -102,18 +117,28 @@ class ClaimBook:
             "relation": "confirms", "stated": int(stated), "precision": precision,
         }
         self.rows.append(row)
-        self.by_key[key] = row
         if at is not None:
             self.origins.note(row, at.file, at.line, record_name(at))
+        self.by_key[key] = (row, self.origins.of(row))
         return row
 
+    def _turn_to(self, source_id: str) -> None:
+        """The claims of another report start: the last one's look-up goes. A report
+        whose claims came before (two files with one id) has its first claims back."""
+        if self.source is not None:
+            self.done.add(self.source)
+        self.source, self.by_key = source_id, {}
+        if source_id in self.done:
+            for row in rows_where(self.rows, ("source_id",), {(source_id,)}):
+                self.by_key.setdefault((row["about_table"], row["about_id"], row["field"]),
+                                       (row, self.origins.of(row)))
+
     def close(self) -> None:
-        """Every claim is in: the look-up that merges a report's repeated claims goes
-        (a million keys at 10,000 articles, not to be held through reconciliation)."""
+        """Every claim is in: the look-up that merges a report's repeated claims goes."""
         self.by_key = None
 
-    def _report_disagreement(self, first: dict, value: str | None, at: Curated | None) -> None:
-        where = self.origins.of(first)
+    def _report_disagreement(self, first: dict, where: Origin | None, value: str | None,
+                             at: Curated | None) -> None:
         said = f" (line {where.line})" if where and where.line else ""
         fact = f"{first['about_table']}/{first['about_id']}"
         message = (f"this report already claims {first['field']} {first['value']!r} for "
@@ -387,29 +412,22 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     published = {source_id: row["published_at"] for source_id, row in sources.items()}
     roots = lineage_roots(sources)
     # Only the claims about reconciled fields are read (a third of them, `exists`, are
-    # not), as Claim objects beside their rows.
-    by_id = {row["id"]: row for row in book.rows
-             if row["field"] in RECONCILED.get(row["about_table"], ())}
-    reconciled = [Claim(row["id"], row["source_id"], published[row["source_id"]],
-                        row["about_table"], row["about_id"], row["field"], row["value"],
-                        row["tense"], bool(row["hedged"]), bool(row["stated"]),
-                        root=roots[row["source_id"]], precision=row["precision"]
-                        if row["field"] in ("start_date", "end_date") else None,
-                        low=row["value_low"], high=row["value_high"])
-                  for row in by_id.values()]
+    # not), as Claim objects, each with the handle its verdict is written back by.
+    claims, handles = read_claims(book.rows, WEIGHED, published, roots)
     parents = {row["id"]: row["parent_event_id"] for row in tables["events"]
                if row["parent_event_id"]}
     places = {row["id"]: row["parent_id"] for row in tables["places"]}
-    check_containment(reconciled, parents)
+    check_containment(claims, parents)
     rows = {table: {row["id"]: row for row in tables[table]} for table in RECONCILED}
     for row in (row for table in RECONCILED for row in tables[table]):
         row["disputed"] = 0
     conflicts = []
-    for outcome in reconcile(reconciled, places):
+    relations: dict[str, str] = {}  # claim id -> its relation to the held value
+    for outcome in reconcile(claims, places):
         row = rows[outcome.about_table].get(outcome.about_id)
         if row is None:
             continue
-        apply_outcome(row, outcome, by_id)
+        apply_outcome(row, outcome)
         reasons = {claim.id: why for loser, why in outcome.losers for claim in loser.claims}
         for claim in (c for candidate in (outcome.accepted, *outcome.compatible,
                                           *(loser for loser, _ in outcome.losers))
@@ -417,10 +435,9 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
             relation = outcome.relation(claim)
             if relation == CONTRADICTS and claim.value == outcome.accepted_value(claim.field):
                 relation = CONFIRMS  # the dates of a losing span may share its first day
-            by_id[claim.id]["relation"] = relation
+            relations[claim.id] = relation
             if relation != CONTRADICTS:
                 continue
-            by_id[claim.id]["accepted"] = 0
             conflicts.append({
                 "id": claim.id, "about_table": claim.about_table,
                 "about_id": claim.about_id, "field": claim.field,
@@ -428,56 +445,98 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
                 "claimed_value": claim.value, "claim_id": claim.id,
                 "source_id": claim.source_id, "resolution_en": reasons[claim.id],
             })
-    conflicts += title_relations(tables["people"], book.rows)
-    count_sources(tables, book, roots)
-    tables["notes"].extend(shared_wording_notes(book.rows, sources, roots))
+    titles, title_handles = read_claims(book.rows, {("people", "title_ko")}, published, roots)
+    handles.update(title_handles)
+    conflicts += title_relations(tables["people"], titles, relations)
+    count_sources(tables, book.rows, roots)
+    tables["notes"].extend(shared_wording_notes(
+        values_of(book.rows, ("wording_ko", "source_id")), sources, roots))
     check_claimed(tables, problems, declared_at)
     if not problems:
-        conflicts += contain_children(tables["events"], book.rows)
+        conflicts += contain_children(tables["events"], claims)
+    # A claim in conflicts is not accepted: the others keep the 1 they were made with.
+    rejected = {row["claim_id"] for row in conflicts}
+    write_back(book.rows, verdicts(handles, relations, rejected))
     tables["conflicts"] = sorted(conflicts, key=lambda row: row["id"])
 
 
-def title_relations(people: list[dict], claims: list[dict]) -> list[dict]:
+def read_claims(rows, pairs: set[tuple[str, str]], published: dict[str, str],
+                roots: dict[str, str]) -> tuple[list[Claim], dict[str, object]]:
+    """The claims about the (table, field) `pairs` as Claim objects, in the order they
+    came (an id given twice keeps its first place and its last values, as a look-up by
+    id does), and each one's handle for write_back() by id."""
+    found: dict[str, tuple[object, Claim]] = {}
+    # Equal text as one object: read back from a staging file, every claim's table name,
+    # field and report id would be a string of its own.
+    shared = {}.setdefault
+    for handle, values in handles_where(rows, ("about_table", "field"), pairs, CLAIM_COLUMNS):
+        (claim_id_, source_id, table, about_id, field, value, tense, hedged, stated,
+         precision, low, high, wording) = values
+        texts = (source_id, table, about_id, field, value, tense, precision)
+        source_id, table, about_id, field, value, tense, precision = map(shared, texts, texts)
+        found[claim_id_] = handle, Claim(
+            claim_id_, source_id, published[source_id], table, about_id, field, value, tense,
+            bool(hedged), bool(stated), root=roots[source_id],
+            precision=precision if field in ("start_date", "end_date") else None,
+            low=low, high=high, wording=wording)
+    return ([claim for _, claim in found.values()],
+            {claim_id_: handle for claim_id_, (handle, _) in found.items()})
+
+
+def verdicts(handles: dict[str, object], relations: dict[str, str],
+             rejected: set[str]) -> list[tuple[object, dict]]:
+    """The changes to the claims reconciliation weighed: each one's relation, and
+    accepted 0 where a conflict names it (a claim is made confirming and accepted)."""
+    changes = []
+    for claim_id_ in relations.keys() | rejected:
+        relation = relations.get(claim_id_, CONFIRMS)
+        changed = {"relation": relation} if relation != CONFIRMS else {}
+        if claim_id_ in rejected:
+            changed["accepted"] = 0
+        if changed:
+            changes.append((handles[claim_id_], changed))
+    return changes
+
+
+def title_relations(people: list[dict], claims: list[Claim],
+                    relations: dict[str, str]) -> list[dict]:
     """A person's title is curated in the registry, not reconciled: a report's title
     claim confirms title_ko, is compatible with it when it names one of the person's
-    other titles (회장 for a chairman and CEO), and otherwise contradicts it. Returns the
-    conflicts."""
+    other titles (회장 for a chairman and CEO), and otherwise contradicts it. Each
+    claim's relation goes to `relations`; returns the conflicts."""
     by_id = {row["id"]: row for row in people}
     conflicts = []
     for claim in claims:
-        if (claim["about_table"], claim["field"]) != ("people", "title_ko"):
-            continue
-        person = by_id.get(claim["about_id"])
+        person = by_id.get(claim.about_id)
         if person is None:
             continue
         others = json.loads(person["other_titles_ko"] or "[]")
-        if claim["value"] == person["title_ko"]:
-            claim["relation"] = "confirms"
-        elif claim["value"] in others:
-            claim["relation"] = "compatible"
+        if claim.value == person["title_ko"]:
+            relations[claim.id] = "confirms"
+        elif claim.value in others:
+            relations[claim.id] = "compatible"
         else:
-            claim["relation"], claim["accepted"] = "contradicts", 0
+            relations[claim.id] = "contradicts"
             conflicts.append({
-                "id": claim["id"], "about_table": "people", "about_id": person["id"],
+                "id": claim.id, "about_table": "people", "about_id": person["id"],
                 "field": "title_ko", "accepted_value": person["title_ko"],
-                "claimed_value": claim["value"], "claim_id": claim["id"],
-                "source_id": claim["source_id"],
+                "claimed_value": claim.value, "claim_id": claim.id,
+                "source_id": claim.source_id,
                 "resolution_en": "the registry holds the person's titles; this one is "
                                  "not among them"})
     return conflicts
 
 
-def count_sources(tables: dict[str, list[dict]], book: ClaimBook,
-                  roots: dict[str, str]) -> None:
+def count_sources(tables: dict[str, list[dict]], claims, roots: dict[str, str]) -> None:
     """source_count (distinct sources with a claim) and independent_count (distinct
     lineage roots among them) of every reconciled fact row."""
     for table in RECONCILED:
         # A table at a time: every fact's set of sources at once was the peak of the
         # build's memory.
         found: dict[str, set] = {}
-        for row in book.rows:
-            if row["about_table"] == table:
-                found.setdefault(row["about_id"], set()).add(row["source_id"])
+        for about_id, source_id in values_where(claims, ("about_id", "source_id"),
+                                                ("about_table",), {(table,)}):
+            found.setdefault(about_id, set()).add(source_id)
         for row in tables[table]:
             reporting = found.get(row["id"], set())
             row["source_count"] = len(reporting)
@@ -499,7 +558,7 @@ def check_claimed(tables: dict[str, list[dict]], problems: Problems,
                                  f"about: {table}/{row['id']} and field: {field}")
 
 
-def apply_outcome(row: dict, outcome, by_id: dict[str, dict]) -> None:
+def apply_outcome(row: dict, outcome) -> None:
     winner = outcome.accepted
     if outcome.disputed:
         row["disputed"] = 1
@@ -510,7 +569,7 @@ def apply_outcome(row: dict, outcome, by_id: dict[str, dict]) -> None:
             # report only implies (이어서), then the earliest report's first.
             first = min(winner.claims, key=lambda claim: (not claim.stated, claim.published_at,
                                                           claim.source_id))
-            row["when_ko"] = by_id[first.id]["wording_ko"]
+            row["when_ko"] = first.wording
         stated = any(claim.stated for claim in winner.claims)
         row["date_basis"] = "stated" if stated else "inferred"
         return
@@ -524,7 +583,7 @@ def apply_outcome(row: dict, outcome, by_id: dict[str, dict]) -> None:
         row["status_as_of"] = max(c.published_at for c in winner.claims)[:10]
 
 
-def contain_children(events: list[dict], claims: list[dict]) -> list[dict]:
+def contain_children(events: list[dict], claims: list[Claim]) -> list[dict]:
     """A parent event contains its children: where the reconciled dates of a part of an
     event lie outside those of the event, the event's dates are widened to contain them,
     and every claim that gave the narrower date loses. Returns those conflicts."""
@@ -534,10 +593,10 @@ def contain_children(events: list[dict], claims: list[dict]) -> list[dict]:
         if row["parent_event_id"] in by_id:
             children.setdefault(row["parent_event_id"], []).append(row)
     conflicts = []
-    dated: dict[tuple[str, str], list[dict]] = {}  # (event, field) -> its date claims
+    dated: dict[tuple[str, str], list[Claim]] = {}  # (event, field) -> its date claims
     for claim in claims:
-        if claim["about_table"] == "events" and claim["field"] in ("start_date", "end_date"):
-            dated.setdefault((claim["about_id"], claim["field"]), []).append(claim)
+        if claim.about_table == "events" and claim.field in ("start_date", "end_date"):
+            dated.setdefault((claim.about_id, claim.field), []).append(claim)
 
     for row in events:
         if row["parent_event_id"] not in by_id:
@@ -546,7 +605,7 @@ def contain_children(events: list[dict], claims: list[dict]) -> list[dict]:
 
 
 def _widen(row: dict, seen: tuple, children: dict[str, list[dict]],
-           dated: dict[tuple[str, str], list[dict]], conflicts: list[dict]) -> None:
+           dated: dict[tuple[str, str], list[Claim]], conflicts: list[dict]) -> None:
     """Widen an event's dates to contain its parts', theirs first. A function of its own,
     not a closure calling itself: that would be a reference cycle holding every date
     claim until the paused cyclic collector runs again."""
@@ -567,12 +626,11 @@ def _widen(row: dict, seen: tuple, children: dict[str, list[dict]],
         row[field] = widest
         row["date_precision"] = "span"
         for claim in dated.get((row["id"], field), ()):
-            if claim["value"] != widest:
-                claim["accepted"] = 0
+            if claim.value != widest:
                 conflicts.append({
-                    "id": claim["id"], "about_table": "events", "about_id": row["id"],
+                    "id": claim.id, "about_table": "events", "about_id": row["id"],
                     "field": field, "accepted_value": widest,
-                    "claimed_value": claim["value"], "claim_id": claim["id"],
-                    "source_id": claim["source_id"],
+                    "claimed_value": claim.value, "claim_id": claim.id,
+                    "source_id": claim.source_id,
                     "resolution_en": f"an event contains its parts: {part['id']} "
                                      f"falls on {widest}"})

@@ -8,6 +8,7 @@ copiers give themselves away by the rare values and wordings they share. Declare
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import combinations
 
 # Two reports of different lineage that share at least this many wordings no other report
@@ -28,15 +29,15 @@ def lineage_roots(sources: dict[str, dict]) -> dict[str, str]:
     return roots
 
 
-def shared_wording_notes(claims: list[dict], sources: dict[str, dict],
-                         roots: dict[str, str]) -> list[dict]:
+def shared_wording_notes(wordings: Iterable[tuple[str | None, str]],
+                         sources: dict[str, dict], roots: dict[str, str]) -> list[dict]:
     """A `notes` row for each pair of reports of different lineage roots that share
-    SHARED_RARE_WORDINGS or more wordings (wording_ko) that no third report uses."""
+    SHARED_RARE_WORDINGS or more wordings that no third report uses; `wordings` are the
+    claims' (wording_ko, source_id)."""
     users: dict[str, set[str]] = {}
-    for claim in claims:
-        if claim["wording_ko"]:
-            users.setdefault(" ".join(claim["wording_ko"].split()), set()).add(
-                claim["source_id"])
+    for wording, source_id in wordings:
+        if wording:
+            users.setdefault(" ".join(wording.split()), set()).add(source_id)
     shared: dict[tuple[str, str], list[str]] = {}
     for wording, reports in users.items():
         if len(reports) == 2:

@@ -69,6 +69,8 @@ class Claim:
     precision: str | None = None  # dates: day | span | within
     low: float | None = None  # figures: the range the claim allows
     high: float | None = None
+    # The report's own words for it (wording_ko): a fact's when_ko where others' dates hold.
+    wording: str | None = field(default=None, compare=False)
 
     @property
     def group(self) -> str:

@@ -15,13 +15,6 @@ def _json_list(values: list[str]) -> str | None:
     return json.dumps(values, ensure_ascii=False) if values else None
 
 
-def row_ids(rows) -> set:
-    """The ids of a table's rows; a table staged outside memory (store/staging.py)
-    reads them alone, without making its rows."""
-    key_values = getattr(rows, "key_values", None)
-    return key_values(["id"]) if key_values is not None else {row["id"] for row in rows}
-
-
 def _is_unknown(ids, table: str, value) -> bool:
     """True when `value` names no row of `table`. Ids of an unreadable file (None) are
     not checked: that file's own error is reported instead."""

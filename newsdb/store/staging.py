@@ -1,13 +1,16 @@
 """A table's rows kept in a staging SQLite file instead of the build's memory.
 
-The tables no reconciliation reads (a report's sentences, the names found in them, its
-notes, the article itself, a memorandum's parties, an event's participants) are made
-report by report and only checked and written after every report is read; held as dicts
-until then they were a third of the memory the rows took. A `RowStore` takes each
-report's rows once their origins are noted, writes them with their file, line and record to a table of the staging file, and gives
-them back in the order the build sorts rows in (by id, else by every column), each row a
-`StagedRow` that carries its origin. The staging file is the build's scratch: beside
-the output, removed with it, never read by anything else.
+The tables a report fills (its sentences, the names found in them, its notes, the article
+itself, a memorandum's parties, an event's participants, and its claims) are made report
+by report and only checked and written after every report is read, rather than held as
+dicts until then (benchmarks/README.md measures what that saves). A `RowStore` takes
+each report's rows once their origins are noted, writes them with their file, line and
+record to a table of the staging file, and gives them back in the order the build sorts
+rows in (by id, else by every column), each row a `StagedRow` that carries its origin.
+Reconciliation reads only what it weighs (some columns of some claims, in the order they
+came) and writes its verdicts back by the row's place (newsdb/facts/table_rows.py asks
+these). The staging file is the build's scratch: beside the output, removed with it,
+never read by anything else.
 
 A row whose values SQLite cannot store (a list, a date: a curation mistake the checks
 report) stays in memory with its origin, and comes after the stored ones.
@@ -24,8 +27,10 @@ from newsdb.facts.origins import Origin, Origins, StagedRow
 from newsdb.store.registry import Table
 
 # The tables staged: made once per report, read again only by the checks and the write
-# (and a participant's id by a citation's claim about it).
-STAGED = ("articles", "sentences", "mentions", "notes", "mou_parties", "event_participants")
+# (a participant's id by a citation's claim about it; of the claims, those reconciliation
+# weighs, read, changed and written back, and a few columns of the others).
+STAGED = ("articles", "sentences", "mentions", "notes", "mou_parties", "event_participants",
+          "claims")
 # The values SQLite stores as they are (bool is an int).
 STORABLE = (str, int, float, type(None))
 # Hidden columns of a staged row: its place in the order rows came, and its origin.
@@ -81,7 +86,9 @@ class RowStore:
         self.stored = 0
         self.order: list[str] | None = None
         self.selected = ", ".join(f"[{column}]" for column in self.columns)
-        listed = ", ".join(f"[{column}]" for column in (*self.columns, *HIDDEN))
+        # _seq is the rowid: a row read to be changed is written back by it.
+        listed = ", ".join(f"[{column}]" + (" INTEGER PRIMARY KEY" if column == "_seq" else "")
+                           for column in (*self.columns, *HIDDEN))
         conn.execute(f"DROP TABLE IF EXISTS [{self.name}]")
         conn.execute(f"CREATE TABLE [{self.name}] ({listed})")
         self.insert = (f"INSERT INTO [{self.name}] VALUES "
@@ -188,6 +195,79 @@ class RowStore:
                 f"SELECT {self.selected} FROM [{self.name}] ORDER BY {self._ordering()}")
         for row in self.held:
             yield tuple(row.get(column) for column in self.columns)
+
+    def where(self, columns: tuple[str, ...], keys: set[tuple]) -> list[StagedRow]:
+        """The rows whose values of `columns` are one of `keys`, in the order they came
+        (not the build's order), each carrying its origin; a row held in memory is
+        itself, after the stored ones."""
+        selected = ", ".join(f"[{column}]" for column in (*self.columns, *HIDDEN[1:]))
+        found = []
+        count = len(self.columns)
+        for values in self._matching(selected, columns, keys, "ORDER BY _seq"):
+            row = StagedRow(zip(self.columns, values))
+            row.origin = Origin(*values[count:]) if values[count] is not None else None
+            found.append(row)
+        found.extend(row for row in self.held
+                     if tuple(row.get(column) for column in columns) in keys)
+        return found
+
+    def handles(self, selected: tuple[str, ...], columns: tuple[str, ...],
+                keys: set[tuple]) -> Iterator[tuple[int | dict, tuple]]:
+        """(handle, the values of `selected`) of the rows whose `columns` are one of
+        `keys`, in the order they came: a handle for update(), the row's place here (a
+        row held in memory is its own handle)."""
+        listed = ", ".join(f"[{column}]" for column in ("_seq", *selected))
+        for values in self._matching(listed, columns, keys, "ORDER BY _seq"):
+            yield values[0], values[1:]
+        for row in self.held:
+            if tuple(row.get(column) for column in columns) in keys:
+                yield row, tuple(row.get(column) for column in selected)
+
+    def project(self, selected: tuple[str, ...], columns: tuple[str, ...] = (),
+                keys: set[tuple] | None = None) -> Iterator[tuple]:
+        """The values of `selected` of every row (whose `columns` are one of `keys`, when
+        given), in no particular order, without making the rows."""
+        listed = ", ".join(f"[{column}]" for column in selected)
+        if keys is None:
+            self.flush()
+            yield from self.conn.execute(f"SELECT {listed} FROM [{self.name}]")
+        else:
+            yield from self._matching(listed, columns, keys, "")
+        for row in self.held:
+            if keys is None or tuple(row.get(column) for column in columns) in keys:
+                yield tuple(row.get(column) for column in selected)
+
+    def _matching(self, selected: str, columns: tuple[str, ...], keys: set[tuple],
+                  ordering: str):
+        self.flush()
+        if not keys:
+            return iter(())
+        # The keys in a table of their own: one query however many there are. Read its
+        # rows before the next query with as many columns, which empties that table.
+        wanted = f"wanted_{len(columns)}"
+        listed = ", ".join(f"k{n}" for n in range(len(columns)))
+        self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {wanted} ({listed})")
+        self.conn.execute(f"DELETE FROM temp.{wanted}")
+        self.conn.executemany(f"INSERT INTO temp.{wanted} VALUES "
+                              f"({', '.join('?' * len(columns))})", keys)
+        matched = ", ".join(f"[{column}]" for column in columns)
+        return self.conn.execute(
+            f"SELECT {selected} FROM [{self.name}] WHERE ({matched}) IN "
+            f"(SELECT {listed} FROM temp.{wanted}) {ordering}")
+
+    def update(self, changes: list[tuple[int | dict, dict]]) -> None:
+        """Write changed values back, each (a handle from handles(), {column: value})."""
+        by_columns: dict[tuple, list] = {}
+        for handle, changed in changes:
+            if isinstance(handle, dict):
+                handle.update(changed)  # a row held in memory
+            else:
+                by_columns.setdefault(tuple(changed), []).append(
+                    (*changed.values(), handle))
+        for columns, values in by_columns.items():
+            assigned = ", ".join(f"[{column}] = ?" for column in columns)
+            self.conn.executemany(
+                f"UPDATE [{self.name}] SET {assigned} WHERE _seq = ?", values)
 
     def _ordering(self) -> str:
         return ", ".join(f"[{column}]" for column in (*self.order, "_seq"))

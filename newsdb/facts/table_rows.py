@@ -1,0 +1,64 @@
+"""Reading a table the build holds either as a list or staged outside its memory
+(store/staging.py's RowStore, passed in by the build): the facts code asks here, and a
+staged table answers from its file without making every row.
+
+Rows are given in the order they came (a list's order before the build sorts it), as
+reconciliation has always seen them."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+
+def row_ids(rows, among: set | None = None) -> set:
+    """The ids of a table's rows (those of `among` alone, when given); a staged table
+    reads the ids alone, without making its rows."""
+    if isinstance(rows, list):
+        return {row["id"] for row in rows if among is None or row["id"] in among}
+    if among is None:
+        return rows.key_values(["id"])
+    return {key for (key,) in rows.project(("id",), ("id",), {(key,) for key in among})}
+
+
+def rows_where(rows, columns: tuple[str, ...], keys: set[tuple]) -> list[dict]:
+    """The rows whose values of `columns` are one of `keys`, in the order they came, to
+    read (a staged table's carry their origin)."""
+    if isinstance(rows, list):
+        return [row for row in rows if tuple(row.get(column) for column in columns) in keys]
+    return rows.where(columns, keys)
+
+
+def handles_where(rows, columns: tuple[str, ...], keys: set[tuple],
+                  selected: tuple[str, ...]) -> Iterator[tuple[object, tuple]]:
+    """(handle, the values of `selected`) of the rows whose `columns` are one of `keys`,
+    in the order they came: what a change needs, without making a staged table's rows.
+    Give the handle to write_back() with the change."""
+    if isinstance(rows, list):
+        return ((row, tuple(row.get(column) for column in selected)) for row in rows
+                if tuple(row.get(column) for column in columns) in keys)
+    return rows.handles(selected, columns, keys)
+
+
+def values_of(rows, selected: tuple[str, ...]) -> Iterator[tuple]:
+    """The values of `selected` of every row, in no particular order."""
+    if isinstance(rows, list):
+        return (tuple(row.get(column) for column in selected) for row in rows)
+    return rows.project(selected)
+
+
+def values_where(rows, selected: tuple[str, ...], columns: tuple[str, ...],
+                 keys: set[tuple]) -> Iterator[tuple]:
+    """The values of `selected` of the rows whose `columns` are one of `keys`, in no
+    particular order."""
+    if isinstance(rows, list):
+        return (tuple(row.get(column) for column in selected) for row in rows
+                if tuple(row.get(column) for column in columns) in keys)
+    return rows.project(selected, columns, keys)
+
+
+def write_back(rows, changes: Iterable[tuple[object, dict]]) -> None:
+    """Change rows, each (its handle from handles_where(), {column: value})."""
+    if isinstance(rows, list):
+        for row, changed in changes:
+            row.update(changed)
+    else:
+        rows.update(list(changes))
