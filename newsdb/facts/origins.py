@@ -26,14 +26,20 @@ class Origins:
         self._by_row: dict[int, Origin] = {}
         # The rows noted, held so that no other row takes one's identity until clear().
         self._held: list[dict] = []
-        # One Origin for the many rows of one record (a fact, its claims, its mentions).
+        # One Origin for the many rows of one record (a fact, its claims, its mentions),
+        # of the file being noted: a file's rows are noted together, and a look-up of
+        # every record of the build would be held to the end for nothing.
         self._shared: dict[tuple, Origin] = {}
+        self._file: str | None = None
 
     def note(self, row: dict, file, line: int | None, record: str | None) -> None:
         """Give a row its origin, unless it has one already (the most precise is the first)."""
         if id(row) in self._by_row:
             return
         where = (str(file), line, record)
+        if where[0] != self._file:
+            self._shared.clear()
+            self._file = where[0]
         origin = self._shared.get(where)
         if origin is None:
             origin = self._shared[where] = Origin(*where)
@@ -68,3 +74,4 @@ class Origins:
         self._by_row.clear()
         self._held.clear()
         self._shared.clear()
+        self._file = None
