@@ -208,8 +208,6 @@ def test_a_title_claim_confirms_is_compatible_with_or_contradicts_the_registry()
     claims = [claim(source, value, "title_ko", table="people", about="lei-jun",
                     id=f"{source}--title")
               for source, value in (("a", "CEO"), ("b", "회장"), ("c", "사장"))]
-    relations = {}
-    [conflict] = title_relations(people, claims, relations)
-    assert relations == {"a--title": "confirms", "b--title": "compatible",
-                         "c--title": "contradicts"}
+    [conflict] = title_relations(people, claims)
+    assert [c.relation for c in claims] == ["confirms", "compatible", "contradicts"]
     assert (conflict["claim_id"], conflict["accepted_value"]) == ("c--title", "CEO")

@@ -413,7 +413,7 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     roots = lineage_roots(sources)
     # Only the claims about reconciled fields are read (a third of them, `exists`, are
     # not), as Claim objects, each with the handle its verdict is written back by.
-    claims, handles = read_claims(book.rows, WEIGHED, published, roots)
+    claims = read_claims(book.rows, WEIGHED, published, roots)
     parents = {row["id"]: row["parent_event_id"] for row in tables["events"]
                if row["parent_event_id"]}
     places = {row["id"]: row["parent_id"] for row in tables["places"]}
@@ -422,7 +422,6 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     for row in (row for table in RECONCILED for row in tables[table]):
         row["disputed"] = 0
     conflicts = []
-    relations: dict[str, str] = {}  # claim id -> its relation to the held value
     for outcome in reconcile(claims, places):
         row = rows[outcome.about_table].get(outcome.about_id)
         if row is None:
@@ -435,7 +434,7 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
             relation = outcome.relation(claim)
             if relation == CONTRADICTS and claim.value == outcome.accepted_value(claim.field):
                 relation = CONFIRMS  # the dates of a losing span may share its first day
-            relations[claim.id] = relation
+            claim.relation = relation
             if relation != CONTRADICTS:
                 continue
             conflicts.append({
@@ -445,9 +444,8 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
                 "claimed_value": claim.value, "claim_id": claim.id,
                 "source_id": claim.source_id, "resolution_en": reasons[claim.id],
             })
-    titles, title_handles = read_claims(book.rows, {("people", "title_ko")}, published, roots)
-    handles.update(title_handles)
-    conflicts += title_relations(tables["people"], titles, relations)
+    titles = read_claims(book.rows, {("people", "title_ko")}, published, roots)
+    conflicts += title_relations(tables["people"], titles)
     count_sources(tables, book.rows, roots)
     tables["notes"].extend(shared_wording_notes(
         values_of(book.rows, ("wording_ko", "source_id")), sources, roots))
@@ -456,16 +454,16 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
         conflicts += contain_children(tables["events"], claims)
     # A claim in conflicts is not accepted: the others keep the 1 they were made with.
     rejected = {row["claim_id"] for row in conflicts}
-    write_back(book.rows, verdicts(handles, relations, rejected))
+    write_back(book.rows, verdicts([*claims, *titles], rejected))
     tables["conflicts"] = sorted(conflicts, key=lambda row: row["id"])
 
 
 def read_claims(rows, pairs: set[tuple[str, str]], published: dict[str, str],
-                roots: dict[str, str]) -> tuple[list[Claim], dict[str, object]]:
-    """The claims about the (table, field) `pairs` as Claim objects, in the order they
-    came (an id given twice keeps its first place and its last values, as a look-up by
-    id does), and each one's handle for write_back() by id."""
-    found: dict[str, tuple[object, Claim]] = {}
+                roots: dict[str, str]) -> list[Claim]:
+    """The claims about the (table, field) `pairs` as Claim objects with their handles
+    for write_back(), in the order they came (an id given twice keeps its first place
+    and its last values, as a look-up by id does)."""
+    found: dict[str, Claim] = {}
     # Equal text as one object: read back from a staging file, every claim's table name,
     # field and report id would be a string of its own.
     shared = {}.setdefault
@@ -474,36 +472,33 @@ def read_claims(rows, pairs: set[tuple[str, str]], published: dict[str, str],
          precision, low, high, wording) = values
         texts = (source_id, table, about_id, field, value, tense, precision)
         source_id, table, about_id, field, value, tense, precision = map(shared, texts, texts)
-        found[claim_id_] = handle, Claim(
+        found[claim_id_] = Claim(
             claim_id_, source_id, published[source_id], table, about_id, field, value, tense,
             bool(hedged), bool(stated), root=roots[source_id],
             precision=precision if field in ("start_date", "end_date") else None,
-            low=low, high=high, wording=wording)
-    return ([claim for _, claim in found.values()],
-            {claim_id_: handle for claim_id_, (handle, _) in found.items()})
+            low=low, high=high, wording=wording, handle=handle)
+    return list(found.values())
 
 
-def verdicts(handles: dict[str, object], relations: dict[str, str],
-             rejected: set[str]) -> list[tuple[object, dict]]:
-    """The changes to the claims reconciliation weighed: each one's relation, and
-    accepted 0 where a conflict names it (a claim is made confirming and accepted)."""
+def verdicts(claims: list[Claim], rejected: set[str]) -> list[tuple[object, dict]]:
+    """The changes to the claims weighed: each one's relation, and accepted 0 where a
+    conflict names it (a claim is made confirming and accepted)."""
     changes = []
-    for claim_id_ in relations.keys() | rejected:
-        relation = relations.get(claim_id_, CONFIRMS)
+    for claim in claims:
+        relation = claim.relation or CONFIRMS
         changed = {"relation": relation} if relation != CONFIRMS else {}
-        if claim_id_ in rejected:
+        if claim.id in rejected:
             changed["accepted"] = 0
         if changed:
-            changes.append((handles[claim_id_], changed))
+            changes.append((claim.handle, changed))
     return changes
 
 
-def title_relations(people: list[dict], claims: list[Claim],
-                    relations: dict[str, str]) -> list[dict]:
+def title_relations(people: list[dict], claims: list[Claim]) -> list[dict]:
     """A person's title is curated in the registry, not reconciled: a report's title
     claim confirms title_ko, is compatible with it when it names one of the person's
     other titles (회장 for a chairman and CEO), and otherwise contradicts it. Each
-    claim's relation goes to `relations`; returns the conflicts."""
+    claim is given its relation; returns the conflicts."""
     by_id = {row["id"]: row for row in people}
     conflicts = []
     for claim in claims:
@@ -512,11 +507,11 @@ def title_relations(people: list[dict], claims: list[Claim],
             continue
         others = json.loads(person["other_titles_ko"] or "[]")
         if claim.value == person["title_ko"]:
-            relations[claim.id] = "confirms"
+            claim.relation = "confirms"
         elif claim.value in others:
-            relations[claim.id] = "compatible"
+            claim.relation = "compatible"
         else:
-            relations[claim.id] = "contradicts"
+            claim.relation = "contradicts"
             conflicts.append({
                 "id": claim.id, "about_table": "people", "about_id": person["id"],
                 "field": "title_ko", "accepted_value": person["title_ko"],

@@ -71,6 +71,10 @@ class Claim:
     high: float | None = None
     # The report's own words for it (wording_ko): a fact's when_ko where others' dates hold.
     wording: str | None = field(default=None, compare=False)
+    # Its relation to the value held, once weighed (None: never weighed).
+    relation: str | None = field(default=None, compare=False)
+    # Where the claim is kept, to write its verdict back (newsdb/facts/table_rows.py).
+    handle: object = field(default=None, compare=False, repr=False)
 
     @property
     def group(self) -> str:
