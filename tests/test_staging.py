@@ -99,6 +99,27 @@ def test_a_value_sqlite_cannot_store_stays_in_memory_and_is_reported(tmp_path):
         stage.close()
 
 
+def test_a_stored_value_the_database_refuses_is_named_by_its_file_and_line(tmp_path):
+    """The checks read a staged table's stored values without making its rows: a row is
+    made, with its origin, only for the problem."""
+    wrong = note("n-2", "fine")
+    wrong["kind"] = "rumour"
+    stage, store, origins = stored_notes(tmp_path, [
+        (note("n-1", "fine"), Origin("sources/a.yml", 4, "n-1")),
+        (wrong, Origin("sources/a.yml", 9, "n-2"))])
+    try:
+        problems = Problems()
+        tables = {table.name: [] for table in REGISTRY.source_tables}
+        tables["notes"] = store
+        check_constraints(tables, REGISTRY, origins, problems, "sources")
+        [problem] = [str(problem) for problem in problems.sorted()
+                     if "notes.kind" in str(problem)]
+        assert problem.startswith("sources/a.yml:9: record 'n-2' field 'kind': notes.kind: "
+                                  "expected one of"), problem
+    finally:
+        stage.close()
+
+
 def test_rows_with_one_key_keep_the_order_they_came_in(tmp_path):
     """Two rows with one id (a problem the checks report) are given back in the order
     they were appended, as a stable sort of a list gives them."""

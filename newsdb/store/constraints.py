@@ -61,6 +61,9 @@ class _TableChecker:
         accepts = [(column, column.name, ACCEPTED[column.type], column.terms,
                     keys.get(column.references) if column.references else None)
                    for column in self.table.columns_list]
+        if isinstance(rows, RowStore):
+            self._check_stored(rows, accepts)
+            rows = rows.held  # the rows SQLite could not store, as they are
         for row in rows:
             get = row.get
             for column, name, kind, terms, known in accepts:
@@ -71,6 +74,21 @@ class _TableChecker:
                 elif (not isinstance(value, kind) or terms and value not in terms
                       or known is not None and value not in known):
                     self.report(row, name, self.fault(column, value))
+
+    def _check_stored(self, store: RowStore, accepts: list[tuple]) -> None:
+        """The same checks on a staged table's stored values, in the order they were
+        stored (problems are sorted when reported): a row is made only to name one."""
+        at = [store.columns.index(name) for _, name, *_ in accepts]
+        checks = list(zip(at, accepts))
+        for values in store.stored_values():
+            for index, (column, name, kind, terms, known) in checks:
+                value = values[index]
+                if value is None:
+                    if column.not_null:
+                        self.report(store.row_of(values), name, self.fault(column, value))
+                elif (not isinstance(value, kind) or terms and value not in terms
+                      or known is not None and value not in known):
+                    self.report(store.row_of(values), name, self.fault(column, value))
 
     def fault(self, column: Column, value) -> str:
         at = f"{self.table.name}.{column.name}"

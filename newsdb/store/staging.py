@@ -176,6 +176,21 @@ class RowStore:
                 row.origin = last
             yield row
 
+    def stored_values(self) -> Iterator[tuple]:
+        """Each stored row's values in the registry's column order, then its file, line
+        and record, in the order stored (no sort, no row made): what the checks read.
+        row_of() makes the row of one, to name it."""
+        self.flush()
+        yield from self.conn.execute(
+            f"SELECT {self.selected}, _file, _line, _record FROM [{self.name}]")
+
+    def row_of(self, values: tuple) -> StagedRow:
+        """The row of a row's values and origin as stored_values() gives them."""
+        count = len(self.columns)
+        row = StagedRow(zip(self.columns, values[:count]))
+        row.origin = Origin(*values[count:]) if values[count] is not None else None
+        return row
+
     def key_values(self, columns: list[str]) -> set:
         """The values of `columns` over every row (one column: the values themselves),
         read without making the rows."""
@@ -201,12 +216,8 @@ class RowStore:
         (not the build's order), each carrying its origin; a row held in memory is
         itself, after the stored ones."""
         selected = ", ".join(f"[{column}]" for column in (*self.columns, *HIDDEN[1:]))
-        found = []
-        count = len(self.columns)
-        for values in self._matching(selected, columns, keys, "ORDER BY _seq"):
-            row = StagedRow(zip(self.columns, values))
-            row.origin = Origin(*values[count:]) if values[count] is not None else None
-            found.append(row)
+        found = [self.row_of(values)
+                 for values in self._matching(selected, columns, keys, "ORDER BY _seq")]
         found.extend(row for row in self.held
                      if tuple(row.get(column) for column in columns) in keys)
         return found
