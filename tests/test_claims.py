@@ -2,8 +2,9 @@
 import pytest
 
 from newsdb.curated.problems import Problems
-from newsdb.facts.claims import ClaimBook
+from newsdb.facts.claims import ClaimBook, contain_children, date_claims, rejections
 from newsdb.facts.origins import Origins
+from newsdb.facts.reconcile import Claim
 
 
 def add(book, value, source="report-a"):
@@ -71,3 +72,23 @@ def test_a_report_whose_claims_come_again_is_checked_against_its_first(tmp_path,
     assert [row["value"] for row in book.rows] == ["2014-12-17", "2014-12-18"]
     if stage:
         stage.close()
+
+
+def test_an_event_widened_to_contain_its_part_rejects_its_narrower_dates():
+    events = [{"id": "trip", "parent_event_id": None, "start_date": "2014-12-17",
+               "end_date": "2014-12-19", "date_precision": "span"},
+              {"id": "leg", "parent_event_id": "trip", "start_date": "2014-12-20",
+               "end_date": "2014-12-20", "date_precision": "day"}]
+    said = [Claim(f"a-{field}", "a", "2014-12-16", "events", "trip", field, value, "ahead",
+                  False, handle=f"row {n}")
+            for n, (field, value) in enumerate((("start_date", "2014-12-17"),
+                                                ("end_date", "2014-12-19"),
+                                                ("status", "planned")))]
+    dated = date_claims(said)
+    assert list(dated) == [("trip", "start_date"), ("trip", "end_date")]
+    conflicts = contain_children(events, dated)
+    assert (events[0]["start_date"], events[0]["end_date"]) == ("2014-12-17", "2014-12-20")
+    assert [(row["claim_id"], row["accepted_value"], row["resolution_en"])
+            for row in conflicts] == [
+        ("a-end_date", "2014-12-20", "an event contains its parts: leg falls on 2014-12-20")]
+    assert rejections(dated, {"a-end_date"}) == [("row 1", {"accepted": 0})]

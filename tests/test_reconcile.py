@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdb.facts.reconcile import Claim, check_containment, reconcile
+from newsdb.facts.reconcile import Claim, check_containment, children_of, event_dates, reconcile
 
 
 def claim(source, value, field="status", about="meeting", table="events", *, tense="ahead",
@@ -167,12 +167,24 @@ def test_a_report_contradicting_itself_loses_even_with_more_reports():
               claim("a", "2014-12-20", "end_date", "leg"),
               claim("b", "2014-12-17", "start_date", "trip"),
               claim("b", "2014-12-20", "end_date", "trip")]
-    check_containment(claims, parents)
+    check_containment(claims, children_of(parents))
     [trip] = [o for o in reconcile(claims) if o.about_id == "trip"]
     assert trip.accepted.value == ("2014-12-17", "2014-12-20", "span")
     [(lost, why)] = trip.losers
     assert lost.value == ("2014-12-17", "2014-12-19", "span")
     assert why == ("this report contradicts itself: the same report puts leg on 2014-12-20")
+
+
+def test_a_report_is_checked_against_its_parts_dates_weighed_apart():
+    # A fact at a time: the leg's claims are not among the trip's, their dates are known.
+    trip = dates("a", "2014-12-17", "2014-12-19", about="trip")
+    leg = dates("a", "2014-12-20", "2014-12-20", about="leg")
+    check_containment(trip, children_of({"leg": "trip"}), event_dates(leg))
+    assert [c.contradiction for c in trip] == [
+        None, "the same report puts leg on 2014-12-20"]
+    other = dates("b", "2014-12-17", "2014-12-19", about="trip")
+    check_containment(other, children_of({"leg": "trip"}), event_dates(leg))
+    assert [c.self_contradicted for c in other] == [False, False]  # b says nothing of the leg
 
 
 def test_exists_claims_are_not_reconciled():

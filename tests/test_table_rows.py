@@ -75,6 +75,23 @@ def test_handles_where_gives_the_selected_values_in_the_order_they_came(table):
     assert [values for _, values in found] == [("c-3", "held", 0), ("c-2", "planned", 0)]
 
 
+def test_handles_where_grouped_gives_each_group_together_in_the_order_they_came(table):
+    found = [values for _, values in handles_where(
+        table, ("id",), {("c-1",), ("c-2",), ("c-3",)}, ("id", "field"), grouped=("field",))]
+    groups = [[("c-1", "start_date")], [("c-3", "status"), ("c-2", "status")]]
+    assert found in (groups[0] + groups[1], groups[1] + groups[0])
+
+
+def test_a_row_held_in_memory_comes_after_the_grouped_stored_ones(tmp_path):
+    stage, store = staged(tmp_path)
+    try:
+        found = [values for _, values in handles_where(store, ("about_table",), {("events",)},
+                                                       ("id",), grouped=("field",))]
+        assert found == [("c-1",), ("c-3",), ("c-2",), ("c-0",)]
+    finally:
+        stage.close()
+
+
 def test_a_change_written_back_is_in_the_rows(table):
     changes = [(handle, {"relation": "contradicts", "accepted": 0} if values[0] == "c-3"
                 else {"relation": "compatible"})

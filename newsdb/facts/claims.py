@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterable, Iterator
+from itertools import groupby
 
 from newsdb.curated import vocabularies as v
 from newsdb.korean.dates import TIME_OF_DAY, parse_minutes, resolve_event_date
@@ -21,7 +23,7 @@ from newsdb.curated.models import CLAIM_FIELDS
 from newsdb.curated.problems import Problems
 from newsdb.facts.origins import Origin, Origins
 from newsdb.facts.reconcile import (CONFIRMS, CONTRADICTS, Claim, check_containment,
-                                    reconcile, value_text)
+                                    children_of, event_dates, reconcile, value_text)
 from newsdb.facts.lineage import lineage_roots, shared_wording_notes
 from newsdb.facts.references import _is_unknown, _reference, record_name
 from newsdb.facts.table_rows import (handles_where, row_ids, rows_where, values_of,
@@ -42,6 +44,10 @@ WEIGHED = {(table, field) for table, fields in RECONCILED.items() for field in f
 # What a Claim is made of, as the claims table names it.
 CLAIM_COLUMNS = ("id", "source_id", "about_table", "about_id", "field", "value", "tense",
                  "hedged", "stated", "precision", "value_low", "value_high", "wording_ko")
+# What a claim is looked up by: its fact and field.
+ABOUT = ("about_table", "about_id", "field")
+# An event's date fields: the claims check_containment() and contain_children() compare.
+DATED = ("events", ("start_date", "end_date"))
 STATUSES = {"events": v.EVENT_STATUSES, "mous": v.MOU_STATUSES}
 
 
@@ -411,16 +417,52 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     write the contradicting ones to conflicts."""
     published = {source_id: row["published_at"] for source_id, row in sources.items()}
     roots = lineage_roots(sources)
-    # Only the claims about reconciled fields are read (a third of them, `exists`, are
-    # not), as Claim objects, each with the handle its verdict is written back by.
-    claims = read_claims(book.rows, WEIGHED, published, roots)
-    parents = {row["id"]: row["parent_event_id"] for row in tables["events"]
-               if row["parent_event_id"]}
+    children = children_of({row["id"]: row["parent_event_id"] for row in tables["events"]
+                            if row["parent_event_id"]})
     places = {row["id"]: row["parent_id"] for row in tables["places"]}
-    check_containment(claims, parents)
     rows = {table: {row["id"]: row for row in tables[table]} for table in RECONCILED}
     for row in (row for table in RECONCILED for row in tables[table]):
         row["disputed"] = 0
+    # The claims are weighed a fact at a time, never all held: the parts' dates, which
+    # a report's dates of their event are checked against, are read first.
+    parts = {(DATED[0], part, field) for kids in children.values() for part in kids
+             for field in DATED[1]}
+    known = event_dates(claim for fact in claims_by_fact(book.rows, ABOUT, parts, published,
+                                                         roots) for claim in fact)
+    conflicts, changes = [], []
+    dated: dict[tuple[str, str], list[Claim]] = {}  # an event's date claims, its parts' kept
+    # Only the claims about reconciled fields are read (a third of them, `exists`, are
+    # not), as Claim objects, each with the handle its verdict is written back by.
+    for claims in claims_by_fact(book.rows, ("about_table", "field"), WEIGHED, published,
+                                 roots):
+        check_containment(claims, children, known)
+        found = weigh(claims, rows, places)
+        conflicts += found
+        changes += verdicts(claims, {row["claim_id"] for row in found})
+        dated.update(date_claims(claim for claim in claims if claim.about_id in children))
+    titles = [claim for fact in claims_by_fact(book.rows, ("about_table", "field"),
+                                               {("people", "title_ko")}, published, roots)
+              for claim in fact]
+    found = title_relations(tables["people"], titles)
+    conflicts += found
+    changes += verdicts(titles, {row["claim_id"] for row in found})
+    count_sources(tables, book.rows, roots)
+    tables["notes"].extend(shared_wording_notes(
+        values_of(book.rows, ("wording_ko", "source_id")), sources, roots))
+    check_claimed(tables, problems, declared_at)
+    if not problems:
+        found = contain_children(tables["events"], dated)
+        conflicts += found
+        changes += rejections(dated, {row["claim_id"] for row in found})
+    write_back(book.rows, changes)
+    tables["conflicts"] = sorted(conflicts, key=lambda row: row["id"])
+
+
+def weigh(claims: list[Claim], rows: dict[str, dict[str, dict]],
+          places: dict[str, str | None]) -> list[dict]:
+    """Reconcile one fact's claims into its row (in `rows`, by table and id), give each
+    claim its relation to the value held; returns the conflicts (the contradicting
+    claims)."""
     conflicts = []
     for outcome in reconcile(claims, places):
         row = rows[outcome.about_table].get(outcome.about_id)
@@ -444,30 +486,26 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
                 "claimed_value": claim.value, "claim_id": claim.id,
                 "source_id": claim.source_id, "resolution_en": reasons[claim.id],
             })
-    titles = read_claims(book.rows, {("people", "title_ko")}, published, roots)
-    conflicts += title_relations(tables["people"], titles)
-    count_sources(tables, book.rows, roots)
-    tables["notes"].extend(shared_wording_notes(
-        values_of(book.rows, ("wording_ko", "source_id")), sources, roots))
-    check_claimed(tables, problems, declared_at)
-    if not problems:
-        conflicts += contain_children(tables["events"], claims)
-    # A claim in conflicts is not accepted: the others keep the 1 they were made with.
-    rejected = {row["claim_id"] for row in conflicts}
-    write_back(book.rows, verdicts([*claims, *titles], rejected))
-    tables["conflicts"] = sorted(conflicts, key=lambda row: row["id"])
+    return conflicts
 
 
-def read_claims(rows, pairs: set[tuple[str, str]], published: dict[str, str],
-                roots: dict[str, str]) -> list[Claim]:
-    """The claims about the (table, field) `pairs` as Claim objects with their handles
-    for write_back(), in the order they came (an id given twice keeps its first place
-    and its last values, as a look-up by id does)."""
+def claims_by_fact(rows, columns: tuple[str, ...], keys: set[tuple], published: dict[str, str],
+                   roots: dict[str, str]) -> Iterator[list[Claim]]:
+    """The claims whose `columns` are one of `keys`, a fact at a time, as Claim objects
+    with their handles for write_back(); a fact's claims in the order they came (an id
+    given twice keeps its first place and its last values, as a look-up by id does)."""
+    found = handles_where(rows, columns, keys, CLAIM_COLUMNS, grouped=("about_table", "about_id"))
+    for _, fact in groupby(found, key=lambda pair: (pair[1][2], pair[1][3])):
+        yield _claims(fact, published, roots)
+
+
+def _claims(fact: Iterable[tuple[object, tuple]], published: dict[str, str],
+            roots: dict[str, str]) -> list[Claim]:
     found: dict[str, Claim] = {}
     # Equal text as one object: read back from a staging file, every claim's table name,
     # field and report id would be a string of its own.
     shared = {}.setdefault
-    for handle, values in handles_where(rows, ("about_table", "field"), pairs, CLAIM_COLUMNS):
+    for handle, values in fact:
         (claim_id_, source_id, table, about_id, field, value, tense, hedged, stated,
          precision, low, high, wording) = values
         texts = (source_id, table, about_id, field, value, tense, precision)
@@ -578,25 +616,38 @@ def apply_outcome(row: dict, outcome) -> None:
         row["status_as_of"] = max(c.published_at for c in winner.claims)[:10]
 
 
-def contain_children(events: list[dict], claims: list[Claim]) -> list[dict]:
+def date_claims(claims: Iterable[Claim]) -> dict[tuple[str, str], list[Claim]]:
+    """(event, field) -> the claims of its start_date or end_date, for contain_children()."""
+    dated: dict[tuple[str, str], list[Claim]] = {}
+    for claim in claims:
+        if claim.about_table == DATED[0] and claim.field in DATED[1]:
+            dated.setdefault((claim.about_id, claim.field), []).append(claim)
+    return dated
+
+
+def contain_children(events: list[dict], dated: dict[tuple[str, str], list[Claim]]
+                     ) -> list[dict]:
     """A parent event contains its children: where the reconciled dates of a part of an
     event lie outside those of the event, the event's dates are widened to contain them,
-    and every claim that gave the narrower date loses. Returns those conflicts."""
+    and every claim that gave the narrower date loses (`dated`: date_claims() of the
+    events with parts). Returns those conflicts."""
     by_id = {row["id"]: row for row in events}
     children: dict[str, list[dict]] = {}
     for row in events:
         if row["parent_event_id"] in by_id:
             children.setdefault(row["parent_event_id"], []).append(row)
     conflicts = []
-    dated: dict[tuple[str, str], list[Claim]] = {}  # (event, field) -> its date claims
-    for claim in claims:
-        if claim.about_table == "events" and claim.field in ("start_date", "end_date"):
-            dated.setdefault((claim.about_id, claim.field), []).append(claim)
-
     for row in events:
         if row["parent_event_id"] not in by_id:
             _widen(row, (), children, dated, conflicts)
     return conflicts
+
+
+def rejections(dated: dict[tuple[str, str], list[Claim]], rejected: set[str]
+               ) -> list[tuple[object, dict]]:
+    """accepted 0 for the date claims a widened event's conflicts name."""
+    return [(claim.handle, {"accepted": 0}) for claims in dated.values() for claim in claims
+            if claim.id in rejected]
 
 
 def _widen(row: dict, seen: tuple, children: dict[str, list[dict]],

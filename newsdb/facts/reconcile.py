@@ -34,7 +34,7 @@ give the same first day but different last days disagree about the span.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -296,22 +296,37 @@ def reason(winner: Candidate, loser: Candidate) -> str:
     return "as many reports on every ground; the earlier value in sort order is kept"
 
 
-def check_containment(claims: list[Claim], parents: dict[str, str]) -> None:
-    """Mark date claims that their own report contradicts: a report that puts a part of
-    an event (a child) outside the dates it gives the event itself."""
-    by_source: dict[tuple[str, str], dict[str, str]] = {}
-    for claim in claims:
-        if claim.about_table == "events" and claim.group == "dates" and claim.value:
-            by_source.setdefault((claim.source_id, claim.about_id), {})[claim.field] = claim.value
+def children_of(parents: dict[str, str]) -> dict[str, list[str]]:
+    """Each event's parts, from each part's parent (parts in id order)."""
     children: dict[str, list[str]] = {}
     for child, parent in sorted(parents.items()):
         children.setdefault(parent, []).append(child)
+    return children
+
+
+def event_dates(claims: Iterable[Claim]) -> dict[tuple[str, str], dict[str, str]]:
+    """(report, event) -> the dates the report gives the event, {field: value}."""
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for claim in claims:
+        if claim.about_table == "events" and claim.group == "dates" and claim.value:
+            found.setdefault((claim.source_id, claim.about_id), {})[claim.field] = claim.value
+    return found
+
+
+def check_containment(claims: list[Claim], children: dict[str, list[str]],
+                      known: dict[tuple[str, str], dict[str, str]] | None = None) -> None:
+    """Mark date claims that their own report contradicts: a report that puts a part of
+    an event (a child) outside the dates it gives the event itself. The parts' dates are
+    looked up among `claims`, then in `known` (event_dates() of claims weighed apart)."""
+    by_source = event_dates(claims)
+    known = known or {}
     for claim in claims:
         if claim.about_table != "events" or claim.group != "dates":
             continue
         own = by_source.get((claim.source_id, claim.about_id), {})
         for child in children.get(claim.about_id, ()):
-            dates = by_source.get((claim.source_id, child), {})
+            key = (claim.source_id, child)
+            dates = by_source.get(key) or known.get(key, {})
             outside = (
                 (claim.field == "end_date" and dates.get("end_date", "") > own.get("end_date", "~"))
                 or (claim.field == "start_date"

@@ -27,15 +27,21 @@ def rows_where(rows, columns: tuple[str, ...], keys: set[tuple]) -> list[dict]:
     return rows.where(columns, keys)
 
 
-def handles_where(rows, columns: tuple[str, ...], keys: set[tuple],
-                  selected: tuple[str, ...]) -> Iterator[tuple[object, tuple]]:
+def handles_where(rows, columns: tuple[str, ...], keys: set[tuple], selected: tuple[str, ...],
+                  grouped: tuple[str, ...] = ()) -> Iterator[tuple[object, tuple]]:
     """(handle, the values of `selected`) of the rows whose `columns` are one of `keys`,
     in the order they came: what a change needs, without making a staged table's rows.
-    Give the handle to write_back() with the change."""
+    Give the handle to write_back() with the change. With `grouped`, the rows with equal
+    values of those columns come together (in no particular order of the groups), each
+    group's in the order they came, so that a caller can hold one group at a time."""
     if isinstance(rows, list):
-        return ((row, tuple(row.get(column) for column in selected)) for row in rows
-                if tuple(row.get(column) for column in columns) in keys)
-    return rows.handles(selected, columns, keys)
+        found = [(row, tuple(row.get(column) for column in selected)) for row in rows
+                 if tuple(row.get(column) for column in columns) in keys]
+        if grouped:
+            # As text: a row of a build that fails its checks may hold anything.
+            found.sort(key=lambda pair: tuple(str(pair[0].get(column)) for column in grouped))
+        return iter(found)
+    return rows.handles(selected, columns, keys, grouped)
 
 
 def values_of(rows, selected: tuple[str, ...]) -> Iterator[tuple]:

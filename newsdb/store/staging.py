@@ -223,12 +223,16 @@ class RowStore:
         return found
 
     def handles(self, selected: tuple[str, ...], columns: tuple[str, ...],
-                keys: set[tuple]) -> Iterator[tuple[int | dict, tuple]]:
+                keys: set[tuple], grouped: tuple[str, ...] = ()
+                ) -> Iterator[tuple[int | dict, tuple]]:
         """(handle, the values of `selected`) of the rows whose `columns` are one of
-        `keys`, in the order they came: a handle for update(), the row's place here (a
-        row held in memory is its own handle)."""
+        `keys`, in the order they came (ordered by `grouped` first): a handle for
+        update(), the row's place here. A row held in memory is its own handle and
+        comes after the stored ones, whatever `grouped` (a build holding one fails its
+        checks)."""
         listed = ", ".join(f"[{column}]" for column in ("_seq", *selected))
-        for values in self._matching(listed, columns, keys, "ORDER BY _seq"):
+        ordering = "ORDER BY " + ", ".join(f"[{column}]" for column in (*grouped, "_seq"))
+        for values in self._matching(listed, columns, keys, ordering):
             yield values[0], values[1:]
         for row in self.held:
             if tuple(row.get(column) for column in columns) in keys:
