@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from newsdb.facts.origins import Origin, Origins
-from newsdb.facts.table_rows import (handles_where, row_ids, rows_where, values_of,
-                                     values_where, write_back)
+from newsdb.facts.table_rows import (handles_where, row_ids, rows_where, values_where,
+                                     write_back)
 from newsdb.store.registry import default_registry
 from newsdb.store.staging import Stage
 
@@ -104,7 +104,7 @@ def test_a_change_written_back_is_in_the_rows(table):
 
 
 def test_values_and_ids(table):
-    assert sorted(values_of(table, ("source_id", "field")), key=str) == sorted(
+    assert sorted(values_where(table, ("source_id", "field")), key=str) == sorted(
         [("b", "status"), ("a", "start_date"), ("a", "status"), ("b", "start_date")], key=str)
     assert sorted(values_where(table, ("id",), ("source_id",), {("b",)})) == [("c-0",), ("c-3",)]
     assert row_ids(table) == {"c-0", "c-1", "c-2", "c-3"}

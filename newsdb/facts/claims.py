@@ -26,8 +26,8 @@ from newsdb.facts.reconcile import (CONFIRMS, CONTRADICTS, Claim, check_containm
                                     children_of, event_dates, reconcile, value_text)
 from newsdb.facts.lineage import lineage_roots, shared_wording_notes
 from newsdb.facts.references import _is_unknown, _reference, record_name
-from newsdb.facts.table_rows import (handles_where, row_ids, rows_where, values_of,
-                                     values_where, write_back)
+from newsdb.facts.table_rows import (handles_where, row_ids, rows_where, values_where,
+                                     write_back)
 from newsdb.curated.reader import Article, Citation, Curated
 
 # The columns a claim's field names, where they differ.
@@ -448,7 +448,7 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     changes += verdicts(titles, {row["claim_id"] for row in found})
     count_sources(tables, book.rows, roots)
     tables["notes"].extend(shared_wording_notes(
-        values_of(book.rows, ("wording_ko", "source_id")), sources, roots))
+        values_where(book.rows, ("wording_ko", "source_id")), sources, roots))
     check_claimed(tables, problems, declared_at)
     if not problems:
         found = contain_children(tables["events"], dated)

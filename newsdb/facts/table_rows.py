@@ -9,6 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 
+def picked(row: dict, columns) -> tuple:
+    """A row's values of `columns`, None where it lacks one (a row of a failing build)."""
+    return tuple(row.get(column) for column in columns)
+
+
 def row_ids(rows, among: set | None = None) -> set:
     """The ids of a table's rows (those of `among` alone, when given); a staged table
     reads the ids alone, without making its rows."""
@@ -23,7 +28,7 @@ def rows_where(rows, columns: tuple[str, ...], keys: set[tuple]) -> list[dict]:
     """The rows whose values of `columns` are one of `keys`, in the order they came, to
     read (a staged table's carry their origin)."""
     if isinstance(rows, list):
-        return [row for row in rows if tuple(row.get(column) for column in columns) in keys]
+        return [row for row in rows if picked(row, columns) in keys]
     return rows.where(columns, keys)
 
 
@@ -35,29 +40,22 @@ def handles_where(rows, columns: tuple[str, ...], keys: set[tuple], selected: tu
     values of those columns come together (in no particular order of the groups), each
     group's in the order they came, so that a caller can hold one group at a time."""
     if isinstance(rows, list):
-        found = [(row, tuple(row.get(column) for column in selected)) for row in rows
-                 if tuple(row.get(column) for column in columns) in keys]
+        found = [(row, picked(row, selected)) for row in rows
+                 if picked(row, columns) in keys]
         if grouped:
             # As text: a row of a build that fails its checks may hold anything.
-            found.sort(key=lambda pair: tuple(str(pair[0].get(column)) for column in grouped))
+            found.sort(key=lambda pair: tuple(map(str, picked(pair[0], grouped))))
         return iter(found)
     return rows.handles(selected, columns, keys, grouped)
 
 
-def values_of(rows, selected: tuple[str, ...]) -> Iterator[tuple]:
-    """The values of `selected` of every row, in no particular order."""
+def values_where(rows, selected: tuple[str, ...], columns: tuple[str, ...] = (),
+                 keys: set[tuple] | None = None) -> Iterator[tuple]:
+    """The values of `selected` of every row (whose `columns` are one of `keys`, when
+    given), in no particular order."""
     if isinstance(rows, list):
-        return (tuple(row.get(column) for column in selected) for row in rows)
-    return rows.project(selected)
-
-
-def values_where(rows, selected: tuple[str, ...], columns: tuple[str, ...],
-                 keys: set[tuple]) -> Iterator[tuple]:
-    """The values of `selected` of the rows whose `columns` are one of `keys`, in no
-    particular order."""
-    if isinstance(rows, list):
-        return (tuple(row.get(column) for column in selected) for row in rows
-                if tuple(row.get(column) for column in columns) in keys)
+        return (picked(row, selected) for row in rows
+                if keys is None or picked(row, columns) in keys)
     return rows.project(selected, columns, keys)
 
 

@@ -24,6 +24,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from newsdb.facts.origins import Origin, Origins, StagedRow
+from newsdb.facts.table_rows import picked
 from newsdb.store.registry import Table
 
 # The tables staged: made once per report, read again only by the checks and the write
@@ -141,7 +142,7 @@ class RowStore:
                         if all(isinstance(row.get(column), STORABLE) for column in self.columns)]
             ids = {id(row) for row in storable}
             self.held.extend(row for row in rows if id(row) not in ids)
-            self._store(storable, lambda row: tuple(row.get(c) for c in self.columns))
+            self._store(storable, lambda row: picked(row, self.columns))
 
     def _store(self, rows: list[dict], values) -> None:
         """Insert `rows` after those stored, each with its origin (forgotten here: the
@@ -198,7 +199,7 @@ class RowStore:
         selected = ", ".join(f"[{column}]" for column in columns)
         found = self.conn.execute(f"SELECT {selected} FROM [{self.name}]")
         keys = {values[0] for values in found} if len(columns) == 1 else set(found)
-        held = [tuple(row.get(column) for column in columns) for row in self.held]
+        held = [picked(row, columns) for row in self.held]
         return keys.union(key[0] for key in held) if len(columns) == 1 else keys.union(held)
 
     def values_in_order(self) -> Iterator[tuple]:
@@ -209,7 +210,7 @@ class RowStore:
             yield from self.conn.execute(
                 f"SELECT {self.selected} FROM [{self.name}] ORDER BY {self._ordering()}")
         for row in self.held:
-            yield tuple(row.get(column) for column in self.columns)
+            yield picked(row, self.columns)
 
     def where(self, columns: tuple[str, ...], keys: set[tuple]) -> list[StagedRow]:
         """The rows whose values of `columns` are one of `keys`, in the order they came
@@ -219,7 +220,7 @@ class RowStore:
         found = [self.row_of(values)
                  for values in self._matching(selected, columns, keys, "ORDER BY _seq")]
         found.extend(row for row in self.held
-                     if tuple(row.get(column) for column in columns) in keys)
+                     if picked(row, columns) in keys)
         return found
 
     def handles(self, selected: tuple[str, ...], columns: tuple[str, ...],
@@ -235,8 +236,8 @@ class RowStore:
         for values in self._matching(listed, columns, keys, ordering):
             yield values[0], values[1:]
         for row in self.held:
-            if tuple(row.get(column) for column in columns) in keys:
-                yield row, tuple(row.get(column) for column in selected)
+            if picked(row, columns) in keys:
+                yield row, picked(row, selected)
 
     def project(self, selected: tuple[str, ...], columns: tuple[str, ...] = (),
                 keys: set[tuple] | None = None) -> Iterator[tuple]:
@@ -249,8 +250,8 @@ class RowStore:
         else:
             yield from self._matching(listed, columns, keys, "")
         for row in self.held:
-            if keys is None or tuple(row.get(column) for column in columns) in keys:
-                yield tuple(row.get(column) for column in selected)
+            if keys is None or picked(row, columns) in keys:
+                yield picked(row, selected)
 
     def _matching(self, selected: str, columns: tuple[str, ...], keys: set[tuple],
                   ordering: str):
