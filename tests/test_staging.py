@@ -120,6 +120,48 @@ def test_a_stored_value_the_database_refuses_is_named_by_its_file_and_line(tmp_p
         stage.close()
 
 
+def test_a_repeated_key_of_a_staged_table_names_both_rows(tmp_path):
+    """A staged table's keys are counted in the staging file; a repeated one is then
+    found row by row, and named with the first row's file and line."""
+    stage, store, origins = stored_notes(tmp_path, [
+        (note("n-1", "first"), Origin("sources/a.yml", 4, "n-1")),
+        (note("n-2", "other"), Origin("sources/a.yml", 6, "n-2")),
+        (note("n-1", "again"), Origin("sources/b.yml", 9, "n-1"))])
+    try:
+        assert store.distinct_count(["id"]) == 2
+        problems = Problems()
+        tables = {table.name: [] for table in REGISTRY.source_tables}
+        tables["notes"] = store
+        check_constraints(tables, REGISTRY, origins, problems, "sources")
+        assert [str(problem) for problem in problems.sorted()
+                if "key" in str(problem)] == [
+            "sources/b.yml:9: record 'n-1' field 'id': notes key 'n-1' is already used by "
+            "the row from sources/a.yml:4: expected each row of notes to have its own key"]
+    finally:
+        stage.close()
+
+
+def test_a_conflict_is_checked_against_the_staged_claims(both):
+    """The claims are named only by the conflicts, held in memory: the claims they name
+    are looked up in the staging file (no set of every claim id), and one naming no
+    claim is reported."""
+    _, _, _, staged, origins = both
+    assert staged["conflicts"], "the sources have conflicts to check"
+    problems = Problems()
+    check_constraints(staged, REGISTRY, origins, problems, "sources")
+    assert not problems
+    stray = dict(staged["conflicts"][0], id="stray", claim_id="no-such-claim")
+    origins.note(stray, "sources/citations/x.yml", 3, "stray")
+    staged["conflicts"].append(stray)
+    try:
+        check_constraints(staged, REGISTRY, origins, problems, "sources")
+    finally:
+        staged["conflicts"].pop()
+    assert [str(problem) for problem in problems.sorted()] == [
+        "sources/citations/x.yml:3: record 'stray' field 'claim_id': conflicts.claim_id: "
+        "unknown claims id 'no-such-claim': expected the id of a row of claims"]
+
+
 def test_rows_with_one_key_keep_the_order_they_came_in(tmp_path):
     """Two rows with one id (a problem the checks report) are given back in the order
     they were appended, as a stable sort of a list gives them."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from newsdb.curated.problems import Problems
 from newsdb.facts.origins import Origin, Origins
 from newsdb.store.registry import Column, Registry, Table
-from newsdb.store.staging import RowStore
+from newsdb.store.staging import STORABLE, RowStore
 
 # Rows the build makes itself, not from the sources: the registry's vocabulary and the
 # site's prose (checked when metadata.yml is read).
@@ -24,19 +24,42 @@ def check_constraints(tables: dict[str, list[dict]], registry: Registry, origins
     named for a row of unknown origin."""
     # The keys of the tables a column references, held while every table is checked;
     # another table's only while its own are.
-    referenced = {column.references for table in registry.source_tables
-                  for column in table.columns_list if column.references}
-    keys = {table.name: _key_values(table, tables.get(table.name, []))
+    referencing: dict[str, list[tuple[str, str]]] = {}
+    for table in registry.source_tables:
+        for column in table.columns_list:
+            if column.references:
+                referencing.setdefault(column.references, []).append((table.name, column.name))
+    keys = {table.name: _referenced_keys(table, tables, referencing[table.name])
             for table in registry.source_tables
-            if table.name not in GENERATED and table.name in referenced}
+            if table.name not in GENERATED and table.name in referencing}
     for table in registry.source_tables:
         if table.name in GENERATED:
             continue
         checker = _TableChecker(table, origins, problems, fallback)
         rows = tables.get(table.name, [])
         checker.check_values(rows, keys)
-        own = keys.get(table.name)
-        checker.check_keys(rows, own if own is not None else _key_values(table, rows))
+        checker.check_keys(rows, _distinct_keys(table, rows))
+
+
+def _referenced_keys(table: Table, tables: dict, referencing: list[tuple[str, str]]) -> set:
+    """The key values of `table` another row may name. A staged table named only by
+    rows held in memory (the claims, by the conflicts) gives those of the values they
+    name that it holds, looked up in the staging file: not a set of a million ids."""
+    rows = tables.get(table.name, [])
+    if (not isinstance(rows, RowStore) or len(table.pk_columns) != 1
+            or any(isinstance(tables.get(name), RowStore) for name, _ in referencing)):
+        return _key_values(table, rows)
+    named = {(value,) for name, column in referencing for row in tables.get(name, [])
+             if isinstance(value := row.get(column), STORABLE) and value is not None}
+    return {key for key, in rows.project(table.pk_columns, table.pk_columns, named)}
+
+
+def _distinct_keys(table: Table, rows) -> int:
+    """How many different key values a table's rows hold (a missing key counted once);
+    a staged table's are counted in the staging file."""
+    if isinstance(rows, RowStore):
+        return rows.distinct_count(table.pk_columns)
+    return len(_key_values(table, rows))
 
 
 def _key_values(table: Table, rows: list[dict]) -> set:
@@ -101,10 +124,11 @@ class _TableChecker:
         return (f"{at}: unknown {column.references} id {value!r}: expected the id of a row "
                 f"of {column.references}")
 
-    def check_keys(self, rows: list[dict], distinct: set) -> None:
-        """`distinct`: the table's key values; as many as rows, no key is repeated (nor
-        missing twice), and the rows need not be gone through again."""
-        if len(distinct) == len(rows):
+    def check_keys(self, rows: list[dict], distinct: int) -> None:
+        """`distinct`: how many different key values the table holds; as many as rows,
+        no key is repeated (nor missing twice), and the rows need not be gone through
+        again."""
+        if distinct == len(rows):
             return
         table = self.table
         seen: dict[tuple, dict] = {}  # primary key -> the first row with it

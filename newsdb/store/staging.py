@@ -202,6 +202,17 @@ class RowStore:
         held = [picked(row, columns) for row in self.held]
         return keys.union(key[0] for key in held) if len(columns) == 1 else keys.union(held)
 
+    def distinct_count(self, columns: list[str]) -> int:
+        """How many different values of `columns` the rows hold (NULL counted once, as
+        in a set), counted by SQLite without holding them; with rows held in memory (a
+        failing build), from the set of every value."""
+        if self.held:
+            return len(self.key_values(columns))
+        self.flush()
+        selected = ", ".join(f"[{column}]" for column in columns)
+        return self.conn.execute(
+            f"SELECT count(*) FROM (SELECT DISTINCT {selected} FROM [{self.name}])").fetchone()[0]
+
     def values_in_order(self) -> Iterator[tuple]:
         """Every row's values in the registry's column order, in the build's order: what
         the write inserts, without making the rows."""
