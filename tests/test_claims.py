@@ -2,7 +2,9 @@
 import pytest
 
 from newsdb.curated.problems import Problems
-from newsdb.facts.claims import ClaimBook, contain_children, date_claims, rejections
+import newsdb.facts.claims as claims_module
+from newsdb.facts.claims import (RECONCILED, ClaimBook, contain_children, containment_conflicts,
+                                 date_claims, rejections, weigh_facts)
 from newsdb.facts.origins import Origins
 from newsdb.facts.reconcile import Claim
 
@@ -84,11 +86,45 @@ def test_an_event_widened_to_contain_its_part_rejects_its_narrower_dates():
             for n, (field, value) in enumerate((("start_date", "2014-12-17"),
                                                 ("end_date", "2014-12-19"),
                                                 ("status", "planned")))]
+    widened = contain_children(events)
+    assert (events[0]["start_date"], events[0]["end_date"]) == ("2014-12-17", "2014-12-20")
+    assert widened == [("trip", "end_date", "2014-12-20", "leg")]
     dated = date_claims(said)
     assert list(dated) == [("trip", "start_date"), ("trip", "end_date")]
-    conflicts = contain_children(events, dated)
-    assert (events[0]["start_date"], events[0]["end_date"]) == ("2014-12-17", "2014-12-20")
+    conflicts = containment_conflicts(widened, dated)
     assert [(row["claim_id"], row["accepted_value"], row["resolution_en"])
             for row in conflicts] == [
         ("a-end_date", "2014-12-20", "an event contains its parts: leg falls on 2014-12-20")]
     assert rejections(dated, {"a-end_date"}) == [("row 1", {"accepted": 0})]
+
+
+def date_row(source: str, about: str, field: str, value: str) -> dict:
+    return {"id": f"{source}-{about}-{field}", "source_id": source, "about_table": "events",
+            "about_id": about, "field": field, "value": value, "tense": "after", "hedged": 0,
+            "stated": 1, "precision": "day", "value_low": None, "value_high": None,
+            "wording_ko": None}
+
+
+@pytest.mark.parametrize("at_once", [1, 1000])
+def test_a_report_is_held_to_its_parts_dates_weighed_in_another_batch(monkeypatch, at_once):
+    """Facts are weighed a batch at a time; a part's dates (the leg's, weighed first) are
+    read for its event's batch, so report a, which puts the leg outside the trip it
+    dates, loses the trip's end date to b whichever batch each fact falls in."""
+    monkeypatch.setattr(claims_module, "FACTS_AT_ONCE", at_once)
+    said = [date_row("a", "trip", "start_date", "2014-12-17"),
+            date_row("a", "trip", "end_date", "2014-12-19"),
+            date_row("a", "leg", "start_date", "2014-12-20"),
+            date_row("a", "leg", "end_date", "2014-12-20"),
+            date_row("b", "trip", "start_date", "2014-12-17"),
+            date_row("b", "trip", "end_date", "2014-12-20")]
+    events = {"trip": {"id": "trip", "parent_event_id": None},
+              "leg": {"id": "leg", "parent_event_id": "trip"}}
+    rows = {table: {} for table in RECONCILED} | {"events": events}
+    conflicts, changes = weigh_facts(said, {"trip": ["leg"]}, rows, {},
+                                     {"a": "2014-12-21", "b": "2014-12-21"}, {"a": "a", "b": "b"})
+    assert (events["trip"]["start_date"], events["trip"]["end_date"]) == ("2014-12-17",
+                                                                          "2014-12-20")
+    assert [(row["claim_id"], row["resolution_en"]) for row in conflicts] == [
+        ("a-trip-end_date",
+         "this report contradicts itself: the same report puts leg on 2014-12-20")]
+    assert changes == [(said[1], {"relation": "contradicts", "accepted": 0})]

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Iterator
-from itertools import groupby
+from itertools import groupby, islice
 
 from newsdb.curated import vocabularies as v
 from newsdb.korean.dates import TIME_OF_DAY, parse_minutes, resolve_event_date
@@ -46,8 +46,10 @@ CLAIM_COLUMNS = ("id", "source_id", "about_table", "about_id", "field", "value",
                  "hedged", "stated", "precision", "value_low", "value_high", "wording_ko")
 # What a claim is looked up by: its fact and field.
 ABOUT = ("about_table", "about_id", "field")
-# An event's date fields: the claims check_containment() and contain_children() compare.
+# An event's date fields: the claims check_containment() and containment_conflicts() compare.
 DATED = ("events", ("start_date", "end_date"))
+# How many facts are weighed together: their parts' dates are read in one query.
+FACTS_AT_ONCE = 1000
 STATUSES = {"events": v.EVENT_STATUSES, "mous": v.MOU_STATUSES}
 
 
@@ -423,39 +425,67 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     rows = {table: {row["id"]: row for row in tables[table]} for table in RECONCILED}
     for row in (row for table in RECONCILED for row in tables[table]):
         row["disputed"] = 0
-    # The claims are weighed a fact at a time, never all held: the parts' dates, which
-    # a report's dates of their event are checked against, are read first.
-    parts = {(DATED[0], part, field) for kids in children.values() for part in kids
-             for field in DATED[1]}
-    known = event_dates(claim for fact in claims_by_fact(book.rows, ABOUT, parts, published,
-                                                         roots) for claim in fact)
-    conflicts, changes = [], []
-    dated: dict[tuple[str, str], list[Claim]] = {}  # an event's date claims, its parts' kept
-    # Only the claims about reconciled fields are read (a third of them, `exists`, are
-    # not), as Claim objects, each with the handle its verdict is written back by.
-    for claims in claims_by_fact(book.rows, ("about_table", "field"), WEIGHED, published,
-                                 roots):
-        check_containment(claims, children, known)
-        found = weigh(claims, rows, places)
-        conflicts += found
-        changes += verdicts(claims, {row["claim_id"] for row in found})
-        dated.update(date_claims(claim for claim in claims if claim.about_id in children))
-    titles = [claim for fact in claims_by_fact(book.rows, ("about_table", "field"),
-                                               {("people", "title_ko")}, published, roots)
-              for claim in fact]
-    found = title_relations(tables["people"], titles)
+    conflicts, changes = weigh_facts(book.rows, children, rows, places, published, roots)
+    found, titled = weigh_titles(book.rows, tables["people"], published, roots)
     conflicts += found
-    changes += verdicts(titles, {row["claim_id"] for row in found})
+    changes += titled
     count_sources(tables, book.rows, roots)
     tables["notes"].extend(shared_wording_notes(
         values_where(book.rows, ("wording_ko", "source_id")), sources, roots))
     check_claimed(tables, problems, declared_at)
     if not problems:
-        found = contain_children(tables["events"], dated)
+        # The claims of a widened event's dates are read again, those alone.
+        widened = contain_children(tables["events"])
+        dated = date_claims(claim for fact in claims_by_fact(
+            book.rows, ABOUT, {(DATED[0], event, field) for event, field, *_ in widened},
+            published, roots) for claim in fact)
+        found = containment_conflicts(widened, dated)
         conflicts += found
         changes += rejections(dated, {row["claim_id"] for row in found})
     write_back(book.rows, changes)
     tables["conflicts"] = sorted(conflicts, key=lambda row: row["id"])
+
+
+def weigh_facts(claims_rows, children: dict[str, list[str]], rows: dict[str, dict[str, dict]],
+                places: dict[str, str | None], published: dict[str, str],
+                roots: dict[str, str]) -> tuple[list[dict], list[tuple[object, dict]]]:
+    """Weigh every reconciled fact's claims, a fact at a time, never all held: the
+    conflicts and the changes to the claims. Only the claims about reconciled fields are
+    read (a third of them, `exists`, are not), as Claim objects, each with the handle its
+    verdict is written back by."""
+    conflicts, changes = [], []
+    facts = claims_by_fact(claims_rows, ("about_table", "field"), WEIGHED, published, roots)
+    while batch := list(islice(facts, FACTS_AT_ONCE)):
+        known = parts_dates(claims_rows, batch, children, published, roots)
+        for claims in batch:
+            check_containment(claims, children, known)
+            found = weigh(claims, rows, places)
+            conflicts += found
+            changes += verdicts(claims, {row["claim_id"] for row in found})
+    return conflicts, changes
+
+
+def parts_dates(claims_rows, facts: list[list[Claim]], children: dict[str, list[str]],
+                published: dict[str, str], roots: dict[str, str]
+                ) -> dict[tuple[str, str], dict[str, str]]:
+    """The dates each report gives the parts of the events among `facts`: what
+    check_containment() compares a report's dates of an event with (event_dates())."""
+    parts = {(DATED[0], part, field) for claims in facts
+             for about_id in {claim.about_id for claim in claims if claim.about_table == DATED[0]}
+             for part in children.get(about_id, ()) for field in DATED[1]}
+    return event_dates(claim for fact in claims_by_fact(claims_rows, ABOUT, parts, published,
+                                                        roots) for claim in fact)
+
+
+def weigh_titles(claims_rows, people: list[dict], published: dict[str, str],
+                 roots: dict[str, str]) -> tuple[list[dict], list[tuple[object, dict]]]:
+    """The title claims about people weighed against the titles the registry holds: the
+    conflicts and the changes to the claims."""
+    titles = [claim for fact in claims_by_fact(claims_rows, ("about_table", "field"),
+                                               {("people", "title_ko")}, published, roots)
+              for claim in fact]
+    found = title_relations(people, titles)
+    return found, verdicts(titles, {row["claim_id"] for row in found})
 
 
 def weigh(claims: list[Claim], rows: dict[str, dict[str, dict]],
@@ -617,7 +647,7 @@ def apply_outcome(row: dict, outcome) -> None:
 
 
 def date_claims(claims: Iterable[Claim]) -> dict[tuple[str, str], list[Claim]]:
-    """(event, field) -> the claims of its start_date or end_date, for contain_children()."""
+    """(event, field) -> the claims of its start_date or end_date, for containment_conflicts()."""
     dated: dict[tuple[str, str], list[Claim]] = {}
     for claim in claims:
         if claim.about_table == DATED[0] and claim.field in DATED[1]:
@@ -625,22 +655,33 @@ def date_claims(claims: Iterable[Claim]) -> dict[tuple[str, str], list[Claim]]:
     return dated
 
 
-def contain_children(events: list[dict], dated: dict[tuple[str, str], list[Claim]]
-                     ) -> list[dict]:
+def contain_children(events: list[dict]) -> list[tuple[str, str, str, str]]:
     """A parent event contains its children: where the reconciled dates of a part of an
-    event lie outside those of the event, the event's dates are widened to contain them,
-    and every claim that gave the narrower date loses (`dated`: date_claims() of the
-    events with parts). Returns those conflicts."""
+    event lie outside those of the event, the event's dates are widened to contain them.
+    Returns each widening, (event, field, the date it now holds, the part that holds
+    it): the claims that gave the narrower date lose (containment_conflicts())."""
     by_id = {row["id"]: row for row in events}
     children: dict[str, list[dict]] = {}
     for row in events:
         if row["parent_event_id"] in by_id:
             children.setdefault(row["parent_event_id"], []).append(row)
-    conflicts = []
+    widened: list[tuple[str, str, str, str]] = []
     for row in events:
         if row["parent_event_id"] not in by_id:
-            _widen(row, (), children, dated, conflicts)
-    return conflicts
+            _widen(row, (), children, widened)
+    return widened
+
+
+def containment_conflicts(widened: list[tuple[str, str, str, str]],
+                          dated: dict[tuple[str, str], list[Claim]]) -> list[dict]:
+    """The conflicts of the claims that gave a widened event a narrower date (`dated`:
+    date_claims() of the widened events)."""
+    return [{"id": claim.id, "about_table": DATED[0], "about_id": event, "field": field,
+             "accepted_value": widest, "claimed_value": claim.value, "claim_id": claim.id,
+             "source_id": claim.source_id,
+             "resolution_en": f"an event contains its parts: {part} falls on {widest}"}
+            for event, field, widest, part in widened
+            for claim in dated.get((event, field), ()) if claim.value != widest]
 
 
 def rejections(dated: dict[tuple[str, str], list[Claim]], rejected: set[str]
@@ -651,14 +692,14 @@ def rejections(dated: dict[tuple[str, str], list[Claim]], rejected: set[str]
 
 
 def _widen(row: dict, seen: tuple, children: dict[str, list[dict]],
-           dated: dict[tuple[str, str], list[Claim]], conflicts: list[dict]) -> None:
+           widened: list[tuple[str, str, str, str]]) -> None:
     """Widen an event's dates to contain its parts', theirs first. A function of its own,
-    not a closure calling itself: that would be a reference cycle holding every date
-    claim until the paused cyclic collector runs again."""
+    not a closure calling itself: that would be a reference cycle holding every event
+    until the paused cyclic collector runs again."""
     if row["id"] in seen:
         return  # a cycle is reported by the article's own checks
     for child in children.get(row["id"], ()):
-        _widen(child, seen + (row["id"],), children, dated, conflicts)
+        _widen(child, seen + (row["id"],), children, widened)
     # A part known only to fall on one day of a window does not stretch its parent.
     parts = [c for c in children.get(row["id"], ())
              if c["start_date"] and c["date_precision"] != "within"]
@@ -671,12 +712,5 @@ def _widen(row: dict, seen: tuple, children: dict[str, list[dict]],
         part = next(c for c in parts if c[field] == widest)
         row[field] = widest
         row["date_precision"] = "span"
-        for claim in dated.get((row["id"], field), ()):
-            if claim.value != widest:
-                conflicts.append({
-                    "id": claim.id, "about_table": "events", "about_id": row["id"],
-                    "field": field, "accepted_value": widest,
-                    "claimed_value": claim.value, "claim_id": claim.id,
-                    "source_id": claim.source_id,
-                    "resolution_en": f"an event contains its parts: {part['id']} "
-                                     f"falls on {widest}"})
+        widened.append((row["id"], field, widest, part["id"]))
+
