@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from newsdb.facts.origins import Origin, Origins
-from newsdb.facts.table_rows import (handles_where, row_ids, rows_where, values_where,
+from newsdb.facts.table_rows import (handles_where, index_on, row_ids, rows_where, values_where,
                                      write_back)
 from newsdb.store.registry import default_registry
 from newsdb.store.staging import Stage
@@ -109,3 +109,17 @@ def test_values_and_ids(table):
     assert sorted(values_where(table, ("id",), ("source_id",), {("b",)})) == [("c-0",), ("c-3",)]
     assert row_ids(table) == {"c-0", "c-1", "c-2", "c-3"}
     assert row_ids(table, {"c-1", "c-0", "c-9"}) == {"c-0", "c-1"}
+
+
+def test_an_indexed_lookup_gives_the_same_rows(table):
+    """A look-up asked again and again (reconciliation's, by fact) is indexed in the
+    staging file: a search, not a scan, with the same rows."""
+    before = [row["id"] for row in rows_where(table, ("about_id", "field"), {("visit", "status")})]
+    index_on(table, ("about_id", "field"))
+    if not isinstance(table, list):
+        plan = " ".join(str(step) for step in table.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM stage_claims WHERE about_id = ? AND field = ?",
+            ("visit", "status")))
+        assert "USING INDEX stage_claims_by_about_id_field" in plan, plan
+    assert [row["id"] for row in rows_where(table, ("about_id", "field"),
+                                            {("visit", "status")})] == before == ["c-3", "c-2"]

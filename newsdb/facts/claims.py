@@ -26,7 +26,7 @@ from newsdb.facts.reconcile import (CONFIRMS, CONTRADICTS, Claim, check_containm
                                     children_of, event_dates, reconcile, value_text)
 from newsdb.facts.lineage import lineage_roots, shared_wording_notes
 from newsdb.facts.references import _is_unknown, _reference, record_name
-from newsdb.facts.table_rows import (handles_where, row_ids, rows_where, values_where,
+from newsdb.facts.table_rows import (handles_where, index_on, row_ids, rows_where, values_where,
                                      write_back)
 from newsdb.curated.reader import Article, Citation, Curated
 
@@ -48,8 +48,9 @@ CLAIM_COLUMNS = ("id", "source_id", "about_table", "about_id", "field", "value",
 ABOUT = ("about_table", "about_id", "field")
 # An event's date fields: the claims check_containment() and containment_conflicts() compare.
 DATED = ("events", ("start_date", "end_date"))
-# How many facts are weighed together: their parts' dates are read in one query.
-FACTS_AT_ONCE = 1000
+# How many facts are weighed together (their claims held at once): their parts' dates
+# are read in one query.
+FACTS_AT_ONCE = 100
 STATUSES = {"events": v.EVENT_STATUSES, "mous": v.MOU_STATUSES}
 
 
@@ -454,6 +455,7 @@ def weigh_facts(claims_rows, children: dict[str, list[str]], rows: dict[str, dic
     read (a third of them, `exists`, are not), as Claim objects, each with the handle its
     verdict is written back by."""
     conflicts, changes = [], []
+    index_on(claims_rows, ABOUT)  # parts_dates() looks claims up by their fact, each batch
     facts = claims_by_fact(claims_rows, ("about_table", "field"), WEIGHED, published, roots)
     while batch := list(islice(facts, FACTS_AT_ONCE)):
         known = parts_dates(claims_rows, batch, children, published, roots)

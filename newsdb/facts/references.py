@@ -56,12 +56,14 @@ class Unsettled:
 
     def settle(self, table: str, known: set | None, problems: Problems) -> None:
         """Report each waiting reference that `known` (the table's ids once every report
-        is read; None: unknown, not checked) does not hold."""
+        is read; None: unknown, not checked) does not hold; what was seen and waited is
+        let go (`known` holds it now)."""
         if known is not None:
             for file, line, record, field, value in self.waiting:
                 if value not in known:
                     problems.add(file, line, record, field, unknown_reference(table, value))
         self.waiting = []
+        self.seen = set()
 
 
 def record_name(curated: Curated) -> str | None:

@@ -114,6 +114,8 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
                                                 sources.citations), unread.get(name) or ())
         known.settle(name, declared, problems)
         all_ids[name] = declared
+        # Every report is read: where each id was first declared is no longer asked.
+        del fact_ids[name]
     for citation in sources.citations:
         before = {name: len(rows) for name, rows in tables.items()}
         tables["sources"].append(claims_.citation_source_row(citation))

@@ -49,6 +49,13 @@ def handles_where(rows, columns: tuple[str, ...], keys: set[tuple], selected: tu
     return rows.handles(selected, columns, keys, grouped)
 
 
+def index_on(rows, columns: tuple[str, ...]) -> None:
+    """Look-ups by `columns` will be asked many times: a staged table indexes them (a
+    list is looked through as it is)."""
+    if not isinstance(rows, list):
+        rows.index_on(columns)
+
+
 def values_where(rows, selected: tuple[str, ...], columns: tuple[str, ...] = (),
                  keys: set[tuple] | None = None) -> Iterator[tuple]:
     """The values of `selected` of every row (whose `columns` are one of `keys`, when

@@ -264,6 +264,14 @@ class RowStore:
             if keys is None or picked(row, columns) in keys:
                 yield picked(row, selected)
 
+    def index_on(self, columns: tuple[str, ...]) -> None:
+        """An index for look-ups by `columns` asked again and again: each is then a
+        search, not a scan of the table."""
+        self.flush()
+        name = f"{self.name}_by_{'_'.join(columns)}"
+        listed = ", ".join(f"[{column}]" for column in columns)
+        self.conn.execute(f"CREATE INDEX IF NOT EXISTS [{name}] ON [{self.name}] ({listed})")
+
     def _matching(self, selected: str, columns: tuple[str, ...], keys: set[tuple],
                   ordering: str):
         self.flush()
