@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from itertools import groupby, islice
+from operator import itemgetter
 
 from newsdb.curated import vocabularies as v
 from newsdb.korean.dates import TIME_OF_DAY, parse_minutes, resolve_event_date
@@ -430,7 +431,7 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     found, titled = weigh_titles(book.rows, tables["people"], published, roots)
     conflicts += found
     changes += titled
-    count_sources(tables, book.rows, roots)
+    count_sources(rows, book.rows, roots)
     tables["notes"].extend(shared_wording_notes(
         values_where(book.rows, ("wording_ko", "source_id")), sources, roots))
     check_claimed(tables, problems, declared_at)
@@ -592,20 +593,22 @@ def title_relations(people: list[dict], claims: list[Claim]) -> list[dict]:
     return conflicts
 
 
-def count_sources(tables: dict[str, list[dict]], claims, roots: dict[str, str]) -> None:
+def count_sources(rows: dict[str, dict[str, dict]], claims, roots: dict[str, str]) -> None:
     """source_count (distinct sources with a claim) and independent_count (distinct
-    lineage roots among them) of every reconciled fact row."""
-    for table in RECONCILED:
-        # A table at a time: every fact's set of sources at once was the peak of the
-        # build's memory.
-        found: dict[str, set] = {}
-        for about_id, source_id in values_where(claims, ("about_id", "source_id"),
-                                                ("about_table",), {(table,)}):
-            found.setdefault(about_id, set()).add(source_id)
-        for row in tables[table]:
-            reporting = found.get(row["id"], set())
-            row["source_count"] = len(reporting)
-            row["independent_count"] = len({roots[source] for source in reporting})
+    lineage roots among them) of every reconciled fact row (`rows`: by table and id)."""
+    for table, by_id in rows.items():
+        for row in by_id.values():
+            row["source_count"] = row["independent_count"] = 0
+        # A fact at a time (the claims come grouped by fact): every fact's set of
+        # sources at once was the peak of the build's memory.
+        found = handles_where(claims, ("about_table",), {(table,)}, ("about_id", "source_id"),
+                              grouped=("about_table", "about_id"))
+        for about_id, fact in groupby((values for _, values in found), key=itemgetter(0)):
+            row = by_id.get(about_id)
+            if row is not None:
+                reporting = {source_id for _, source_id in fact}
+                row["source_count"] = len(reporting)
+                row["independent_count"] = len({roots[source] for source in reporting})
 
 
 def check_claimed(tables: dict[str, list[dict]], problems: Problems,
