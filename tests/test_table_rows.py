@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from newsdb.facts.origins import Origin, Origins
-from newsdb.facts.table_rows import (handles_where, index_on, row_ids, rows_where, values_where,
-                                     write_back)
+from newsdb.facts.table_rows import (handles_where, id_lookup, index_on, row_ids, rows_where,
+                                     values_where, write_back)
 from newsdb.store.registry import default_registry
 from newsdb.store.staging import Stage
 
@@ -123,3 +123,11 @@ def test_an_indexed_lookup_gives_the_same_rows(table):
         assert "USING INDEX stage_claims_by_about_id_field" in plan, plan
     assert [row["id"] for row in rows_where(table, ("about_id", "field"),
                                             {("visit", "status")})] == before == ["c-3", "c-2"]
+
+
+def test_an_id_lookup_answers_for_stored_and_held_rows(table):
+    """Asked whether an id is there, a staged table searches its staging file (and the
+    rows it holds in memory: c-0's summary is a list) instead of holding every id."""
+    ids = id_lookup(table)
+    assert all(key in ids for key in ("c-0", "c-1", "c-2", "c-3"))
+    assert "c-4" not in ids and "visit" not in ids and None not in ids

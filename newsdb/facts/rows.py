@@ -17,7 +17,7 @@ from newsdb.curated.problems import Problems
 from newsdb.facts.origins import Origins
 from newsdb.curated.progress import progress
 from newsdb.facts.references import Unsettled, _is_unknown, _json_list, _label, _reference
-from newsdb.facts.table_rows import row_ids, rows_where
+from newsdb.facts.table_rows import id_lookup, row_ids, rows_where
 from newsdb.curated.reader import Article, Citation, Curated, Sources
 from newsdb.curated.yaml_source import line_of
 
@@ -122,11 +122,13 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
         for name, rows in _citation_fact_rows(citation, all_ids, problems, origins).items():
             tables[name].extend(rows)
         _note_origins(tables, before, citation, origins)
-    all_ids["articles"] = row_ids(tables["articles"])
-    all_ids["sentences"] = row_ids(tables["sentences"])
+    # Asked only of the few ids citations and notes name: a look-up, not a set of every
+    # sentence.
+    all_ids["articles"] = id_lookup(tables["articles"])
+    all_ids["sentences"] = id_lookup(tables["sentences"])
     all_ids["sources"] = {row["id"] for row in tables["sources"]}
     _check_lineage(based_on, tables["sources"], problems)
-    all_ids["event_participants"] = row_ids(tables["event_participants"])
+    all_ids["event_participants"] = id_lookup(tables["event_participants"])
     built = claims_.built_facts(tables)
     for citation in sources.citations:
         mark = origins.mark()

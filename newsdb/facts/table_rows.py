@@ -24,6 +24,14 @@ def row_ids(rows, among: set | None = None) -> set:
     return {key for (key,) in rows.project(("id",), ("id",), {(key,) for key in among})}
 
 
+def id_lookup(rows):
+    """A table's ids, to ask whether one is there (`in`): a list's as a set; a staged
+    table's searched in its staging file when asked, not held."""
+    if isinstance(rows, list):
+        return {row["id"] for row in rows}
+    return rows.id_lookup()
+
+
 def rows_where(rows, columns: tuple[str, ...], keys: set[tuple]) -> list[dict]:
     """The rows whose values of `columns` are one of `keys`, in the order they came, to
     read (a staged table's carry their origin)."""

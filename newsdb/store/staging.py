@@ -264,6 +264,12 @@ class RowStore:
             if keys is None or picked(row, columns) in keys:
                 yield picked(row, selected)
 
+    def id_lookup(self) -> "IdLookup":
+        """The rows' ids, to ask whether one is among them: each question a search of
+        the staging file (indexed), not a set of every id held."""
+        self.index_on(("id",))
+        return IdLookup(self)
+
     def index_on(self, columns: tuple[str, ...]) -> None:
         """An index for look-ups by `columns` asked again and again: each is then a
         search, not a scan of the table."""
@@ -313,6 +319,21 @@ class RowStore:
         database refuses after the write, without a list of a million origins."""
         self.flush()
         return StagedOrigins(self)
+
+
+class IdLookup:
+    """`value in lookup`: whether a staged table has a row with that id."""
+
+    def __init__(self, store: RowStore):
+        self.store = store
+        self.query = f"SELECT 1 FROM [{store.name}] WHERE [id] = ? LIMIT 1"
+        self.held = {row.get("id") for row in store.held if isinstance(row.get("id"), STORABLE)}
+
+    def __contains__(self, value) -> bool:
+        if not isinstance(value, STORABLE):
+            return False  # a list or a date is no id (the checks say so)
+        return value in self.held or self.store.conn.execute(
+            self.query, (value,)).fetchone() is not None
 
 
 class StagedOrigins:
