@@ -496,6 +496,35 @@ def test_analysis_cache_is_keyed_by_the_registry_names(tmp_path):
     assert again.missed == {}
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("cache", ["file", "off"])
+def test_the_analysis_in_small_batches_gives_the_same_bytes(built_db, tmp_path, monkeypatch,
+                                                            cache):
+    """A few rows at a time (each batch's analyses written to the cache and let go, or
+    all kept without a cache file), texts repeated across batches: the same database."""
+    import newsdb.store.search_index as search_index
+
+    monkeypatch.setattr(search_index, "ROWS_AT_ONCE", 3)
+    monkeypatch.setenv(search_index.CACHE_ENV,
+                       str(tmp_path / "cache.sqlite") if cache == "file" else "off")
+    batched = tmp_path / "batched.db"
+    assert build_db.main(["--output", str(batched)]) == 0
+    assert sha256(batched) == sha256(built_db)
+
+
+def test_analysis_cache_keeps_a_batch_and_forgets_it(tmp_path):
+    from newsdb.store.search_index import AnalysisCache
+
+    path = tmp_path / "cache.sqlite"
+    cache = AnalysisCache(path, ("샤오미",))
+    terms = cache.index_terms("샤오미의 CEO")
+    cache.keep()
+    assert cache.found == {} and cache.missed == {}
+    cache.prefetch(["샤오미의 CEO"])
+    assert cache.found == {"샤오미의 CEO": terms}
+    cache.save()
+
+
 def test_analysis_cache_prefetches_known_texts_in_one_pass(tmp_path):
     from newsdb.store.search_index import AnalysisCache
 

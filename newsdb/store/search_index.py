@@ -45,6 +45,9 @@ CACHE_ENV = "NEWSDB_ANALYSIS_CACHE"
 # The threads of the analysis: a number, or unset for one per core. The output is the
 # same for any number (tests/test_search.py).
 WORKERS_ENV = "NEWSDB_ANALYSIS_WORKERS"
+# The searched rows analysed together: enough texts for every core's batch, few enough
+# that their analyses are a small part of the build's memory.
+ROWS_AT_ONCE = 20_000
 
 
 def analysis_workers() -> int:
@@ -108,8 +111,7 @@ class AnalysisCache:
                    if text not in self.found and text not in self.missed]
         if not missing:
             return
-        texts = progress(missing, "Korean analysis", unit="text")
-        self.missed.update(zip(missing, self.analyser().index_terms_many(texts)))
+        self.missed.update(zip(missing, self.analyser().index_terms_many(missing)))
 
     def index_terms(self, text: str) -> list[str]:
         known = self.found.get(text)
@@ -134,34 +136,51 @@ class AnalysisCache:
     def _key(self, text: str) -> bytes:
         return hashlib.sha256(self.salt + text.encode()).digest()
 
-    def save(self) -> None:
+    def keep(self) -> None:
+        """Write the analyses made so far to the cache file and forget what was read and
+        analysed, so that memory holds one batch's (a text that comes again is found in
+        the file). Without a file every analysis stays: it is where a repeat is found."""
         if self.conn is None:
             return
+        self._write()
+        self.found, self.missed = {}, {}
+
+    def save(self) -> None:
+        """Write the analyses made to the cache file, and close it."""
+        if self.conn is None:
+            return
+        self._write()
+        self.conn.close()
+
+    def _write(self) -> None:
         with self.conn:
             self.conn.executemany(
                 "insert or ignore into terms values (?, ?)",
                 [(self._key(text), json.dumps(terms, ensure_ascii=False))
                  for text, terms in self.missed.items()])
-        self.conn.close()
 
 
 def add_search_texts(db: sqlite_utils.Database) -> None:
     """Finisher: the Korean analysis of every searched row, into a TEMP table for
-    build_search_index."""
+    build_search_index, a batch of rows at a time (each batch's analyses are written to
+    the cache and let go: the whole corpus's were the build's peak of memory)."""
     cache = AnalysisCache(cache_path(), registry_names(db.conn), analysis_workers())
-    selected = {table.name: searched_values(db, table.name, table.search)
-                for table in SEARCHED_TABLES}
-    texts = [str(value) for rows in selected.values()
-             for _, *values in rows for value in values if value]
-    cache.prefetch(texts)
-    cache.analyse_missing(texts)
     db.execute("CREATE TEMP TABLE IF NOT EXISTS search_texts "
                "(rowid INTEGER PRIMARY KEY, search_text TEXT)")
     for table in SEARCHED_TABLES:
-        db.conn.executemany(
-            f"INSERT INTO {ANALYSED} (rowid, search_text) VALUES (?, ?)",
-            [(rowid, search_text(dict(zip(table.search, values)), cache.index_terms))
-             for rowid, *values in selected[table.name]])
+        count = db.execute(f"select count(*) from [{table.name}]").fetchone()[0]
+        batches = progress(searched_batches(db, table.name, table.search),
+                           f"Korean analysis of {table.name}", unit="batch",
+                           total=-(-count // ROWS_AT_ONCE))
+        for batch in batches:
+            texts = [str(value) for _, *values in batch for value in values if value]
+            cache.prefetch(texts)
+            cache.analyse_missing(texts)
+            db.conn.executemany(
+                f"INSERT INTO {ANALYSED} (rowid, search_text) VALUES (?, ?)",
+                [(rowid, search_text(dict(zip(table.search, values)), cache.index_terms))
+                 for rowid, *values in batch])
+            cache.keep()
     cache.save()
 
 
@@ -187,7 +206,9 @@ def build_search_index(db: sqlite_utils.Database) -> None:
 SEARCH_FINISHERS = [add_search_texts, build_search_index]
 
 
-def searched_values(db: sqlite_utils.Database, table: str, columns: tuple[str, ...]) -> list:
-    """(rowid, *text columns) of every row, in rowid order."""
+def searched_batches(db: sqlite_utils.Database, table: str, columns: tuple[str, ...]):
+    """(rowid, *text columns) of every row, in rowid order, ROWS_AT_ONCE at a time."""
     selected = ", ".join(f'"{column}"' for column in columns)
-    return db.execute(f'select rowid, {selected} from "{table}" order by rowid').fetchall()
+    rows = db.execute(f'select rowid, {selected} from "{table}" order by rowid')
+    while batch := rows.fetchmany(ROWS_AT_ONCE):
+        yield batch
