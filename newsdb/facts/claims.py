@@ -27,8 +27,8 @@ from newsdb.facts.reconcile import (CONFIRMS, CONTRADICTS, Claim, check_containm
                                     children_of, event_dates, reconcile, value_text)
 from newsdb.facts.lineage import lineage_roots, shared_wording_notes
 from newsdb.facts.references import _is_unknown, _reference, record_name
-from newsdb.facts.table_rows import (handles_where, index_on, row_ids, rows_where, values_where,
-                                     write_back)
+from newsdb.facts.table_rows import (handles_where, id_lookup, index_on, rows_where,
+                                     values_where, write_back)
 from newsdb.curated.reader import Article, Citation, Curated
 
 # The columns a claim's field names, where they differ.
@@ -252,14 +252,14 @@ def citation_source_row(citation: Citation) -> dict:
 def built_facts(tables: dict[str, list[dict]]) -> dict[str, dict[str, dict]]:
     """table -> id -> row of every table a claim may be about, for add_citation_claims;
     of a table staged outside memory (store/staging.py), whose rows a claim only looks
-    up, the set of its ids."""
+    up, its ids to ask of (id_lookup(): searched in the staging file, not held)."""
     return {table: _by_id(tables[table]) for table in CLAIM_FIELDS}
 
 
-def _by_id(rows) -> dict[str, dict] | set[str]:
+def _by_id(rows):
     if isinstance(rows, list):
         return {row["id"]: row for row in rows}
-    return row_ids(rows)
+    return id_lookup(rows)
 
 
 def add_citation_claims(book: ClaimBook, citation: Citation, built: dict[str, dict[str, dict]],
