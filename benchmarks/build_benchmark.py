@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -73,8 +74,10 @@ def timed(finish, timings: dict):
     return run
 
 
-def measure(n: int, work: Path) -> dict:
-    """Generate, build and floor-insert n articles; the figures as a dict."""
+def measure(n: int, work: Path, rebuild: bool = True, keep: bool = True) -> dict:
+    """Generate, build and floor-insert n articles; the figures as a dict. Without
+    `rebuild` the cached rebuild is skipped; without `keep` the corpus is deleted once
+    built, so that the built file and the floor's fit on the disk together."""
     os.environ[CACHE_ENV] = str(work / "analysis-cache.sqlite")  # cold: a first build
     clock = Clock()
     sources = generate(work / "sources", n, template_root=ROOT / "sources")
@@ -98,21 +101,27 @@ def measure(n: int, work: Path) -> dict:
     sqlite = tuple(w - sum(f[i] for f in finishers.values()) for i, w in enumerate(writing))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     del tables
-    clock.lap()
-    stage = Stage(staging_path(work / "rebuilt.db"))
-    tables, _ = collect(sources, stage=stage)
-    tables["site_metadata"] = site_rows
-    write_database(work / "rebuilt.db", tables, FINISHERS, release=stage.close)
-    rebuild = clock.lap()
-    del tables
+    rebuilt = rebuild_cached(sources, site_rows, work / "rebuilt.db") if rebuild else None
+    if not keep:
+        shutil.rmtree(sources)
     floor_tables, floor_fts = insert_floor(output, work / "floor.db")
     return {
         "n": n, "rows": sum(counts.values()), "generate": generated,
         "validation": validation, "sqlite": sqlite, "finishers": finishers,
-        "floor_tables": floor_tables, "floor_fts": floor_fts, "rebuild": rebuild,
+        "floor_tables": floor_tables, "floor_fts": floor_fts, "rebuild": rebuilt,
         "peak_mib": peak,
         "db_mib": output.stat().st_size / 2**20,
     }
+
+
+def rebuild_cached(sources: Path, site_rows: list, output: Path) -> tuple[float, float]:
+    """Wall and CPU seconds to build the same sources again, the analysis cache filled."""
+    clock = Clock()
+    stage = Stage(staging_path(output))
+    tables, _ = collect(sources, stage=stage)
+    tables["site_metadata"] = site_rows
+    write_database(output, tables, FINISHERS, release=stage.close)
+    return clock.lap()
 
 
 def insert_floor(built: Path, path: Path):
@@ -121,8 +130,8 @@ def insert_floor(built: Path, path: Path):
     newsdb.store.sqlite.create_tables, with any column a finisher added), in one
     transaction; then in a second one the tables the finishers created (the full-text
     index, its rows given with their rowids and their analysis, not the analysis that
-    made it) and the indexes they added. Rows are read from the built file beforehand,
-    outside the timing."""
+    made it) and the indexes they added. Rows are read from the built file a chunk at a
+    time (memory stays bounded at 100,000 articles), outside the timing."""
     path.unlink(missing_ok=True)
     source = sqlite3.connect(built)
     conn = sqlite3.connect(path)
@@ -130,25 +139,56 @@ def insert_floor(built: Path, path: Path):
     schema = [(name, added_columns(source, conn, name)) for name in TABLES_BY_NAME]
     extra, virtual = finisher_tables(source)
     indexes = finisher_indexes(source, conn)
-    loaded = {name: read_rows(source, name, columns) for name, columns in schema}
-    loaded.update({name: read_rows(source, name, ["rowid", *columns_of(source, name)])
-                   for name, _ in extra})
-    clock = Clock()
-    with conn:
-        for name, columns in schema:
-            conn.executemany(insert_statement(name, columns), loaded[name])
-    floor_tables = clock.lap()
-    with conn:
-        for name, sql in extra:
+    timer = Stopwatch()
+    for name, columns in schema:
+        insert_chunks(source, conn, name, columns, timer)
+    with timer:
+        conn.commit()
+    floor_tables = timer.take()
+    for name, sql in extra:
+        with timer:
             conn.execute(sql)
-            conn.executemany(insert_statement(name, ["rowid", *columns_of(source, name)]),
-                             loaded[name])
+        insert_chunks(source, conn, name, ["rowid", *columns_of(source, name)], timer)
+    with timer:
         for sql in indexes:
             conn.execute(sql)
-    floor_fts = clock.lap()
+        conn.commit()
+    floor_fts = timer.take()
     source.close()
     conn.close()
     return floor_tables, floor_fts
+
+
+class Stopwatch:
+    """Wall and CPU seconds spent inside `with stopwatch:` blocks since the last take()."""
+
+    def __init__(self):
+        self.total = [0.0, 0.0]
+
+    def __enter__(self):
+        self.start = (time.perf_counter(), time.process_time())
+
+    def __exit__(self, *exc):
+        self.total[0] += time.perf_counter() - self.start[0]
+        self.total[1] += time.process_time() - self.start[1]
+
+    def take(self) -> tuple[float, float]:
+        taken, self.total = tuple(self.total), [0.0, 0.0]
+        return taken
+
+
+CHUNK_ROWS = 500_000
+
+
+def insert_chunks(source: sqlite3.Connection, conn: sqlite3.Connection, table: str,
+                  columns: list[str], timer: Stopwatch) -> None:
+    """Insert the built table's rows into the floor a chunk at a time; only the
+    inserts are timed."""
+    statement = insert_statement(table, columns)
+    rows = select_rows(source, table, columns)
+    while chunk := rows.fetchmany(CHUNK_ROWS):
+        with timer:
+            conn.executemany(statement, chunk)
 
 
 def columns_of(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -163,10 +203,9 @@ def added_columns(source: sqlite3.Connection, floor: sqlite3.Connection, table: 
     return columns
 
 
-def read_rows(conn: sqlite3.Connection, table: str, columns: list[str] | None) -> list:
-    columns = columns or columns_of(conn, table)
+def select_rows(conn: sqlite3.Connection, table: str, columns: list[str]) -> sqlite3.Cursor:
     listed = ", ".join(f"[{c}]" for c in columns)
-    return conn.execute(f"SELECT {listed} FROM [{table}] ORDER BY rowid").fetchall()
+    return conn.execute(f"SELECT {listed} FROM [{table}] ORDER BY rowid")
 
 
 def finisher_indexes(source: sqlite3.Connection, floor: sqlite3.Connection) -> list[str]:
@@ -192,12 +231,14 @@ def finisher_tables(source: sqlite3.Connection):
     return extra, virtual
 
 
-def run_child(n: int, keep: Path | None) -> dict:
+def run_child(n: int, keep: Path | None, rebuild: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"newsdb-bench-{n}-") as folder:
         work = keep / str(n) if keep else Path(folder)
         work.mkdir(parents=True, exist_ok=True)
+        options = [] if rebuild else ["--no-rebuild"]
+        options += ["--keep-corpus"] if keep else []
         result = subprocess.run(
-            [sys.executable, __file__, "--child", str(n), "--work", str(work)],
+            [sys.executable, __file__, "--child", str(n), "--work", str(work), *options],
             check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(result.stdout.splitlines()[-1])
 
@@ -222,12 +263,18 @@ def table(results: list[dict]) -> str:
             f"{r['db_mib']:,.0f}", share(r["validation"][1], cpu), *shares,
             share(r["sqlite"][1], cpu), f"{floor:.2f}", f"{cpu / floor:.1f}",
             f"{(cpu - finishers.get(ANALYSIS, 0.0)) / floor:.1f}",
-            f"{r['rebuild'][1]:.1f}", f"{r['rebuild'][1] / floor:.1f}",
+            *rebuild_cells(r["rebuild"], floor),
         ])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     rows = [" | ".join(cell.rjust(w) for cell, w in zip(line, widths)) for line in lines]
     rows.insert(1, "-|-".join("-" * w for w in widths))
     return "\n".join(rows)
+
+
+def rebuild_cells(rebuild: list | None, floor: float) -> list[str]:
+    if rebuild is None:
+        return ["not run", "not run"]
+    return [f"{rebuild[1]:.1f}", f"{rebuild[1] / floor:.1f}"]
 
 
 def share(seconds: float | None, total: float) -> str:
@@ -239,15 +286,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--keep", type=Path,
                         help="keep each size's corpus and databases under DIR/<n>/")
+    parser.add_argument("--no-rebuild", action="store_true",
+                        help="skip the second build with the analysis cache filled")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--keep-corpus", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(measure(args.child, args.work)))
+        print(json.dumps(measure(args.child, args.work, rebuild=not args.no_rebuild,
+                                 keep=args.keep_corpus)))
         return 0
     results = []
     for n in args.sizes:
-        results.append(run_child(n, args.keep))
+        results.append(run_child(n, args.keep, rebuild=not args.no_rebuild))
         print(f"measured {n:,} articles", file=sys.stderr, flush=True)
     print(table(results))
     print("\nShares and ratios are of CPU time (the machine is shared). 'x floor' is the "
