@@ -3,10 +3,12 @@ import pytest
 
 from newsdb.curated.problems import Problems
 import newsdb.facts.claims as claims_module
-from newsdb.facts.claims import (RECONCILED, ClaimBook, contain_children, containment_conflicts,
-                                 date_claims, rejections, weigh_facts)
+from newsdb.facts.claims import (CONTAINED, RECONCILED, ClaimBook, contain_children,
+                                 containment_conflicts, date_claims, rejections, weigh_facts,
+                                 widen)
 from newsdb.facts.origins import Origins
 from newsdb.facts.reconcile import Claim
+from newsdb.facts.table_rows import RowsById, values_where
 
 
 def add(book, value, source="report-a"):
@@ -86,9 +88,11 @@ def test_an_event_widened_to_contain_its_part_rejects_its_narrower_dates():
             for n, (field, value) in enumerate((("start_date", "2014-12-17"),
                                                 ("end_date", "2014-12-19"),
                                                 ("status", "planned")))]
-    widened = contain_children(events)
-    assert (events[0]["start_date"], events[0]["end_date"]) == ("2014-12-17", "2014-12-20")
+    widened = contain_children(values_where(events, CONTAINED))
     assert widened == [("trip", "end_date", "2014-12-20", "leg")]
+    widen(RowsById(events), widened)
+    assert [(row["start_date"], row["end_date"], row["date_precision"]) for row in events] \
+        == [("2014-12-17", "2014-12-20", "span"), ("2014-12-20", "2014-12-20", "day")]
     dated = date_claims(said)
     assert list(dated) == [("trip", "start_date"), ("trip", "end_date")]
     conflicts = containment_conflicts(widened, dated)
@@ -117,13 +121,12 @@ def test_a_report_is_held_to_its_parts_dates_weighed_in_another_batch(monkeypatc
             date_row("a", "leg", "end_date", "2014-12-20"),
             date_row("b", "trip", "start_date", "2014-12-17"),
             date_row("b", "trip", "end_date", "2014-12-20")]
-    events = {"trip": {"id": "trip", "parent_event_id": None},
-              "leg": {"id": "leg", "parent_event_id": "trip"}}
-    rows = {table: {} for table in RECONCILED} | {"events": events}
+    events = [{"id": "trip", "parent_event_id": None},
+              {"id": "leg", "parent_event_id": "trip"}]
+    rows = {table: RowsById([]) for table in RECONCILED} | {"events": RowsById(events)}
     conflicts, changes = weigh_facts(said, {"trip": ["leg"]}, rows, {},
                                      {"a": "2014-12-21", "b": "2014-12-21"}, {"a": "a", "b": "b"})
-    assert (events["trip"]["start_date"], events["trip"]["end_date"]) == ("2014-12-17",
-                                                                          "2014-12-20")
+    assert (events[0]["start_date"], events[0]["end_date"]) == ("2014-12-17", "2014-12-20")
     assert [(row["claim_id"], row["resolution_en"]) for row in conflicts] == [
         ("a-trip-end_date",
          "this report contradicts itself: the same report puts leg on 2014-12-20")]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from newsdb.facts.origins import Origin, Origins
-from newsdb.facts.table_rows import (handles_where, id_lookup, index_on, row_ids, rows_where,
-                                     values_where, write_back)
+from newsdb.facts.table_rows import (RowsById, handles_where, id_lookup, index_on, row_ids,
+                                     rows_where, values_where, write_back)
 from newsdb.store.registry import default_registry
 from newsdb.store.staging import Stage
 
@@ -131,3 +131,30 @@ def test_an_id_lookup_answers_for_stored_and_held_rows(table):
     ids = id_lookup(table)
     assert all(key in ids for key in ("c-0", "c-1", "c-2", "c-3"))
     assert "c-4" not in ids and "visit" not in ids and None not in ids
+
+
+def test_an_id_lookup_gives_the_row_of_an_id(table):
+    """A citation's claim about a figure reads the figure's row (its unit) by id."""
+    ids = id_lookup(table)
+    assert ids["c-1"]["value"] == "2014-12-18" and ids["c-3"]["source_id"] == "b"
+    assert ids["c-0"]["summary_en"] == ["not", "text"]  # held in memory
+    with pytest.raises(KeyError):
+        ids["c-9"]
+
+
+def test_rows_fetched_by_id_changed_and_saved_are_in_the_rows(table):
+    """Reconciliation reads a few facts' rows by id, changes them and saves them: the
+    changed values are in the rows the build writes, the others as they were."""
+    by_id = RowsById(table)
+    fetched = by_id.fetch({"c-1", "c-0", "c-9"})
+    assert sorted(fetched) == ["c-0", "c-1"]
+    fetched["c-1"]["value"] = "2014-12-20"
+    fetched["c-1"]["accepted"] = 1.0  # equal to 1, but another type: written
+    fetched["c-0"]["relation"] = "compatible"
+    by_id.save(fetched)
+    rows = {row["id"]: row for row in table}
+    assert (rows["c-1"]["value"], rows["c-1"]["relation"]) == ("2014-12-20", "confirms")
+    assert type(rows["c-1"]["accepted"]) is float
+    assert rows["c-0"]["relation"] == "compatible"
+    assert [rows[key]["value"] for key in ("c-2", "c-3")] == ["planned", "held"]
+    assert by_id.fetch({"c-1"})["c-1"]["value"] == "2014-12-20"

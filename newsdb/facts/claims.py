@@ -27,8 +27,8 @@ from newsdb.facts.reconcile import (CONFIRMS, CONTRADICTS, Claim, check_containm
                                     children_of, event_dates, reconcile, value_text)
 from newsdb.facts.lineage import lineage_roots, shared_wording_notes
 from newsdb.facts.references import _is_unknown, _reference, record_name
-from newsdb.facts.table_rows import (handles_where, id_lookup, index_on, rows_where,
-                                     values_where, write_back)
+from newsdb.facts.table_rows import (RowsById, handles_where, id_lookup, index_on,
+                                     rows_where, values_where, write_back)
 from newsdb.curated.reader import Article, Citation, Curated
 
 # The columns a claim's field names, where they differ.
@@ -49,6 +49,8 @@ CLAIM_COLUMNS = ("id", "source_id", "about_table", "about_id", "field", "value",
 ABOUT = ("about_table", "about_id", "field")
 # An event's date fields: the claims check_containment() and containment_conflicts() compare.
 DATED = ("events", ("start_date", "end_date"))
+# What contain_children() reads of every event.
+CONTAINED = ("id", "parent_event_id", "start_date", "end_date", "date_precision")
 # How many facts are weighed together (their claims held at once): their parts' dates
 # are read in one query.
 FACTS_AT_ONCE = 100
@@ -250,16 +252,9 @@ def citation_source_row(citation: Citation) -> dict:
 
 
 def built_facts(tables: dict[str, list[dict]]) -> dict[str, dict[str, dict]]:
-    """table -> id -> row of every table a claim may be about, for add_citation_claims;
-    of a table staged outside memory (store/staging.py), whose rows a claim only looks
-    up, its ids to ask of (id_lookup(): searched in the staging file, not held)."""
-    return {table: _by_id(tables[table]) for table in CLAIM_FIELDS}
-
-
-def _by_id(rows):
-    if isinstance(rows, list):
-        return {row["id"]: row for row in rows}
-    return id_lookup(rows)
+    """table -> id -> row of every table a claim may be about, for add_citation_claims:
+    a look-up (id_lookup()), searched in the staging file for a staged table, not held."""
+    return {table: id_lookup(tables[table]) for table in CLAIM_FIELDS}
 
 
 def add_citation_claims(book: ClaimBook, citation: Citation, built: dict[str, dict[str, dict]],
@@ -421,12 +416,13 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     write the contradicting ones to conflicts."""
     published = {source_id: row["published_at"] for source_id, row in sources.items()}
     roots = lineage_roots(sources)
-    children = children_of({row["id"]: row["parent_event_id"] for row in tables["events"]
-                            if row["parent_event_id"]})
+    children = children_of({event: parent for event, parent in
+                            values_where(tables["events"], ("id", "parent_event_id"))
+                            if parent})
     places = {row["id"]: row["parent_id"] for row in tables["places"]}
-    rows = {table: {row["id"]: row for row in tables[table]} for table in RECONCILED}
-    for row in (row for table in RECONCILED for row in tables[table]):
-        row["disputed"] = 0
+    # The fact rows are made with disputed 0 and no reports counted; each is read here
+    # only when a claim is about it, a few facts at a time.
+    rows = {table: RowsById(tables[table]) for table in RECONCILED}
     conflicts, changes = weigh_facts(book.rows, children, rows, places, published, roots)
     found, titled = weigh_titles(book.rows, tables["people"], published, roots)
     conflicts += found
@@ -437,7 +433,8 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     check_claimed(tables, problems, declared_at)
     if not problems:
         # The claims of a widened event's dates are read again, those alone.
-        widened = contain_children(tables["events"])
+        widened = contain_children(values_where(tables["events"], CONTAINED))
+        widen(rows["events"], widened)
         dated = date_claims(claim for fact in claims_by_fact(
             book.rows, ABOUT, {(DATED[0], event, field) for event, field, *_ in widened},
             published, roots) for claim in fact)
@@ -448,24 +445,41 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     tables["conflicts"] = sorted(conflicts, key=lambda row: row["id"])
 
 
-def weigh_facts(claims_rows, children: dict[str, list[str]], rows: dict[str, dict[str, dict]],
+def weigh_facts(claims_rows, children: dict[str, list[str]], rows: dict[str, RowsById],
                 places: dict[str, str | None], published: dict[str, str],
                 roots: dict[str, str]) -> tuple[list[dict], list[tuple[object, dict]]]:
-    """Weigh every reconciled fact's claims, a fact at a time, never all held: the
-    conflicts and the changes to the claims. Only the claims about reconciled fields are
-    read (a third of them, `exists`, are not), as Claim objects, each with the handle its
-    verdict is written back by."""
+    """Weigh every reconciled fact's claims, a few facts at a time, never all held: the
+    conflicts and the changes to the claims; the fact rows (`rows`, by table) are given
+    their reconciled values. Only the claims about reconciled fields are read (a third of
+    them, `exists`, are not), as Claim objects, each with the handle its verdict is
+    written back by."""
     conflicts, changes = [], []
     index_on(claims_rows, ABOUT)  # parts_dates() looks claims up by their fact, each batch
     facts = claims_by_fact(claims_rows, ("about_table", "field"), WEIGHED, published, roots)
     while batch := list(islice(facts, FACTS_AT_ONCE)):
         known = parts_dates(claims_rows, batch, children, published, roots)
+        fetched = fetch_facts(rows, {(claims[0].about_table, claims[0].about_id)
+                                     for claims in batch})
         for claims in batch:
             check_containment(claims, children, known)
-            found = weigh(claims, rows, places)
+            found = weigh(claims, fetched, places)
             conflicts += found
             changes += verdicts(claims, {row["claim_id"] for row in found})
+        save_facts(rows, fetched)
     return conflicts, changes
+
+
+def fetch_facts(rows: dict[str, RowsById], facts: set[tuple[str, str]]
+                ) -> dict[str, dict[str, dict]]:
+    """table -> id -> row of the `facts` ((table, id)) among `rows`, to change and save."""
+    return {table: by_id.fetch({about_id for fact_table, about_id in facts
+                                if fact_table == table})
+            for table, by_id in rows.items()}
+
+
+def save_facts(rows: dict[str, RowsById], fetched: dict[str, dict[str, dict]]) -> None:
+    for table, found in fetched.items():
+        rows[table].save(found)
 
 
 def parts_dates(claims_rows, facts: list[list[Claim]], children: dict[str, list[str]],
@@ -593,22 +607,23 @@ def title_relations(people: list[dict], claims: list[Claim]) -> list[dict]:
     return conflicts
 
 
-def count_sources(rows: dict[str, dict[str, dict]], claims, roots: dict[str, str]) -> None:
+def count_sources(rows: dict[str, RowsById], claims, roots: dict[str, str]) -> None:
     """source_count (distinct sources with a claim) and independent_count (distinct
-    lineage roots among them) of every reconciled fact row (`rows`: by table and id)."""
+    lineage roots among them) of every reconciled fact row with a claim (`rows`: by
+    table; a row is made with none counted)."""
     for table, by_id in rows.items():
-        for row in by_id.values():
-            row["source_count"] = row["independent_count"] = 0
         # A fact at a time (the claims come grouped by fact): every fact's set of
         # sources at once was the peak of the build's memory.
         found = handles_where(claims, ("about_table",), {(table,)}, ("about_id", "source_id"),
                               grouped=("about_table", "about_id"))
-        for about_id, fact in groupby((values for _, values in found), key=itemgetter(0)):
-            row = by_id.get(about_id)
-            if row is not None:
-                reporting = {source_id for _, source_id in fact}
-                row["source_count"] = len(reporting)
-                row["independent_count"] = len({roots[source] for source in reporting})
+        counted = ((about_id, {source_id for _, source_id in fact}) for about_id, fact in
+                   groupby((values for _, values in found), key=itemgetter(0)))
+        while batch := dict(islice(counted, FACTS_AT_ONCE)):
+            fetched = by_id.fetch(set(batch))
+            for about_id, row in fetched.items():
+                row["source_count"] = len(batch[about_id])
+                row["independent_count"] = len({roots[source] for source in batch[about_id]})
+            by_id.save(fetched)
 
 
 def check_claimed(tables: dict[str, list[dict]], problems: Problems,
@@ -616,14 +631,14 @@ def check_claimed(tables: dict[str, list[dict]], problems: Problems,
     """A fact that only citations state needs the claims that give its dates and status;
     the problem is reported where the fact is declared."""
     for table, needed in (("events", ("start_date", "status")), ("mous", ("status",))):
-        for row in tables[table]:
-            for column in needed:
-                if row[column] is None:
+        for about_id, *values in values_where(tables[table], ("id", *needed)):
+            for column, value in zip(needed, values):
+                if value is None:
                     field = "dates" if column == "start_date" else column
-                    curated = declared_at[(table, row["id"])]
-                    problems.add(curated.file, curated.line_of("id"), row["id"], "id",
+                    curated = declared_at[(table, about_id)]
+                    problems.add(curated.file, curated.line_of("id"), about_id, "id",
                                  f"no report gives its {field}: expected a claim with "
-                                 f"about: {table}/{row['id']} and field: {field}")
+                                 f"about: {table}/{about_id} and field: {field}")
 
 
 def apply_outcome(row: dict, outcome) -> None:
@@ -660,12 +675,15 @@ def date_claims(claims: Iterable[Claim]) -> dict[tuple[str, str], list[Claim]]:
     return dated
 
 
-def contain_children(events: list[dict]) -> list[tuple[str, str, str, str]]:
+def contain_children(events: Iterable[tuple]) -> list[tuple[str, str, str, str]]:
     """A parent event contains its children: where the reconciled dates of a part of an
     event lie outside those of the event, the event's dates are widened to contain them.
-    Returns each widening, (event, field, the date it now holds, the part that holds
-    it): the claims that gave the narrower date lose (containment_conflicts())."""
-    by_id = {row["id"]: row for row in events}
+    `events`: every event's values of CONTAINED. Returns each widening, (event, field,
+    the date it now holds, the part that holds it), in the order made (a part's before
+    its parent's): widen() gives them to the rows, and the claims that gave the narrower
+    date lose (containment_conflicts())."""
+    by_id = {row["id"]: row for row in (dict(zip(CONTAINED, values)) for values in events)}
+    events = by_id.values()
     children: dict[str, list[dict]] = {}
     for row in events:
         if row["parent_event_id"] in by_id:
@@ -675,6 +693,15 @@ def contain_children(events: list[dict]) -> list[tuple[str, str, str, str]]:
         if row["parent_event_id"] not in by_id:
             _widen(row, (), children, widened)
     return widened
+
+
+def widen(events: RowsById, widened: list[tuple[str, str, str, str]]) -> None:
+    """Give the event rows their widened dates (contain_children())."""
+    fetched = events.fetch({event for event, *_ in widened})
+    for event, field, widest, _ in widened:
+        fetched[event][field] = widest
+        fetched[event]["date_precision"] = "span"
+    events.save(fetched)
 
 
 def containment_conflicts(widened: list[tuple[str, str, str, str]],

@@ -25,10 +25,11 @@ def row_ids(rows, among: set | None = None) -> set:
 
 
 def id_lookup(rows):
-    """A table's ids, to ask whether one is there (`in`): a list's as a set; a staged
-    table's searched in its staging file when asked, not held."""
+    """A table's rows by id, to ask whether an id is there (`in`) or for its row
+    (`[id]`; of rows with one id, the last): a list's as a dict; a staged table's
+    searched in its staging file when asked, not held."""
     if isinstance(rows, list):
-        return {row["id"] for row in rows}
+        return {row["id"]: row for row in rows}
     return rows.id_lookup()
 
 
@@ -81,3 +82,43 @@ def write_back(rows, changes: Iterable[tuple[object, dict]]) -> None:
             row.update(changed)
     else:
         rows.update(list(changes))
+
+
+class RowsById:
+    """A table's rows looked up by id a few at a time, changed, and saved: a list's rows
+    from a dict of every one, changed in place; a staged table's read from its file
+    (indexed by id) and the values changed written back by save(). Of rows with one id
+    (a build that fails its checks), the last."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.by_id = {row["id"]: row for row in rows} if isinstance(rows, list) else None
+        self.handles: dict[object, tuple[object, tuple]] = {}  # id -> (handle, values read)
+        if self.by_id is None:
+            rows.index_on(("id",))
+
+    def fetch(self, ids: set) -> dict[object, dict]:
+        """id -> row of the rows with one of `ids`; change them, then save() them."""
+        if self.by_id is not None:
+            return {key: self.by_id[key] for key in ids if key in self.by_id}
+        columns = tuple(self.rows.columns)
+        found = {}
+        for handle, values in self.rows.handles(columns, ("id",), {(key,) for key in ids}):
+            row = handle if isinstance(handle, dict) else dict(zip(columns, values))
+            found[row["id"]] = row
+            self.handles[row["id"]] = (handle, values)
+        return found
+
+    def save(self, rows: dict[object, dict]) -> None:
+        """Write back the values changed in rows fetch() gave (by id)."""
+        if self.by_id is not None:
+            return
+        changes = []
+        for key, row in rows.items():
+            handle, before = self.handles.pop(key)
+            # By type too: 1 and 1.0 are equal but stored apart.
+            changed = {column: row[column] for column, old in zip(self.rows.columns, before)
+                       if (type(row[column]), row[column]) != (type(old), old)}
+            if changed:
+                changes.append((handle, changed))
+        self.rows.update(changes)

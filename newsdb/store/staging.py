@@ -1,15 +1,15 @@
 """A table's rows kept in a staging SQLite file instead of the build's memory.
 
-The tables a report fills (its sentences, the names found in them, its notes, the article
-itself, a memorandum's parties, an event's participants, and its claims) are made report
-by report and only checked and written after every report is read, rather than held as
+The tables a report fills (the article itself, its sentences, the names found in them,
+its notes, its facts: events and their participants, figures, policies, memoranda and
+their parties; and its claims) are made report by report and only checked and written after every report is read, rather than held as
 dicts until then (benchmarks/README.md measures what that saves). A `RowStore` takes
 each report's rows once their origins are noted, writes them with their file, line and
 record to a table of the staging file, and gives them back in the order the build sorts
 rows in (by id, else by every column), each row a `StagedRow` that carries its origin.
 Reconciliation reads only what it weighs (some columns of some claims, in the order they
-came) and writes its verdicts back by the row's place (newsdb/facts/table_rows.py asks
-these). The staging file is the build's scratch: beside the output, removed with it,
+came; the rows of the facts it weighs) and writes its verdicts and the reconciled
+values back by the row's place (newsdb/facts/table_rows.py asks these). The staging file is the build's scratch: beside the output, removed with it,
 never read by anything else.
 
 A row whose values SQLite cannot store (a list, a date: a curation mistake the checks
@@ -27,11 +27,12 @@ from newsdb.facts.origins import Origin, Origins, StagedRow
 from newsdb.facts.table_rows import picked
 from newsdb.store.registry import Table
 
-# The tables staged: made once per report, read again only by the checks and the write
-# (a participant's id by a citation's claim about it; of the claims, those reconciliation
-# weighs, read, changed and written back, and a few columns of the others).
+# The tables staged: every table a report fills. Read again by the checks and the write;
+# a participant's id or a figure's unit by a citation's claim about it; of the claims,
+# those reconciliation weighs, read, changed and written back, and a few columns of the
+# others; of the facts, those it weighs, a few at a time, changed and written back.
 STAGED = ("articles", "sentences", "mentions", "notes", "mou_parties", "event_participants",
-          "claims")
+          "claims", "events", "statistics", "policies", "mous")
 # The values SQLite stores as they are (bool is an int).
 STORABLE = (str, int, float, type(None))
 # Hidden columns of a staged row: its place in the order rows came, and its origin.
@@ -322,18 +323,32 @@ class RowStore:
 
 
 class IdLookup:
-    """`value in lookup`: whether a staged table has a row with that id."""
+    """`value in lookup`: whether a staged table has a row with that id; `lookup[value]`:
+    that row (of several with one id, the last, as a dict by id gives)."""
 
     def __init__(self, store: RowStore):
         self.store = store
         self.query = f"SELECT 1 FROM [{store.name}] WHERE [id] = ? LIMIT 1"
-        self.held = {row.get("id") for row in store.held if isinstance(row.get("id"), STORABLE)}
+        self.row_query = (f"SELECT {store.selected}, _file, _line, _record FROM "
+                          f"[{store.name}] WHERE [id] = ? ORDER BY _seq DESC LIMIT 1")
+        self.held = {row.get("id"): row for row in store.held
+                     if isinstance(row.get("id"), STORABLE)}
 
     def __contains__(self, value) -> bool:
         if not isinstance(value, STORABLE):
             return False  # a list or a date is no id (the checks say so)
         return value in self.held or self.store.conn.execute(
             self.query, (value,)).fetchone() is not None
+
+    def __getitem__(self, value) -> dict:
+        if not isinstance(value, STORABLE):
+            raise KeyError(value)
+        if value in self.held:
+            return self.held[value]
+        found = self.store.conn.execute(self.row_query, (value,)).fetchone()
+        if found is None:
+            raise KeyError(value)
+        return self.store.row_of(found)
 
 
 class StagedOrigins:
