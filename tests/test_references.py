@@ -1,13 +1,17 @@
 """A reference to a row of another table (newsdb/facts/references.py): checked at once
 against a table already known, and, for a fact table whose reports are still being read
-(Unsettled), once every report is, with the same problem either way."""
+(Unsettled), once every report is, with the same problem either way; and the ids the
+reports declare, held or staged."""
 from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from newsdb.curated.problems import Problems
 from newsdb.curated.reader import Curated
-from newsdb.facts.references import Unsettled, _reference
+from newsdb.facts.references import DeclaredIds, Unsettled, _reference
+from newsdb.store.staging import Stage
 
 
 def curated(record_id: str = "mou-1") -> Curated:
@@ -52,3 +56,35 @@ def test_a_table_with_an_unreadable_file_is_not_checked():
     _reference(curated(), "event", "nope", "events", {"events": events}, problems)
     events.settle("events", None, problems)
     assert not problems
+
+
+@pytest.fixture(params=["memory", "staged"])
+def declared(request, tmp_path):
+    """The ids reports declare: held (DeclaredIds) or in the build's staging file
+    (StagedIds), the same answers."""
+    if request.param == "memory":
+        yield DeclaredIds()
+        return
+    stage = Stage(tmp_path / ".staging")
+    yield stage.declared_ids("events")
+    stage.close()
+
+
+def test_an_id_declared_again_names_the_file_that_declared_it_first(declared):
+    assert declared.declare([("e1", "articles/a.yml"), ("e2", "articles/a.yml")]) == {}
+    assert declared.declare([("e3", "articles/b.yml"), ("e1", "articles/b.yml")]) == {
+        "e1": "articles/a.yml"}
+    # The duplicate is not noted: a third report is told of the first again.
+    assert declared.declare([("e1", "citations/c.yml")]) == {"e1": "articles/a.yml"}
+    assert all(key in declared for key in ("e1", "e2", "e3"))
+    assert "e4" not in declared and ["e1"] not in declared
+
+
+def test_an_id_only_written_is_known_but_names_no_file(declared):
+    """An id of a record that failed its checks is known (a reference to it is not a
+    second error), but a valid record declaring it later is not a duplicate."""
+    declared.see(["e1", "e2"])
+    assert "e1" in declared
+    assert declared.declare([("e1", "articles/b.yml")]) == {}
+    declared.see(["e1"])  # seeing it again keeps the file
+    assert declared.declare([("e1", "articles/c.yml")]) == {"e1": "articles/b.yml"}

@@ -162,6 +162,36 @@ def test_a_conflict_is_checked_against_the_staged_claims(both):
         "unknown claims id 'no-such-claim': expected the id of a row of claims"]
 
 
+def test_a_staged_reference_to_a_staged_table_is_looked_for_in_the_staging_file(both):
+    """A staged row naming a staged table's row (an event's parent, a figure's sentence)
+    is checked in the staging file, every row in one query: one naming nothing is
+    reported with its file and line, once; a value of the wrong kind once, as such."""
+    _, _, _, staged, origins = both
+    events, statistics = staged["events"], staged["statistics"]
+    [(event, (event_id, parent))] = list(events.handles(("id", "parent_event_id"), ("id",),
+                                                        {(next(iter(events))["id"],)}))
+    [(figure, (figure_id, sentence))] = list(statistics.handles(
+        ("id", "sentence_id"), ("id",), {(next(iter(statistics))["id"],)}))
+    events.update([(event, {"parent_event_id": "no-such-event"})])
+    statistics.update([(figure, {"sentence_id": 7})])
+    problems = Problems()
+    try:
+        check_constraints(staged, REGISTRY, origins, problems, "sources")
+    finally:
+        events.update([(event, {"parent_event_id": parent})])
+        statistics.update([(figure, {"sentence_id": sentence})])
+    found = [str(problem) for problem in problems.sorted()]
+    assert len(problems) == len(found) == 2, found  # each added once
+    assert found[0].endswith(f"record '{event_id}' field 'parent_event_id': "
+                             "events.parent_event_id: unknown events id 'no-such-event': "
+                             "expected the id of a row of events") \
+        and found[0].startswith("sources/articles/"), found
+    assert found[1].endswith(f"record '{figure_id}' field 'sentence_id': "
+                             "statistics.sentence_id holds text: got 7"), found
+    check_constraints(staged, REGISTRY, origins, problems := Problems(), "sources")
+    assert not problems
+
+
 def test_rows_with_one_key_keep_the_order_they_came_in(tmp_path):
     """Two rows with one id (a problem the checks report) are given back in the order
     they were appended, as a stable sort of a list gives them."""

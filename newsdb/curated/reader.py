@@ -108,9 +108,10 @@ class Sources:
     # when the file could not be read. A reference to such an id is not reported again
     # as unknown: one mistake gives one error, not one per reference.
     declared: dict[str, set[str] | None] = field(default_factory=dict)
-    # Likewise the fact ids written in every article file, even one whose text or header
-    # could not be read; None for a table when an article file could not be read at all.
-    # Complete once the articles have been gone through.
+    # Likewise the fact ids written in an article file that is not handed out (its text
+    # or header could not be read; whoever reads the others notes their `declared`);
+    # None for a table when an article file could not be read at all. Complete once the
+    # articles have been gone through.
     unread: dict[str, set[str] | None] = field(default_factory=dict)
 
 
@@ -258,11 +259,8 @@ def _read_article(root: Path, path: Path, problems: Problems, with_lines: bool,
         items = data.get(section) or []
         sections[section] = list(
             _collect(items, model, file, problems, section, declared[section]).values())
-    for section, ids in declared.items():
-        if unread is not None and unread.get(section, set()) is not None:
-            unread.setdefault(section, set()).update(ids)
     if meta is None:
-        return None
+        return _not_handed_out(declared, unread)
     if meta.id != path.stem:
         problems.add(file, line_of(data["article"], "id"), meta.id, "id",
                      f"expected the article id to equal the file name '{path.stem}'")
@@ -271,12 +269,20 @@ def _read_article(root: Path, path: Path, problems: Problems, with_lines: bool,
         problems.add(file, line_of(data["article"], "source_file"), meta.id, "source_file",
                      f"article text file {_display(text_path, root)} is missing: expected "
                      "the verbatim article beside this file")
-        return None
+        return _not_handed_out(declared, unread)
     text = _read_article_text(text_path, root, meta, problems)
     if text is None:
-        return None
+        return _not_handed_out(declared, unread)
     sentences = {s.key: s for s in split_sentences(text.paragraphs)}
     return Article(meta, text, sentences, file, text_path, sections, declared)
+
+
+def _not_handed_out(declared: dict[str, set[str]], unread: dict[str, set[str]] | None) -> None:
+    """An article that cannot be handed out still declares its ids (Sources.unread)."""
+    for section, ids in declared.items():
+        if unread is not None and unread.get(section, set()) is not None:
+            unread.setdefault(section, set()).update(ids)
+    return None
 
 
 def _read_article_text(path: Path, root: Path, meta, problems: Problems) -> ArticleText | None:

@@ -45,13 +45,42 @@ def unknown_reference(table: str, value) -> str:
             f"expected an id from {table}")
 
 
+class DeclaredIds:
+    """The ids of a fact table the reports read so far write, each with the file of the
+    first valid record that declares it (None for an id only written: a record that
+    failed its checks, an article that could not be read). Held in memory; the build
+    keeps them in its staging file instead (store/staging.py's StagedIds, the same
+    answers)."""
+
+    def __init__(self):
+        self.first: dict[str, str | None] = {}
+
+    def declare(self, pairs: list[tuple[str, str]]) -> dict[str, str]:
+        """Note each (id, file) of a report's valid records; returns, of those ids a
+        record read before declared, id -> that record's file (those are not noted)."""
+        earlier = {key: self.first[key] for key, _ in pairs if self.first.get(key)}
+        self.first.update((key, file) for key, file in pairs if key not in earlier)
+        return earlier
+
+    def see(self, keys) -> None:
+        """Note ids written, valid or not, keeping the file of any declared before."""
+        for key in keys:
+            self.first.setdefault(key, None)
+
+    def __contains__(self, key) -> bool:
+        try:
+            return key in self.first
+        except TypeError:
+            return False  # a list is no id (the checks say so)
+
+
 class Unsettled:
     """The ids of a table while the reports that declare them are still being read: a
     reference to an id not seen yet waits, with where it is written, until every report
-    is read (`settle`)."""
+    is read (`settle`). `seen`: the ids written so far (a set or a DeclaredIds)."""
 
-    def __init__(self):
-        self.seen: set[str] = set()
+    def __init__(self, seen=None):
+        self.seen = seen if seen is not None else set()
         self.waiting: list[tuple] = []  # (file, line, record, field, value)
 
     def settle(self, table: str, known: set | None, problems: Problems) -> None:

@@ -16,7 +16,8 @@ from newsdb.facts import claims as claims_
 from newsdb.curated.problems import Problems
 from newsdb.facts.origins import Origins
 from newsdb.curated.progress import progress
-from newsdb.facts.references import Unsettled, _is_unknown, _json_list, _label, _reference
+from newsdb.facts.references import (DeclaredIds, Unsettled, _is_unknown, _json_list, _label,
+                                     _reference)
 from newsdb.facts.table_rows import id_lookup, row_ids, rows_where
 from newsdb.curated.reader import Article, Citation, Curated, Sources
 from newsdb.curated.yaml_source import line_of
@@ -34,16 +35,20 @@ CITED_FACTS = {"events": "events", "statistics": "statistics", "mous": "mous",
 
 
 def build_rows(sources: Sources, problems: Problems,
-               origins: Origins | None = None, make_table=None) -> dict[str, list[dict]]:
+               origins: Origins | None = None, make_table=None,
+               make_ids=None) -> dict[str, list[dict]]:
     """All table rows, in a stable order, or partial rows when problems were found.
     `origins` is given the file, line and record of each row. `make_table(name)` gives
     the container of a table the reports fill (a list by default; the build stages some
     outside its memory, store/staging.py): it has a list's append, extend, len, sort and
-    iteration, and may have flush(), called once a report's rows have their origins."""
+    iteration, and may have flush(), called once a report's rows have their origins.
+    `make_ids(name)` gives the ids a fact table's reports declare (a DeclaredIds by
+    default; the build's are staged too)."""
     origins = origins if origins is not None else Origins()
     # The look-ups that made the rows (every id, by table) are gone by reconciliation,
     # the peak of the build's memory: they are _report_rows' own.
-    tables, book = _report_rows(sources, problems, origins, make_table or (lambda name: []))
+    tables, book = _report_rows(sources, problems, origins, make_table or (lambda name: []),
+                                make_ids or (lambda name: DeclaredIds()))
     if not problems:
         # Reconciliation needs every claim read and every reference known.
         declared_at = {(table, curated.record.id): curated for citation in sources.citations
@@ -60,7 +65,7 @@ def build_rows(sources: Sources, problems: Problems,
 
 
 def _report_rows(sources: Sources, problems: Problems, origins: Origins,
-                 make_table) -> tuple[dict[str, list[dict]], claims_.ClaimBook]:
+                 make_table, make_ids) -> tuple[dict[str, list[dict]], claims_.ClaimBook]:
     """Every row the registries and reports make, and their claims, checked against
     each other; not yet reconciled."""
     registries = sources.registries
@@ -78,11 +83,12 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
     for name in ("articles", "sources", "sentences", *FACT_TABLES, "event_participants",
                  "mou_parties", "mentions"):
         tables[name] = make_table(name)
-    fact_ids = {name: {} for name in FACT_TABLES}
+    # The ids each report declares (and where first), asked of by the reports after it.
+    fact_ids = {name: make_ids(name) for name in FACT_TABLES}
     source_ids: dict[str, str] = {}
     # Each article is read as it is reached and let go once its rows are made: a fact
     # it names that no report read so far declares is looked up once every report is.
-    unsettled = {name: Unsettled() for name in FACT_TABLES}
+    unsettled = {name: Unsettled(fact_ids[name]) for name in FACT_TABLES}
     all_ids = {**ids, **unsettled}
     # What the checks made once every row is known need of the reports.
     based_on: list[tuple] = []
@@ -95,7 +101,7 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
                             total=len(sources.articles), unit="article"):
         _check_report(article, fact_ids, source_ids, based_on, notes, problems)
         for name, known in unsettled.items():
-            known.seen.update(article.declared.get(name, ()))
+            known.seen.see(article.declared.get(name, ()))
         before = {name: len(rows) for name, rows in tables.items()}
         mark = origins.mark()
         _add_article(article, tables, all_ids, problems, book)
@@ -109,13 +115,14 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
     # Ids written in a report count as known even when their record is invalid.
     unread = sources.unread
     for name, known in unsettled.items():
-        declared = None if name in unread and unread[name] is None else set(
-            fact_ids[name]).union(known.seen, *(c.declared.get(name, ()) for c in
-                                                sources.citations), unread.get(name) or ())
+        declared = None if name in unread and unread[name] is None else fact_ids[name]
+        if declared is not None:
+            for citation in sources.citations:
+                declared.see(citation.declared.get(name, ()))
+            declared.see(unread.get(name) or ())
         known.settle(name, declared, problems)
         all_ids[name] = declared
-        # Every report is read: where each id was first declared is no longer asked.
-        del fact_ids[name]
+    del fact_ids
     for citation in sources.citations:
         before = {name: len(rows) for name, rows in tables.items()}
         tables["sources"].append(claims_.citation_source_row(citation))
@@ -302,13 +309,13 @@ class MentionFinder:
 def _check_unique_across_articles(report, fact_ids, problems: Problems) -> None:
     """A fact is declared once, by one article or citation; the others claim about it."""
     for table in FACT_TABLES:
-        for curated in report.sections.get(table, ()):
-            first = fact_ids[table].get(curated.record.id)
+        records = report.sections.get(table, ())
+        earlier = fact_ids[table].declare([(c.record.id, c.file) for c in records])
+        for curated in records:
+            first = earlier.get(curated.record.id)
             if first:
                 problems.add(curated.file, curated.line_of("id"), curated.record.id, "id",
                              f"duplicate id: already used in {first}")
-            else:
-                fact_ids[table][curated.record.id] = curated.file
 
 
 def _check_unique_source(report, seen: dict[str, str], problems: Problems) -> None:

@@ -56,7 +56,8 @@ def _read_and_check(sources_dir: Path, problems: Problems, with_lines: bool,
         try:
             sources = read_sources(sources_dir, problems, with_lines)
             # The articles are read as the rows are made.
-            tables = build_rows(sources, problems, origins, make_table)
+            tables = build_rows(sources, problems, origins, make_table,
+                                stage.declared_ids if stage is not None else None)
         except OSError as error:
             # A disk or permission error, not a curator's mistake: one line, no traceback.
             problems.add(error.filename or str(sources_dir), None, None, None,

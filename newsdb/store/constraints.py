@@ -7,7 +7,7 @@ from __future__ import annotations
 from newsdb.curated.problems import Problems
 from newsdb.facts.origins import Origin, Origins
 from newsdb.store.registry import Column, Registry, Table
-from newsdb.store.staging import STORABLE, RowStore
+from newsdb.store.staging import STORABLE, IdLookup, RowStore
 
 # Rows the build makes itself, not from the sources: the registry's vocabulary and the
 # site's prose (checked when metadata.yml is read).
@@ -41,13 +41,18 @@ def check_constraints(tables: dict[str, list[dict]], registry: Registry, origins
         checker.check_keys(rows, _distinct_keys(table, rows))
 
 
-def _referenced_keys(table: Table, tables: dict, referencing: list[tuple[str, str]]) -> set:
+def _referenced_keys(table: Table, tables: dict, referencing: list[tuple[str, str]]):
     """The key values of `table` another row may name. A staged table named only by
     rows held in memory (the claims, by the conflicts) gives those of the values they
-    name that it holds, looked up in the staging file: not a set of a million ids."""
+    name that it holds, looked up in the staging file: not a set of a million ids. One
+    named by staged rows too (a fact's sentence, an event's parent) is searched
+    (IdLookup): a staged table's references to it are checked in the staging file."""
     rows = tables.get(table.name, [])
-    if (not isinstance(rows, RowStore) or len(table.pk_columns) != 1
-            or any(isinstance(tables.get(name), RowStore) for name, _ in referencing)):
+    if not isinstance(rows, RowStore) or len(table.pk_columns) != 1:
+        return _key_values(table, rows)
+    if any(isinstance(tables.get(name), RowStore) for name, _ in referencing):
+        if table.pk_columns == ("id",) and not rows.held:
+            return rows.id_lookup()
         return _key_values(table, rows)
     named = {(value,) for name, column in referencing for row in tables.get(name, [])
              if isinstance(value := row.get(column), STORABLE) and value is not None}
@@ -100,7 +105,20 @@ class _TableChecker:
 
     def _check_stored(self, store: RowStore, accepts: list[tuple]) -> None:
         """The same checks on a staged table's stored values, in the order they were
-        stored (problems are sorted when reported): a row is made only to name one."""
+        stored (problems are sorted when reported): a row is made only to name one. A
+        reference to a staged table is looked for there, for every row in one query."""
+        searched = [(column, name, kind, terms, known.store)
+                    for column, name, kind, terms, known in accepts
+                    if isinstance(known, IdLookup)]
+        accepts = [(column, name, kind, terms, None if isinstance(known, IdLookup) else known)
+                   for column, name, kind, terms, known in accepts]
+        for column, name, kind, terms, referenced in searched:
+            at = store.columns.index(name)
+            for values in store.unmatched(name, referenced):
+                value = values[at]
+                # A value of the wrong kind is reported as such below, once.
+                if isinstance(value, kind) and not (terms and value not in terms):
+                    self.report(store.row_of(values), name, self.fault(column, value))
         at = [store.columns.index(name) for _, name, *_ in accepts]
         checks = list(zip(at, accepts))
         for values in store.stored_values():

@@ -38,6 +38,8 @@ STORABLE = (str, int, float, type(None))
 # Hidden columns of a staged row: its place in the order rows came, and its origin.
 HIDDEN = ("_seq", "_file", "_line", "_record")
 NO_ORIGIN = (None, None, None)
+# Ids asked about in one query (SQLite's limit on a query's parameters is higher).
+IDS_AT_ONCE = 500
 
 
 def staging_path(output: Path) -> Path:
@@ -62,6 +64,9 @@ class Stage:
 
     def table(self, table: Table, origins: Origins) -> "RowStore":
         return RowStore(self.conn, table, origins)
+
+    def declared_ids(self, table: str) -> "StagedIds":
+        return StagedIds(self.conn, table)
 
     def close(self) -> None:
         """Throw the staged rows away (again: no harm)."""
@@ -265,6 +270,17 @@ class RowStore:
             if keys is None or picked(row, columns) in keys:
                 yield picked(row, selected)
 
+    def unmatched(self, column: str, other: "RowStore") -> Iterator[tuple]:
+        """The stored values (as stored_values() gives them) of the rows whose `column`
+        holds a value no stored row of `other` has as its id: one query, searched in
+        `other`'s index of ids (id_lookup() makes it)."""
+        self.flush()
+        other.flush()
+        selected = ", ".join(f"x.[{name}]" for name in (*self.columns, *HIDDEN[1:]))
+        return self.conn.execute(
+            f"SELECT {selected} FROM [{self.name}] AS x WHERE x.[{column}] IS NOT NULL AND "
+            f"NOT EXISTS (SELECT 1 FROM [{other.name}] AS y WHERE y.[id] = x.[{column}])")
+
     def id_lookup(self) -> "IdLookup":
         """The rows' ids, to ask whether one is among them: each question a search of
         the staging file (indexed), not a set of every id held."""
@@ -349,6 +365,37 @@ class IdLookup:
         if found is None:
             raise KeyError(value)
         return self.store.row_of(found)
+
+
+class StagedIds:
+    """A fact table's declared ids (facts/references.py's DeclaredIds, the same answers)
+    in the staging file, not a set of every id held while the reports are read."""
+
+    def __init__(self, conn: sqlite3.Connection, table: str):
+        self.conn, self.name = conn, f"declared_{table}"
+        conn.execute(f"DROP TABLE IF EXISTS [{self.name}]")
+        conn.execute(f"CREATE TABLE [{self.name}] (id PRIMARY KEY, file) WITHOUT ROWID")
+        self.insert = (f"INSERT INTO [{self.name}] VALUES (?, ?) ON CONFLICT (id) "
+                       f"DO UPDATE SET file = excluded.file WHERE file IS NULL")
+
+    def declare(self, pairs: list[tuple[str, str]]) -> dict[str, str]:
+        pairs = [(key, file) for key, file in pairs if isinstance(key, STORABLE)]
+        earlier = {}
+        for start in range(0, len(pairs), IDS_AT_ONCE):
+            keys = [key for key, _ in pairs[start:start + IDS_AT_ONCE]]
+            earlier.update(self.conn.execute(
+                f"SELECT id, file FROM [{self.name}] WHERE file IS NOT NULL AND id IN "
+                f"({', '.join('?' * len(keys))})", keys))
+        self.conn.executemany(self.insert, [pair for pair in pairs if pair[0] not in earlier])
+        return earlier
+
+    def see(self, keys) -> None:
+        self.conn.executemany(f"INSERT OR IGNORE INTO [{self.name}] VALUES (?, NULL)",
+                              ((key,) for key in keys if isinstance(key, STORABLE)))
+
+    def __contains__(self, key) -> bool:
+        return isinstance(key, STORABLE) and self.conn.execute(
+            f"SELECT 1 FROM [{self.name}] WHERE id = ?", (key,)).fetchone() is not None
 
 
 class StagedOrigins:
