@@ -261,6 +261,20 @@ def test_a_build_writes_the_same_database_staged_or_not(tmp_path, monkeypatch):
     assert sorted(path.name for path in staged.parent.iterdir()) == ["news.db"]
 
 
+def test_a_staged_table_is_copied_by_sql_not_row_by_row(tmp_path, monkeypatch):
+    """The write copies each staged table from the staging file in one INSERT ... SELECT
+    (RowStore.copy_into): no staged row goes through Python; the file is let go after."""
+    def by_python(self):
+        raise AssertionError(f"{self.name} written row by row")
+
+    monkeypatch.setattr(RowStore, "values_in_order", by_python)
+    counts, problems = build(ROOT / "sources", tmp_path / "news.db", FINISHERS,
+                             ROOT / "metadata.yml")
+    assert counts is not None, [str(p) for p in problems.items]
+    assert counts["claims"] > 0 and counts["sentences"] > 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["news.db"]
+
+
 def test_a_failed_build_leaves_no_staging_file_and_a_killed_one_is_replaced(tmp_path):
     output = tmp_path / "news.db"
     staging_path(output).write_text("left by a build that was killed")

@@ -12,7 +12,7 @@ from newsdb.facts.origins import Origin, Origins
 from newsdb.curated.progress import progress
 from newsdb.store.heap import return_freed_memory
 from newsdb.store.registry import Registry, Table, default_registry
-from newsdb.store.staging import RowStore
+from newsdb.store.staging import STAGING_SCHEMA, RowStore
 
 
 class RowError(Exception):
@@ -60,6 +60,7 @@ def write_database(output: Path, tables: dict[str, list[dict]], finishers=(),
             create_tables(db, registry)
             for table in progress(registry.source_tables, "writing tables", unit="table"):
                 written[table.name] = write_table(db.conn, table, tables, registry, origins)
+        detach_staging(db.conn)
         # Validation should make a foreign key naming nothing impossible; if it ever
         # happens, the build reports it as one line and the previous database stays in
         # place. The written tables are checked now, while their rows' origins are known;
@@ -116,6 +117,13 @@ def insert_checked(conn: sqlite3.Connection, table: Table, rows: list[dict], sta
         raise RowError(table.name, row_key(table, row), origins.of(row), str(error)) from None
 
 
+def detach_staging(conn: sqlite3.Connection) -> None:
+    """Let go of the staging file the staged tables were copied from (RowStore.copy_into),
+    before it is removed."""
+    if STAGING_SCHEMA in {row[1] for row in conn.execute("PRAGMA database_list")}:
+        conn.execute(f"DETACH DATABASE {STAGING_SCHEMA}")
+
+
 def check_foreign_keys(conn: sqlite3.Connection, registry: Registry, tables: list[Table],
                        written: dict[str, list[Origin | None]]) -> None:
     """Raise RowError for the first row of `tables` whose foreign key names no row."""
@@ -163,6 +171,12 @@ def insert_rows(conn: sqlite3.Connection, table: Table, rows: list[dict], start:
     columns = list(table.columns)
     statement = insert_statement(table.name, ["rowid", *columns])
     if isinstance(rows, RowStore):  # checked when staged; its values in the registry's order
+        if not rows.held:
+            try:
+                rows.copy_into(conn, table.name, ["rowid", *columns], start)
+                return
+            except sqlite3.IntegrityError:
+                pass  # the copy is undone: row by row, the refused row is named
         conn.executemany(statement, ((start + n, *values) for n, values in
                                      enumerate(rows.values_in_order())))
         return

@@ -38,6 +38,8 @@ STORABLE = (str, int, float, type(None))
 # Hidden columns of a staged row: its place in the order rows came, and its origin.
 HIDDEN = ("_seq", "_file", "_line", "_record")
 NO_ORIGIN = (None, None, None)
+# The staging file's name in the output's connection while its rows are copied there.
+STAGING_SCHEMA = "staging"
 # Ids asked about in one query (SQLite's limit on a query's parameters is higher).
 IDS_AT_ONCE = 500
 
@@ -218,6 +220,28 @@ class RowStore:
         selected = ", ".join(f"[{column}]" for column in columns)
         return self.conn.execute(
             f"SELECT count(*) FROM (SELECT DISTINCT {selected} FROM [{self.name}])").fetchone()[0]
+
+    def copy_into(self, conn: sqlite3.Connection, table: str, columns: list[str],
+                  start: int) -> None:
+        """Insert every stored row, in the build's order, into `table` of `conn`'s
+        database (`columns`: rowid, numbered from `start`, then the registry's columns),
+        by one INSERT ... SELECT from this staging file attached to `conn`: no row made in
+        Python. The staging file is committed first, for `conn` to read it."""
+        self.flush()
+        if self.order is None:
+            return  # nothing stored
+        self.conn.execute("COMMIT")
+        self.conn.execute("BEGIN")
+        if STAGING_SCHEMA not in {row[1] for row in conn.execute("PRAGMA database_list")}:
+            (path,) = [row[2] for row in self.conn.execute("PRAGMA database_list")
+                       if row[1] == "main"]
+            conn.execute(f"ATTACH DATABASE ? AS {STAGING_SCHEMA}", (path,))
+        ordering = self._ordering()
+        listed = ", ".join(f"[{column}]" for column in columns)
+        conn.execute(
+            f"INSERT INTO [{table}] ({listed}) SELECT {start - 1} + row_number() OVER "
+            f"(ORDER BY {ordering}), {self.selected} FROM {STAGING_SCHEMA}.[{self.name}] "
+            f"ORDER BY {ordering}")
 
     def values_in_order(self) -> Iterator[tuple]:
         """Every row's values in the registry's column order, in the build's order: what
