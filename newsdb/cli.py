@@ -16,6 +16,7 @@ database untouched.
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -70,12 +71,21 @@ def build(sources: Path, output: Path, metadata: Path | None, export_dir: Path |
 def check(sources: Path):
     """Validate the sources and report every problem; writes nothing."""
     from newsdb.store.build import collect, report_problems
+    from newsdb.store.staging import Stage
 
-    tables, problems = collect(sources)
+    # As a build does, the rows a report fills are staged outside memory: in a
+    # temporary folder, removed with everything in it.
+    with tempfile.TemporaryDirectory(prefix="newsdb-check-") as folder:
+        stage = Stage(Path(folder) / "check.staging")
+        try:
+            tables, problems = collect(sources, stage=stage)
+            counts = tables and ", ".join(f"{name} {len(rows)}"
+                                          for name, rows in tables.items())
+        finally:
+            stage.close()
     if tables is None:
         report_problems(problems, outcome="check failed: {count} problem(s) found")
         sys.exit(1)
-    counts = ", ".join(f"{name} {len(rows)}" for name, rows in tables.items())
     click.echo(f"sources are valid: {counts}")
 
 

@@ -3,12 +3,16 @@ import pytest
 
 from newsdb.curated.problems import Problems
 import newsdb.facts.claims as claims_module
-from newsdb.facts.claims import (CONTAINED, RECONCILED, ClaimBook, contain_children,
+from newsdb.facts.claims import (RECONCILED, ClaimBook, contain_children,
                                  containment_conflicts, date_claims, rejections, weigh_facts,
                                  widen)
 from newsdb.facts.origins import Origins
 from newsdb.facts.reconcile import Claim
-from newsdb.facts.table_rows import RowsById, values_where
+from newsdb.facts.table_rows import RowsById
+from newsdb.store.registry import default_registry
+from newsdb.store.staging import Stage
+
+REGISTRY = default_registry()
 
 
 def add(book, value, source="report-a"):
@@ -88,7 +92,7 @@ def test_an_event_widened_to_contain_its_part_rejects_its_narrower_dates():
             for n, (field, value) in enumerate((("start_date", "2014-12-17"),
                                                 ("end_date", "2014-12-19"),
                                                 ("status", "planned")))]
-    widened = contain_children(values_where(events, CONTAINED))
+    widened = contain_children(events)
     assert widened == [("trip", "end_date", "2014-12-20", "leg")]
     widen(RowsById(events), widened)
     assert [(row["start_date"], row["end_date"], row["date_precision"]) for row in events] \
@@ -124,10 +128,45 @@ def test_a_report_is_held_to_its_parts_dates_weighed_in_another_batch(monkeypatc
     events = [{"id": "trip", "parent_event_id": None},
               {"id": "leg", "parent_event_id": "trip"}]
     rows = {table: RowsById([]) for table in RECONCILED} | {"events": RowsById(events)}
-    conflicts, changes = weigh_facts(said, {"trip": ["leg"]}, rows, {},
+    conflicts, changes = weigh_facts(said, events, rows, {},
                                      {"a": "2014-12-21", "b": "2014-12-21"}, {"a": "a", "b": "b"})
     assert (events[0]["start_date"], events[0]["end_date"]) == ("2014-12-17", "2014-12-20")
     assert [(row["claim_id"], row["resolution_en"]) for row in conflicts] == [
         ("a-trip-end_date",
          "this report contradicts itself: the same report puts leg on 2014-12-20")]
     assert changes == [(said[1], {"relation": "contradicts", "accepted": 0})]
+
+
+def event_row(event_id: str, parent, start: str, end: str, precision: str = "day") -> dict:
+    row = dict.fromkeys(REGISTRY.by_name["events"].columns)
+    return row | {"id": event_id, "parent_event_id": parent, "start_date": start,
+                  "end_date": end, "date_precision": precision}
+
+
+@pytest.mark.parametrize("at_once", [1, 1000])
+@pytest.mark.parametrize("kept", ["list", "staged"])
+def test_events_are_widened_a_batch_of_trees_at_a_time(monkeypatch, tmp_path, at_once, kept):
+    """Each top event is read with its parts, level by level, a batch of top events at a
+    time: a part two levels down widens its parent, then the top event; a part known only
+    to fall within a window stretches nothing."""
+    monkeypatch.setattr(claims_module, "EVENTS_AT_ONCE", at_once)
+    made = [event_row("b", None, "2014-12-01", "2014-12-02", "span"),
+            event_row("a", None, "2014-12-17", "2014-12-19", "span"),
+            event_row("a1", "a", "2014-12-18", "2014-12-18"),
+            event_row("b1", "b", "2014-12-05", "2014-12-05", "within"),
+            event_row("a1x", "a1", "2014-12-21", "2014-12-21")]
+    stage = Stage(tmp_path / ".staging") if kept == "staged" else None
+    events = made if stage is None else stage.table(REGISTRY.by_name["events"], Origins())
+    if stage is not None:
+        events.extend(made)
+    widened = contain_children(events)
+    assert widened == [("a1", "end_date", "2014-12-21", "a1x"),
+                       ("a", "end_date", "2014-12-21", "a1")]
+    widen(RowsById(events), widened)
+    assert {row["id"]: (row["start_date"], row["end_date"], row["date_precision"])
+            for row in events} == {
+        "a": ("2014-12-17", "2014-12-21", "span"), "a1": ("2014-12-18", "2014-12-21", "span"),
+        "a1x": ("2014-12-21", "2014-12-21", "day"), "b": ("2014-12-01", "2014-12-02", "span"),
+        "b1": ("2014-12-05", "2014-12-05", "within")}
+    if stage is not None:
+        stage.close()

@@ -49,8 +49,10 @@ CLAIM_COLUMNS = ("id", "source_id", "about_table", "about_id", "field", "value",
 ABOUT = ("about_table", "about_id", "field")
 # An event's date fields: the claims check_containment() and containment_conflicts() compare.
 DATED = ("events", ("start_date", "end_date"))
-# What contain_children() reads of every event.
+# What contain_children() reads of an event, and how many top events (each with its
+# parts) it reads at a time.
 CONTAINED = ("id", "parent_event_id", "start_date", "end_date", "date_precision")
+EVENTS_AT_ONCE = 1000
 # How many facts are weighed together (their claims held at once): their parts' dates
 # are read in one query.
 FACTS_AT_ONCE = 100
@@ -416,14 +418,14 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     write the contradicting ones to conflicts."""
     published = {source_id: row["published_at"] for source_id, row in sources.items()}
     roots = lineage_roots(sources)
-    children = children_of({event: parent for event, parent in
-                            values_where(tables["events"], ("id", "parent_event_id"))
-                            if parent})
+    # An event's parts are looked up by their parent, a batch of facts at a time.
+    index_on(tables["events"], ("parent_event_id",))
     places = {row["id"]: row["parent_id"] for row in tables["places"]}
     # The fact rows are made with disputed 0 and no reports counted; each is read here
     # only when a claim is about it, a few facts at a time.
     rows = {table: RowsById(tables[table]) for table in RECONCILED}
-    conflicts, changes = weigh_facts(book.rows, children, rows, places, published, roots)
+    conflicts, changes = weigh_facts(book.rows, tables["events"], rows, places, published,
+                                     roots)
     found, titled = weigh_titles(book.rows, tables["people"], published, roots)
     conflicts += found
     changes += titled
@@ -433,7 +435,7 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     check_claimed(tables, problems, declared_at)
     if not problems:
         # The claims of a widened event's dates are read again, those alone.
-        widened = contain_children(values_where(tables["events"], CONTAINED))
+        widened = contain_children(tables["events"])
         widen(rows["events"], widened)
         dated = date_claims(claim for fact in claims_by_fact(
             book.rows, ABOUT, {(DATED[0], event, field) for event, field, *_ in widened},
@@ -445,18 +447,20 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     tables["conflicts"] = sorted(conflicts, key=lambda row: row["id"])
 
 
-def weigh_facts(claims_rows, children: dict[str, list[str]], rows: dict[str, RowsById],
+def weigh_facts(claims_rows, events, rows: dict[str, RowsById],
                 places: dict[str, str | None], published: dict[str, str],
                 roots: dict[str, str]) -> tuple[list[dict], list[tuple[object, dict]]]:
     """Weigh every reconciled fact's claims, a few facts at a time, never all held: the
     conflicts and the changes to the claims; the fact rows (`rows`, by table) are given
-    their reconciled values. Only the claims about reconciled fields are read (a third of
-    them, `exists`, are not), as Claim objects, each with the handle its verdict is
-    written back by."""
+    their reconciled values; `events`, the event rows, give each batch's events' parts.
+    Only the claims about reconciled fields are read (a third of them, `exists`, are
+    not), as Claim objects, each with the handle its verdict is written back by."""
     conflicts, changes = [], []
     index_on(claims_rows, ABOUT)  # parts_dates() looks claims up by their fact, each batch
     facts = claims_by_fact(claims_rows, ("about_table", "field"), WEIGHED, published, roots)
     while batch := list(islice(facts, FACTS_AT_ONCE)):
+        children = parts_of(events, {claims[0].about_id for claims in batch
+                                     if claims[0].about_table == DATED[0]})
         known = parts_dates(claims_rows, batch, children, published, roots)
         fetched = fetch_facts(rows, {(claims[0].about_table, claims[0].about_id)
                                      for claims in batch})
@@ -467,6 +471,12 @@ def weigh_facts(claims_rows, children: dict[str, list[str]], rows: dict[str, Row
             changes += verdicts(claims, {row["claim_id"] for row in found})
         save_facts(rows, fetched)
     return conflicts, changes
+
+
+def parts_of(events, event_ids: set[str]) -> dict[str, list[str]]:
+    """Each of `event_ids`' parts, in id order (children_of())."""
+    return children_of(dict(values_where(events, ("id", "parent_event_id"),
+                                         ("parent_event_id",), {(key,) for key in event_ids})))
 
 
 def fetch_facts(rows: dict[str, RowsById], facts: set[tuple[str, str]]
@@ -675,24 +685,39 @@ def date_claims(claims: Iterable[Claim]) -> dict[tuple[str, str], list[Claim]]:
     return dated
 
 
-def contain_children(events: Iterable[tuple]) -> list[tuple[str, str, str, str]]:
+def contain_children(events) -> list[tuple[str, str, str, str]]:
     """A parent event contains its children: where the reconciled dates of a part of an
     event lie outside those of the event, the event's dates are widened to contain them.
-    `events`: every event's values of CONTAINED. Returns each widening, (event, field,
-    the date it now holds, the part that holds it), in the order made (a part's before
-    its parent's): widen() gives them to the rows, and the claims that gave the narrower
-    date lose (containment_conflicts())."""
-    by_id = {row["id"]: row for row in (dict(zip(CONTAINED, values)) for values in events)}
-    events = by_id.values()
-    children: dict[str, list[dict]] = {}
-    for row in events:
-        if row["parent_event_id"] in by_id:
-            children.setdefault(row["parent_event_id"], []).append(row)
+    `events`: the event rows, read a batch of whole trees at a time (EVENTS_AT_ONCE top
+    events, whose parent is no event, and their parts, level by level). Returns each
+    widening, (event, field, the date it now holds, the part that holds it), in the
+    order made (a part's before its parent's): widen() gives them to the rows, and the
+    claims that gave the narrower date lose (containment_conflicts())."""
+    known = id_lookup(events)
+    tops = (event for event, parent in values_where(events, ("id", "parent_event_id"))
+            if parent is None or parent not in known)
     widened: list[tuple[str, str, str, str]] = []
-    for row in events:
-        if row["parent_event_id"] not in by_id:
-            _widen(row, (), children, widened)
+    while batch := list(islice(tops, EVENTS_AT_ONCE)):
+        rows = {row["id"]: row for row in _contained(events, ("id",), batch)}
+        children: dict[str, list[dict]] = {}
+        level = list(rows)
+        while level:
+            parts = [row for row in _contained(events, ("parent_event_id",), level)
+                     if row["id"] not in rows]  # a cycle is reported by the article's checks
+            for row in parts:
+                rows[row["id"]] = row
+                children.setdefault(row["parent_event_id"], []).append(row)
+            level = [row["id"] for row in parts]
+        for event in batch:
+            _widen(rows[event], (), children, widened)
     return widened
+
+
+def _contained(events, columns: tuple[str, ...], keys: list[str]) -> list[dict]:
+    """The CONTAINED values of the events whose `columns` are one of `keys`, in the
+    order the rows came."""
+    return [dict(zip(CONTAINED, values)) for _, values in
+            handles_where(events, columns, {(key,) for key in keys}, CONTAINED)]
 
 
 def widen(events: RowsById, widened: list[tuple[str, str, str, str]]) -> None:
