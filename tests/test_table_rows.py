@@ -158,3 +158,13 @@ def test_rows_fetched_by_id_changed_and_saved_are_in_the_rows(table):
     assert rows["c-0"]["relation"] == "compatible"
     assert [rows[key]["value"] for key in ("c-2", "c-3")] == ["planned", "held"]
     assert by_id.fetch({"c-1"})["c-1"]["value"] == "2014-12-20"
+
+
+def test_values_assigned_by_id_are_in_the_rows(table):
+    """Counts written by id without reading the rows (an id no row has is no change)."""
+    RowsById(table).assign({"c-2": {"accepted": 0, "relation": "compatible"},
+                            "c-0": {"accepted": 0, "relation": "compatible"},
+                            "c-9": {"accepted": 0, "relation": "compatible"}})
+    assert {row["id"]: (row["relation"], row["accepted"]) for row in table} == {
+        "c-3": ("confirms", 1), "c-1": ("confirms", 1), "c-2": ("compatible", 0),
+        "c-0": ("compatible", 0)}

@@ -629,11 +629,10 @@ def count_sources(rows: dict[str, RowsById], claims, roots: dict[str, str]) -> N
         counted = ((about_id, {source_id for _, source_id in fact}) for about_id, fact in
                    groupby((values for _, values in found), key=itemgetter(0)))
         while batch := dict(islice(counted, FACTS_AT_ONCE)):
-            fetched = by_id.fetch(set(batch))
-            for about_id, row in fetched.items():
-                row["source_count"] = len(batch[about_id])
-                row["independent_count"] = len({roots[source] for source in batch[about_id]})
-            by_id.save(fetched)
+            by_id.assign({about_id: {"source_count": len(reporting),
+                                     "independent_count": len({roots[source]
+                                                               for source in reporting})}
+                          for about_id, reporting in batch.items()})
 
 
 def check_claimed(tables: dict[str, list[dict]], problems: Problems,

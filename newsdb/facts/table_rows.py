@@ -109,6 +109,15 @@ class RowsById:
             self.handles[row["id"]] = (handle, values)
         return found
 
+    def assign(self, changes: dict[object, dict]) -> None:
+        """Set values of rows without reading them: id -> {column: value}."""
+        if self.by_id is not None:
+            for key, changed in changes.items():
+                if key in self.by_id:
+                    self.by_id[key].update(changed)
+        else:
+            self.rows.update_by_id(changes)
+
     def save(self, rows: dict[object, dict]) -> None:
         """Write back the values changed in rows fetch() gave (by id)."""
         if self.by_id is not None:

@@ -351,6 +351,20 @@ class RowStore:
             self.conn.executemany(
                 f"UPDATE [{self.name}] SET {assigned} WHERE _seq = ?", values)
 
+    def update_by_id(self, changes: dict[object, dict]) -> None:
+        """Write values by the rows' id, id -> {column: value} (index_on(("id",)) makes
+        it a search); a row held in memory is changed itself."""
+        for row in self.held:
+            if isinstance(row.get("id"), STORABLE) and row["id"] in changes:
+                row.update(changes[row["id"]])
+        by_columns: dict[tuple, list] = {}
+        for key, changed in changes.items():
+            by_columns.setdefault(tuple(changed), []).append((*changed.values(), key))
+        for columns, values in by_columns.items():
+            assigned = ", ".join(f"[{column}] = ?" for column in columns)
+            self.conn.executemany(f"UPDATE [{self.name}] SET {assigned} WHERE [id] = ?",
+                                  values)
+
     def _ordering(self) -> str:
         return ", ".join(f"[{column}]" for column in (*self.order, "_seq"))
 
