@@ -192,6 +192,48 @@ def test_a_staged_reference_to_a_staged_table_is_looked_for_in_the_staging_file(
     assert not problems
 
 
+BROKEN = [  # (table, column, value): one of each rule a value can break
+    ("events", "title", None),  # NOT NULL
+    ("events", "kind", "party"),  # a vocabulary
+    ("events", "place_id", "no-such-place"),  # a registry's id
+    ("events", "source_count", "three"),  # a whole number
+    ("statistics", "value", "many"),  # a number
+    ("statistics", "unit", 7),  # text, and a vocabulary
+]
+
+
+def test_a_staged_table_breaking_each_rule_is_reported_as_a_listed_one(both):
+    """SQLite finds the staged rows that break a rule (stored_where); those rows are
+    then checked as a list's are: the same problems, each once, in both."""
+    listed, listed_origins, _, staged, staged_origins = both
+    found = {}
+    for kept, tables, origins in (("listed", listed, listed_origins),
+                                  ("staged", staged, staged_origins)):
+        undo = []
+        for table, column, value in BROKEN:
+            rows = tables[table]
+            if kept == "listed":
+                row = rows[1]
+                undo.append(lambda row=row, column=column, old=row[column]:
+                            row.update({column: old}))
+                row[column] = value
+            else:
+                [(handle, (old,))] = list(rows.handles((column,), ("id",),
+                                                       {(list(rows)[1]["id"],)}))
+                undo.append(lambda rows=rows, handle=handle, column=column, old=old:
+                            rows.update([(handle, {column: old})]))
+                rows.update([(handle, {column: value})])
+        problems = Problems()
+        try:
+            check_constraints(tables, REGISTRY, origins, problems, "sources")
+        finally:
+            for restore in undo:
+                restore()
+        found[kept] = [str(problem) for problem in problems.sorted()]
+        assert len(problems) == len(found[kept]) == len(BROKEN), found[kept]
+    assert found["staged"] == found["listed"]
+
+
 def test_rows_with_one_key_keep_the_order_they_came_in(tmp_path):
     """Two rows with one id (a problem the checks report) are given back in the order
     they were appended, as a stable sort of a list gives them."""

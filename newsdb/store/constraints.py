@@ -16,6 +16,9 @@ TYPE_NAMES = {"text": "text", "integer": "a whole number", "real": "a number"}
 # What the database takes for each column type: SQLite stores a whole number in a real
 # column as it is.
 ACCEPTED = {"text": str, "integer": int, "real": (int, float)}
+# The same as SQLite's typeof() of a staged value (stored as given), NULL included.
+SQL_TYPES = {"text": ("text", "null"), "integer": ("integer", "null"),
+             "real": ("integer", "real", "null")}
 
 
 def check_constraints(tables: dict[str, list[dict]], registry: Registry, origins: Origins,
@@ -104,9 +107,10 @@ class _TableChecker:
                     self.report(row, name, self.fault(column, value))
 
     def _check_stored(self, store: RowStore, accepts: list[tuple]) -> None:
-        """The same checks on a staged table's stored values, in the order they were
-        stored (problems are sorted when reported): a row is made only to name one. A
-        reference to a staged table is looked for there, for every row in one query."""
+        """The same checks on a staged table's stored values (problems are sorted when
+        reported): SQLite finds the rows that break a rule, in one query, and only those
+        are made into rows and gone through. A reference to a staged table is looked for
+        there, for every row in one query."""
         searched = [(column, name, kind, terms, known.store)
                     for column, name, kind, terms, known in accepts
                     if isinstance(known, IdLookup)]
@@ -121,7 +125,8 @@ class _TableChecker:
                     self.report(store.row_of(values), name, self.fault(column, value))
         at = [store.columns.index(name) for _, name, *_ in accepts]
         checks = list(zip(at, accepts))
-        for values in store.stored_values():
+        # SQLite finds the rows that break a rule; only those are gone through here.
+        for values in store.stored_where(*_breaking(store, accepts)):
             for index, (column, name, kind, terms, known) in checks:
                 value = values[index]
                 if value is None:
@@ -169,6 +174,27 @@ class _TableChecker:
     def report(self, row: dict, column: str, message: str) -> None:
         origin = self.origins.of(row) or Origin(self.fallback, None, None)
         self.problems.add(origin.file, origin.line, origin.record, column, message)
+
+
+def _breaking(store: RowStore, accepts: list[tuple]) -> tuple[str, list]:
+    """An SQL condition true of a staged row that breaks one of the rules `accepts`
+    gives (what check_values tests of each value), and its parameters: the keys a
+    column must name are put in a temporary table of the staging file."""
+    alternatives, params = [], []
+    for column, name, kind, terms, known in accepts:
+        quoted = f"[{name}]"
+        if column.not_null:
+            alternatives.append(f"{quoted} IS NULL")
+        types = SQL_TYPES[column.type]
+        alternatives.append(f"typeof({quoted}) NOT IN ({', '.join('?' * len(types))})")
+        params += types
+        if terms:
+            alternatives.append(f"{quoted} NOT IN ({', '.join('?' * len(terms))})")
+            params += terms
+        if known is not None:
+            alternatives.append(f"{quoted} IS NOT NULL AND {quoted} NOT IN "
+                                f"(SELECT key FROM {store.keys_table(name, known)})")
+    return " OR ".join(f"({alternative})" for alternative in alternatives) or "0", params
 
 
 def _show(key: tuple) -> str:

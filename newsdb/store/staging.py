@@ -185,16 +185,30 @@ class RowStore:
                 row.origin = last
             yield row
 
-    def stored_values(self) -> Iterator[tuple]:
-        """Each stored row's values in the registry's column order, then its file, line
-        and record, in the order stored (no sort, no row made): what the checks read.
-        row_of() makes the row of one, to name it."""
+    def stored_where(self, condition: str, params: list) -> Iterator[tuple]:
+        """Each stored row for which the SQL `condition` holds: its values in the
+        registry's column order, then its file, line and record, in the order stored (no
+        sort, no row made): what the checks read. row_of() makes the row of one, to name
+        it."""
         self.flush()
         yield from self.conn.execute(
-            f"SELECT {self.selected}, _file, _line, _record FROM [{self.name}]")
+            f"SELECT {self.selected}, _file, _line, _record FROM [{self.name}] "
+            f"WHERE {condition}", params)
+
+    def keys_table(self, column: str, keys) -> str:
+        """A temporary table (column `key`) of the `keys` `column` may hold, in the
+        staging file, for a condition of stored_where(); a key SQLite cannot store
+        equals no stored value, and NULL none either."""
+        name = f"temp.[keys_{self.name}_{column}]"
+        self.conn.execute(f"DROP TABLE IF EXISTS {name}")
+        self.conn.execute(f"CREATE TABLE {name} (key PRIMARY KEY) WITHOUT ROWID")
+        self.conn.executemany(f"INSERT OR IGNORE INTO {name} VALUES (?)",
+                              ((key,) for key in keys
+                               if key is not None and isinstance(key, STORABLE)))
+        return name
 
     def row_of(self, values: tuple) -> StagedRow:
-        """The row of a row's values and origin as stored_values() gives them."""
+        """The row of a row's values and origin as stored_where() gives them."""
         count = len(self.columns)
         row = StagedRow(zip(self.columns, values[:count]))
         row.origin = Origin(*values[count:]) if values[count] is not None else None
@@ -295,7 +309,7 @@ class RowStore:
                 yield picked(row, selected)
 
     def unmatched(self, column: str, other: "RowStore") -> Iterator[tuple]:
-        """The stored values (as stored_values() gives them) of the rows whose `column`
+        """The stored values (as stored_where() gives them) of the rows whose `column`
         holds a value no stored row of `other` has as its id: one query, searched in
         `other`'s index of ids (id_lookup() makes it)."""
         self.flush()
