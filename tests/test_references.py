@@ -11,6 +11,7 @@ import pytest
 from newsdb.curated.problems import Problems
 from newsdb.curated.reader import Curated
 from newsdb.facts.references import DeclaredIds, Unsettled, _reference
+from newsdb.facts.rows import NoteReference, _known_now
 from newsdb.store.staging import Stage
 
 
@@ -88,3 +89,20 @@ def test_an_id_only_written_is_known_but_names_no_file(declared):
     assert declared.declare([("e1", "articles/b.yml")]) == {}
     declared.see(["e1"])  # seeing it again keeps the file
     assert declared.declare([("e1", "articles/c.yml")]) == {"e1": "articles/b.yml"}
+
+
+def test_a_notes_reference_waits_only_when_its_row_is_not_known_yet():
+    """A note naming a registry's row, or a fact a report read so far declares, is known
+    once every report is: it is not held to the end. Any other waits (and is checked
+    then, with the same problem as before)."""
+    seen = DeclaredIds()
+    seen.see(["e1"])
+    ids = {"events": Unsettled(seen), "places": {"p1"}, "organizations": None}
+
+    def note(table, about_id):
+        return NoteReference(table, about_id, "articles/a.yml", 3, "n-1")
+
+    assert _known_now(note("events", "e1"), ids) and _known_now(note("places", "p1"), ids)
+    assert not any(_known_now(note(table, about_id), ids) for table, about_id in (
+        ("events", "e2"), ("places", "p9"), ("organizations", "o1"), ("sentences", "a-s1"),
+        ("events", ["e1"])))

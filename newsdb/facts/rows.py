@@ -99,9 +99,11 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
                              make_table("claims"))
     for article in progress(sources.articles, "reading and checking articles",
                             total=len(sources.articles), unit="article"):
-        _check_report(article, fact_ids, source_ids, based_on, notes, problems)
+        noted = _check_report(article, fact_ids, source_ids, based_on, problems)
         for name, known in unsettled.items():
             known.seen.see(article.declared.get(name, ()))
+        # A note about a fact or a registry's row known by now is known at the end.
+        notes.extend(note for note in noted if not _known_now(note, all_ids))
         before = {name: len(rows) for name, rows in tables.items()}
         mark = origins.mark()
         _add_article(article, tables, all_ids, problems, book)
@@ -111,7 +113,7 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
         _flush([*tables.values(), book.rows], origins, mark)
         _check_inferences_noted(article, problems)
     for citation in sources.citations:
-        _check_report(citation, fact_ids, source_ids, based_on, notes, problems)
+        notes.extend(_check_report(citation, fact_ids, source_ids, based_on, problems))
     # Ids written in a report count as known even when their record is invalid.
     unread = sources.unread
     for name, known in unsettled.items():
@@ -327,18 +329,19 @@ def _check_unique_source(report, seen: dict[str, str], problems: Problems) -> No
 
 
 def _check_report(report, fact_ids, source_ids: dict[str, str], based_on: list[tuple],
-                  notes: list[NoteReference], problems: Problems) -> None:
+                  problems: Problems) -> list[NoteReference]:
     """A report's ids against those of the reports before it; what the checks made
-    once every row is known need of it is kept (its based_on and its notes)."""
+    once every row is known need of it is kept (its based_on) or returned (its
+    notes' references)."""
     _check_unique_across_articles(report, fact_ids, problems)
     _check_unique_source(report, source_ids, problems)
     if report.meta.based_on is not None:
         based_on.append(_based_on(report))
     # What the check of a note's reference needs, not the note: held for every note of
     # every report, the records were a quarter of the peak of making the rows.
-    notes.extend(NoteReference(c.record.about_table, c.record.about_id, c.file,
-                               c.line_of("about_id"), c.record.id)
-                 for c in report.sections.get("notes", ()))
+    return [NoteReference(c.record.about_table, c.record.about_id, c.file,
+                          c.line_of("about_id"), c.record.id)
+            for c in report.sections.get("notes", ())]
 
 
 def _add_article(article: Article, tables, ids, problems: Problems,
@@ -894,6 +897,19 @@ class NoteReference(NamedTuple):
     file: str
     line: int | None
     note_id: str
+
+
+def _known_now(note: NoteReference, ids) -> bool:
+    """Whether a note names a row known while the reports are read (of a registry, or a
+    fact a report read so far declares): then it is known once every report is, and
+    its check need not wait. Other tables' ids are known only then."""
+    known = ids.get(note.about_table)
+    if isinstance(known, Unsettled):
+        known = known.seen
+    try:
+        return known is not None and note.about_id in known
+    except TypeError:
+        return False  # an id that is no text: checked with the others at the end
 
 
 def _check_notes(notes: list[NoteReference], ids, problems: Problems) -> None:
