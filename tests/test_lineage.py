@@ -48,3 +48,15 @@ def test_declared_lineage_common_wordings_or_one_shared_wording_raise_nothing():
     assert shared_wording_notes(common, SOURCES, roots) == []
     one = [claim("copy", "19일 오전"), claim("own", "19일 오전")]
     assert shared_wording_notes(one, SOURCES, roots) == []
+
+
+def test_a_report_repeating_a_wording_is_still_one_of_two():
+    """A wording counts its reports, not its claims: one report giving it twice (spaced
+    otherwise) and another once share it; a third report's use unshares it."""
+    claims = [claim("copy", "12월  중순경"), claim("own", "12월 중순경"),
+              claim("copy", "12월 중순경"), claim("copy", "과제당 4억원"),
+              claim("own", "과제당 4억원"), claim("copy", "과제당 4억원")]
+    [note] = shared_wording_notes(claims, SOURCES, lineage_roots(SOURCES))
+    assert "'12월 중순경', '과제당 4억원'" in note["note_en"]
+    third = claims + [claim("release", "과제당 4억원")]
+    assert shared_wording_notes(third, SOURCES, lineage_roots(SOURCES)) == []

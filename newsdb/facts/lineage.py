@@ -34,13 +34,18 @@ def shared_wording_notes(wordings: Iterable[tuple[str | None, str]],
     """A `notes` row for each pair of reports of different lineage roots that share
     SHARED_RARE_WORDINGS or more wordings that no third report uses; `wordings` are the
     claims' (wording_ko, source_id)."""
-    users: dict[str, set[str]] = {}
+    # Each wording's reports, up to the first two; None once a third uses it (a set of
+    # every report of a common wording was most of reconciliation's memory).
+    users: dict[str, tuple[str, ...] | None] = {}
     for wording, source_id in wordings:
         if wording:
-            users.setdefault(" ".join(wording.split()), set()).add(source_id)
+            key = " ".join(wording.split())
+            reports = users.get(key, ())
+            if reports is not None and source_id not in reports:
+                users[key] = (*reports, source_id) if len(reports) < 2 else None
     shared: dict[tuple[str, str], list[str]] = {}
     for wording, reports in users.items():
-        if len(reports) == 2:
+        if reports is not None and len(reports) == 2:
             pair = tuple(sorted(reports))
             if roots[pair[0]] != roots[pair[1]]:
                 shared.setdefault(pair, []).append(wording)
