@@ -12,7 +12,7 @@ from newsdb.facts.origins import Origin, Origins
 from newsdb.curated.progress import progress
 from newsdb.store.heap import return_freed_memory
 from newsdb.store.registry import Registry, Table, default_registry
-from newsdb.store.staging import STAGING_SCHEMA, RowStore
+from newsdb.store.staging import RowStore, detach_staging
 
 
 class RowError(Exception):
@@ -115,13 +115,6 @@ def insert_checked(conn: sqlite3.Connection, table: Table, rows: list[dict], sta
         (done,) = conn.execute(f"SELECT count(*) FROM [{table.name}]").fetchone()
         row = rows[min(done, len(rows) - 1)]
         raise RowError(table.name, row_key(table, row), origins.of(row), str(error)) from None
-
-
-def detach_staging(conn: sqlite3.Connection) -> None:
-    """Let go of the staging file the staged tables were copied from (RowStore.copy_into),
-    before it is removed."""
-    if STAGING_SCHEMA in {row[1] for row in conn.execute("PRAGMA database_list")}:
-        conn.execute(f"DETACH DATABASE {STAGING_SCHEMA}")
 
 
 def check_foreign_keys(conn: sqlite3.Connection, registry: Registry, tables: list[Table],

@@ -246,7 +246,7 @@ class RowStore:
             return  # nothing stored
         self.conn.execute("COMMIT")
         self.conn.execute("BEGIN")
-        if STAGING_SCHEMA not in {row[1] for row in conn.execute("PRAGMA database_list")}:
+        if not _attached(conn):
             (path,) = [row[2] for row in self.conn.execute("PRAGMA database_list")
                        if row[1] == "main"]
             conn.execute(f"ATTACH DATABASE ? AS {STAGING_SCHEMA}", (path,))
@@ -353,17 +353,13 @@ class RowStore:
 
     def update(self, changes: list[tuple[int | dict, dict]]) -> None:
         """Write changed values back, each (a handle from handles(), {column: value})."""
-        by_columns: dict[tuple, list] = {}
+        stored = []
         for handle, changed in changes:
             if isinstance(handle, dict):
                 handle.update(changed)  # a row held in memory
             else:
-                by_columns.setdefault(tuple(changed), []).append(
-                    (*changed.values(), handle))
-        for columns, values in by_columns.items():
-            assigned = ", ".join(f"[{column}] = ?" for column in columns)
-            self.conn.executemany(
-                f"UPDATE [{self.name}] SET {assigned} WHERE _seq = ?", values)
+                stored.append((handle, changed))
+        self._write("_seq", stored)
 
     def update_by_id(self, changes: dict[object, dict]) -> None:
         """Write values by the rows' id, id -> {column: value} (index_on(("id",)) makes
@@ -371,13 +367,18 @@ class RowStore:
         for row in self.held:
             if isinstance(row.get("id"), STORABLE) and row["id"] in changes:
                 row.update(changes[row["id"]])
+        self._write("id", changes.items())
+
+    def _write(self, key: str, changes) -> None:
+        """UPDATE the stored rows, each (its value of `key`, {column: value}): one
+        statement for the rows that change the same columns."""
         by_columns: dict[tuple, list] = {}
-        for key, changed in changes.items():
-            by_columns.setdefault(tuple(changed), []).append((*changed.values(), key))
+        for value, changed in changes:
+            by_columns.setdefault(tuple(changed), []).append((*changed.values(), value))
         for columns, values in by_columns.items():
             assigned = ", ".join(f"[{column}] = ?" for column in columns)
-            self.conn.executemany(f"UPDATE [{self.name}] SET {assigned} WHERE [id] = ?",
-                                  values)
+            self.conn.executemany(
+                f"UPDATE [{self.name}] SET {assigned} WHERE [{key}] = ?", values)
 
     def _ordering(self) -> str:
         return ", ".join(f"[{column}]" for column in (*self.order, "_seq"))
@@ -388,6 +389,18 @@ class RowStore:
         database refuses after the write, without a list of a million origins."""
         self.flush()
         return StagedOrigins(self)
+
+
+def _attached(conn: sqlite3.Connection) -> bool:
+    """Whether `conn` has a staging file attached (RowStore.copy_into)."""
+    return STAGING_SCHEMA in {row[1] for row in conn.execute("PRAGMA database_list")}
+
+
+def detach_staging(conn: sqlite3.Connection) -> None:
+    """Let go of the staging file the staged tables were copied from (RowStore.copy_into),
+    before it is removed."""
+    if _attached(conn):
+        conn.execute(f"DETACH DATABASE {STAGING_SCHEMA}")
 
 
 class IdLookup:
