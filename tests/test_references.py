@@ -11,7 +11,7 @@ import pytest
 from newsdb.curated.problems import Problems
 from newsdb.curated.reader import Curated
 from newsdb.facts.references import DeclaredIds, Unsettled, _reference
-from newsdb.facts.rows import NoteReference, _known_now
+from newsdb.facts.rows import NoteReference, _known_now, _not_among
 from newsdb.store.staging import Stage
 
 
@@ -106,3 +106,19 @@ def test_a_notes_reference_waits_only_when_its_row_is_not_known_yet():
     assert not any(_known_now(note(table, about_id), ids) for table, about_id in (
         ("events", "e2"), ("places", "p9"), ("organizations", "o1"), ("sentences", "a-s1"),
         ("events", ["e1"])))
+
+
+def test_a_note_about_a_row_its_own_report_just_added_does_not_wait():
+    """A note naming a sentence, claim or the source of its own report is known once that
+    report's rows are made (rows are never taken away); one naming a row added before
+    the report, or by none, still waits."""
+    def note(table, about_id):
+        return NoteReference(table, about_id, "articles/a.yml", 3, "n-1")
+
+    tables = {"sentences": [{"id": "b-s1"}, {"id": "a-s1"}, {"id": "a-s2"}],
+              "claims": [{"id": "a--events-e1-status"}], "sources": [{"id": "a"}]}
+    before = {"sentences": 1, "claims": 0, "sources": 0}
+    waiting = [note("sentences", "b-s1"), note("sentences", "a-s9"), note("events", "e1"),
+               note("sentences", ["a-s1"])]
+    assert _not_among([note("sentences", "a-s2"), note("claims", "a--events-e1-status"),
+                       note("sources", "a"), *waiting], tables, before) == waiting

@@ -122,22 +122,24 @@ class ArticleStream:
     memory they took in scattered use afterwards.) Reading problems are added to
     `problems`, and the ids of unreadable files to `unread`, as the files are reached."""
 
-    def __init__(self, root: Path, files: list[Path], problems: Problems, with_lines: bool,
-                 unread: dict[str, set[str] | None]):
-        self.root, self.files, self.problems = root, files, problems
+    def __init__(self, root: Path, folder: Path, names: list[str], problems: Problems,
+                 with_lines: bool, unread: dict[str, set[str] | None]):
+        # The files' names, not a Path each: held through the whole build, a Path object
+        # per article is several times the size of its name.
+        self.root, self.folder, self.names, self.problems = root, folder, names, problems
         self.with_lines, self.unread = with_lines, unread
         self.started = False
 
     def __len__(self) -> int:
         """The article files (an unreadable one is reached but not handed out)."""
-        return len(self.files)
+        return len(self.names)
 
     def __iter__(self) -> Iterator[Article]:
         if self.started:
             raise RuntimeError("the articles are read once")
         self.started = True
-        for path in self.files:
-            article = _read_article(self.root, path, self.problems, self.with_lines,
+        for name in self.names:
+            article = _read_article(self.root, self.folder / name, self.problems, self.with_lines,
                                     self.unread)
             if article is not None:
                 yield article
@@ -153,7 +155,7 @@ def read_sources(root: Path, problems: Problems, with_lines: bool = False) -> So
                                                           with_lines)
     articles_dir = root / "articles"
     # A draft (<id>.draft.yml, written by `newsdb draft`) is built once renamed to <id>.yml.
-    article_files = sorted(p for p in articles_dir.glob("*.yml")
+    article_files = sorted(p.name for p in articles_dir.glob("*.yml")
                            if not p.name.endswith(".draft.yml")) if articles_dir.is_dir() else []
     if not article_files:
         problems.add(_display(articles_dir, root), None, None, None,
@@ -161,7 +163,7 @@ def read_sources(root: Path, problems: Problems, with_lines: bool = False) -> So
     # The ids of an article that cannot be read still count as declared: a citation's
     # claim about one of its facts is not an error of the citation.
     unread: dict[str, set[str] | None] = {}
-    articles = ArticleStream(root, article_files, problems, with_lines, unread)
+    articles = ArticleStream(root, articles_dir, article_files, problems, with_lines, unread)
     citations_dir = root / "citations"
     # A citation draft (<id>.draft.yml, written by `newsdb cite`) likewise, once renamed.
     citation_files = sorted(p for p in citations_dir.glob("*.yml")

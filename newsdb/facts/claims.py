@@ -411,13 +411,12 @@ def _figure(text: str, unit: str | None) -> tuple[str, str, dict]:
 
 # Reconciliation -----------------------------------------------------------------------
 
-def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dict[str, dict],
-                    problems: Problems, declared_at: dict[tuple[str, str], Curated]) -> None:
+def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, problems: Problems,
+                    declared_at: dict[tuple[str, str], Curated]) -> None:
     """Fill every fact row's reconciled fields, source_count, independent_count, disputed
     and status_as_of from the claims; give each claim its relation to the held value and
     write the contradicting ones to conflicts."""
-    published = {source_id: row["published_at"] for source_id, row in sources.items()}
-    roots = lineage_roots(sources)
+    published, roots = source_dates_and_roots(tables["sources"])
     # An event's parts are looked up by their parent, a batch of facts at a time.
     index_on(tables["events"], ("parent_event_id",))
     places = {row["id"]: row["parent_id"] for row in tables["places"]}
@@ -431,7 +430,7 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
     changes += titled
     count_sources(rows, book.rows, roots)
     tables["notes"].extend(shared_wording_notes(
-        values_where(book.rows, ("wording_ko", "source_id")), sources, roots))
+        values_where(book.rows, ("wording_ko", "source_id")), published, roots))
     check_claimed(tables, problems, declared_at)
     if not problems:
         # The claims of a widened event's dates are read again, those alone.
@@ -445,6 +444,16 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, sources: dic
         changes += rejections(dated, {row["claim_id"] for row in found})
     write_back(book.rows, changes)
     tables["conflicts"] = sorted(conflicts, key=lambda row: row["id"])
+
+
+def source_dates_and_roots(sources) -> tuple[dict[str, str], dict[str, str]]:
+    """Each source's published_at and lineage root, read from the `sources` rows (the
+    two columns alone of a staged table)."""
+    published, based_on = {}, {}
+    for source_id, published_at, parent in values_where(
+            sources, ("id", "published_at", "based_on")):
+        published[source_id], based_on[source_id] = published_at, parent
+    return published, lineage_roots(based_on)
 
 
 def weigh_facts(claims_rows, events, rows: dict[str, RowsById],

@@ -16,24 +16,24 @@ from itertools import combinations
 SHARED_RARE_WORDINGS = 2
 
 
-def lineage_roots(sources: dict[str, dict]) -> dict[str, str]:
+def lineage_roots(based_on: dict[str, str | None]) -> dict[str, str]:
     """source id -> its lineage root: the source it is ultimately based on (itself when
-    based_on is empty). A cycle stops at the first source seen twice."""
+    based_on is empty or names no source), from every source's based_on. A cycle stops
+    at the first source seen twice."""
     roots = {}
-    for source_id in sources:
+    for source_id in based_on:
         seen = [source_id]
-        while (sources[seen[-1]].get("based_on") in sources
-               and sources[seen[-1]]["based_on"] not in seen):
-            seen.append(sources[seen[-1]]["based_on"])
+        while based_on[seen[-1]] in based_on and based_on[seen[-1]] not in seen:
+            seen.append(based_on[seen[-1]])
         roots[source_id] = seen[-1]
     return roots
 
 
 def shared_wording_notes(wordings: Iterable[tuple[str | None, str]],
-                         sources: dict[str, dict], roots: dict[str, str]) -> list[dict]:
+                         published: dict[str, str], roots: dict[str, str]) -> list[dict]:
     """A `notes` row for each pair of reports of different lineage roots that share
     SHARED_RARE_WORDINGS or more wordings that no third report uses; `wordings` are the
-    claims' (wording_ko, source_id)."""
+    claims' (wording_ko, source_id), `published` each source's published_at."""
     # Each wording's reports, up to the first two; None once a third uses it (a set of
     # every report of a common wording was most of reconciliation's memory).
     users: dict[str, tuple[str, ...] | None] = {}
@@ -53,7 +53,7 @@ def shared_wording_notes(wordings: Iterable[tuple[str | None, str]],
     for (first, second), wordings in sorted(shared.items()):
         if len(wordings) < SHARED_RARE_WORDINGS:
             continue
-        later = max((first, second), key=lambda s: (sources[s]["published_at"], s))
+        later = max((first, second), key=lambda s: (published[s], s))
         other = first if later == second else second
         listed = ", ".join(f"'{w}'" for w in sorted(wordings))
         notes.append({

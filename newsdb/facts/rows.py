@@ -18,7 +18,7 @@ from newsdb.facts.origins import Origins
 from newsdb.curated.progress import progress
 from newsdb.facts.references import (DeclaredIds, Unsettled, _is_unknown, _json_list, _label,
                                      _reference)
-from newsdb.facts.table_rows import id_lookup, row_ids, rows_where
+from newsdb.facts.table_rows import id_lookup, row_ids, rows_where, values_where
 from newsdb.curated.reader import Article, Citation, Curated, Sources
 from newsdb.curated.yaml_source import line_of
 
@@ -54,8 +54,7 @@ def build_rows(sources: Sources, problems: Problems,
         declared_at = {(table, curated.record.id): curated for citation in sources.citations
                        for table in ("events", "mous")
                        for curated in citation.sections[table]}
-        claims_.reconcile_facts(tables, book, {r["id"]: r for r in tables["sources"]},
-                                problems, declared_at)
+        claims_.reconcile_facts(tables, book, problems, declared_at)
     else:
         tables["conflicts"] = []
     _note_conflict_origins(tables["conflicts"], book.rows, origins)
@@ -85,7 +84,7 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
         tables[name] = make_table(name)
     # The ids each report declares (and where first), asked of by the reports after it.
     fact_ids = {name: make_ids(name) for name in FACT_TABLES}
-    source_ids: dict[str, str] = {}
+    source_ids = make_ids("sources")
     # Each article is read as it is reached and let go once its rows are made: a fact
     # it names that no report read so far declares is looked up once every report is.
     unsettled = {name: Unsettled(fact_ids[name]) for name in FACT_TABLES}
@@ -103,12 +102,16 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
         for name, known in unsettled.items():
             known.seen.see(article.declared.get(name, ()))
         # A note about a fact or a registry's row known by now is known at the end.
-        notes.extend(note for note in noted if not _known_now(note, all_ids))
+        noted = [note for note in noted if not _known_now(note, all_ids)]
         before = {name: len(rows) for name, rows in tables.items()}
+        claims_before = len(book.rows)
         mark = origins.mark()
         _add_article(article, tables, all_ids, problems, book)
         tables["mentions"].extend(finder.rows(article))
         tables["sources"].append(claims_.article_source_row(article))
+        # So is one about a row of this report's own (its sentence, a claim of it).
+        notes.extend(_not_among(noted, {**tables, "claims": book.rows},
+                                {**before, "claims": claims_before}))
         _note_origins(tables, before, article, origins)
         _flush([*tables.values(), book.rows], origins, mark)
         _check_inferences_noted(article, problems)
@@ -135,7 +138,7 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
     # sentence.
     all_ids["articles"] = id_lookup(tables["articles"])
     all_ids["sentences"] = id_lookup(tables["sentences"])
-    all_ids["sources"] = {row["id"] for row in tables["sources"]}
+    all_ids["sources"] = id_lookup(tables["sources"])
     _check_lineage(based_on, tables["sources"], problems)
     all_ids["event_participants"] = id_lookup(tables["event_participants"])
     built = claims_.built_facts(tables)
@@ -198,7 +201,8 @@ def _based_on(report) -> tuple[str, int | None, str, str]:
 
 def _check_lineage(based_on: list[tuple], sources: list[dict], problems: Problems) -> None:
     """based_on names a release or briefing that the sources hold."""
-    kinds = {row["id"]: row["kind"] for row in sources}
+    named = {(source_id,) for *_, source_id in based_on}
+    kinds = dict(values_where(sources, ("id", "kind"), ("id",), named))
     for file, line, report_id, source_id in based_on:
         if kinds.get(source_id) not in ("release", "briefing"):
             found = (f"'{source_id}' is a source of kind {kinds[source_id]}"
@@ -320,15 +324,16 @@ def _check_unique_across_articles(report, fact_ids, problems: Problems) -> None:
                              f"duplicate id: already used in {first}")
 
 
-def _check_unique_source(report, seen: dict[str, str], problems: Problems) -> None:
-    if report.meta.id in seen:
+def _check_unique_source(report, seen, problems: Problems) -> None:
+    """`seen`: the source ids of the reports before, as DeclaredIds (or staged)."""
+    earlier = seen.declare([(report.meta.id, report.file)])
+    if earlier:
         problems.add(report.file, report.line_of("id") if hasattr(report, "raw") else None,
                      report.meta.id, "id",
-                     f"duplicate source id: already used in {seen[report.meta.id]}")
-    seen.setdefault(report.meta.id, report.file)
+                     f"duplicate source id: already used in {earlier[report.meta.id]}")
 
 
-def _check_report(report, fact_ids, source_ids: dict[str, str], based_on: list[tuple],
+def _check_report(report, fact_ids, source_ids, based_on: list[tuple],
                   problems: Problems) -> list[NoteReference]:
     """A report's ids against those of the reports before it; what the checks made
     once every row is known need of it is kept (its based_on) or returned (its
@@ -910,6 +915,20 @@ def _known_now(note: NoteReference, ids) -> bool:
         return known is not None and note.about_id in known
     except TypeError:
         return False  # an id that is no text: checked with the others at the end
+
+
+def _not_among(notes: list[NoteReference], tables: dict, before: dict[str, int],
+               ) -> list[NoteReference]:
+    """The notes whose row is not one of the rows a report has just added (those since
+    `before`, by table): a row once added stays, so such a note is known at the end."""
+    added: dict[str, set] = {}
+    for note in notes:
+        if note.about_table in tables and note.about_table not in added:
+            added[note.about_table] = {
+                row.get("id") for row in tables[note.about_table][before[note.about_table]:]}
+    return [note for note in notes
+            if not (isinstance(note.about_id, str)
+                    and note.about_id in added.get(note.about_table, ()))]
 
 
 def _check_notes(notes: list[NoteReference], ids, problems: Problems) -> None:
