@@ -128,13 +128,17 @@ def test_a_report_is_held_to_its_parts_dates_weighed_in_another_batch(monkeypatc
     events = [{"id": "trip", "parent_event_id": None},
               {"id": "leg", "parent_event_id": "trip"}]
     rows = {table: RowsById([]) for table in RECONCILED} | {"events": RowsById(events)}
-    conflicts, changes = weigh_facts(said, events, rows, {},
-                                     {"a": "2014-12-21", "b": "2014-12-21"}, {"a": "a", "b": "b"})
+    conflicts = []
+    weigh_facts(said, events, rows, {}, {"a": "2014-12-21", "b": "2014-12-21"},
+                {"a": "a", "b": "b"}, conflicts.extend)
     assert (events[0]["start_date"], events[0]["end_date"]) == ("2014-12-17", "2014-12-20")
     assert [(row["claim_id"], row["resolution_en"]) for row in conflicts] == [
         ("a-trip-end_date",
          "this report contradicts itself: the same report puts leg on 2014-12-20")]
-    assert changes == [(said[1], {"relation": "contradicts", "accepted": 0})]
+    # The verdict is written to the claim; the others are left as made (confirming).
+    assert [(row.get("relation"), row.get("accepted")) for row in said] == [
+        (None, None), ("contradicts", 0), (None, None), (None, None), (None, None),
+        (None, None)]
 
 
 def event_row(event_id: str, parent, start: str, end: str, precision: str = "day") -> dict:

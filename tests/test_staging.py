@@ -141,25 +141,32 @@ def test_a_repeated_key_of_a_staged_table_names_both_rows(tmp_path):
         stage.close()
 
 
-def test_a_conflict_is_checked_against_the_staged_claims(both):
-    """The claims are named only by the conflicts, held in memory: the claims they name
-    are looked up in the staging file (no set of every claim id), and one naming no
-    claim is reported."""
+def test_a_conflict_naming_no_claim_is_reported_staged_or_held(both):
+    """The conflicts are staged: one naming no claim is found in the staging file. A
+    table held in memory naming the staged claims has the claims it names looked up
+    there (no set of every claim id), with the same problem."""
     _, _, _, staged, origins = both
-    assert staged["conflicts"], "the sources have conflicts to check"
+    conflicts = staged["conflicts"]
+    assert isinstance(conflicts, RowStore) and len(conflicts), "the sources have conflicts"
     problems = Problems()
     check_constraints(staged, REGISTRY, origins, problems, "sources")
     assert not problems
-    stray = dict(staged["conflicts"][0], id="stray", claim_id="no-such-claim")
-    origins.note(stray, "sources/citations/x.yml", 3, "stray")
-    staged["conflicts"].append(stray)
+    first = next(iter(conflicts))
+    [(handle, (claim,))] = list(conflicts.handles(("claim_id",), ("id",), {(first["id"],)}))
+    conflicts.update([(handle, {"claim_id": "no-such-claim"})])
     try:
         check_constraints(staged, REGISTRY, origins, problems, "sources")
     finally:
-        staged["conflicts"].pop()
-    assert [str(problem) for problem in problems.sorted()] == [
-        "sources/citations/x.yml:3: record 'stray' field 'claim_id': conflicts.claim_id: "
-        "unknown claims id 'no-such-claim': expected the id of a row of claims"]
+        conflicts.update([(handle, {"claim_id": claim})])
+    stray = dict(first, claim_id="no-such-claim")
+    origins.note(stray, first.origin.file, first.origin.line, first.origin.record)
+    held = Problems()
+    check_constraints(dict(staged, conflicts=[stray]), REGISTRY, origins, held, "sources")
+    found = [str(problem) for problem in problems.sorted()]
+    assert found == [str(problem) for problem in held.sorted()]
+    assert len(found) == 1 and found[0].endswith(
+        f"record '{first.origin.record}' field 'claim_id': conflicts.claim_id: unknown "
+        "claims id 'no-such-claim': expected the id of a row of claims"), found
 
 
 def test_a_staged_reference_to_a_staged_table_is_looked_for_in_the_staging_file(both):

@@ -412,10 +412,14 @@ def _figure(text: str, unit: str | None) -> tuple[str, str, dict]:
 # Reconciliation -----------------------------------------------------------------------
 
 def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, problems: Problems,
-                    declared_at: dict[tuple[str, str], Curated]) -> None:
+                    declared_at: dict[tuple[str, str], Curated], keep_conflicts=None) -> None:
     """Fill every fact row's reconciled fields, source_count, independent_count, disputed
     and status_as_of from the claims; give each claim its relation to the held value and
-    write the contradicting ones to conflicts."""
+    write the contradicting ones to conflicts: given to `keep_conflicts` a few at a time
+    as they are found (the build stages them), else to the list tables["conflicts"]."""
+    if keep_conflicts is None:
+        tables["conflicts"] = []
+        keep_conflicts = tables["conflicts"].extend
     published, roots = source_dates_and_roots(tables["sources"])
     # An event's parts are looked up by their parent, a batch of facts at a time.
     index_on(tables["events"], ("parent_event_id",))
@@ -423,11 +427,12 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, problems: Pr
     # The fact rows are made with disputed 0 and no reports counted; each is read here
     # only when a claim is about it, a few facts at a time.
     rows = {table: RowsById(tables[table]) for table in RECONCILED}
-    conflicts, changes = weigh_facts(book.rows, tables["events"], rows, places, published,
-                                     roots)
+    # A claim's verdict is written as soon as it is known: what is read of the claims
+    # from here on (CLAIM_COLUMNS, their reports) is not what a verdict changes.
+    weigh_facts(book.rows, tables["events"], rows, places, published, roots, keep_conflicts)
     found, titled = weigh_titles(book.rows, tables["people"], published, roots)
-    conflicts += found
-    changes += titled
+    keep_conflicts(found)
+    write_back(book.rows, titled)
     count_sources(rows, book.rows, roots)
     tables["notes"].extend(shared_wording_notes(
         values_where(book.rows, ("wording_ko", "source_id")), published, roots))
@@ -440,10 +445,8 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, problems: Pr
             book.rows, ABOUT, {(DATED[0], event, field) for event, field, *_ in widened},
             published, roots) for claim in fact)
         found = containment_conflicts(widened, dated)
-        conflicts += found
-        changes += rejections(dated, {row["claim_id"] for row in found})
-    write_back(book.rows, changes)
-    tables["conflicts"] = sorted(conflicts, key=lambda row: row["id"])
+        keep_conflicts(found)
+        write_back(book.rows, rejections(dated, {row["claim_id"] for row in found}))
 
 
 def source_dates_and_roots(sources) -> tuple[dict[str, str], dict[str, str]]:
@@ -458,13 +461,13 @@ def source_dates_and_roots(sources) -> tuple[dict[str, str], dict[str, str]]:
 
 def weigh_facts(claims_rows, events, rows: dict[str, RowsById],
                 places: dict[str, str | None], published: dict[str, str],
-                roots: dict[str, str]) -> tuple[list[dict], list[tuple[object, dict]]]:
-    """Weigh every reconciled fact's claims, a few facts at a time, never all held: the
-    conflicts and the changes to the claims; the fact rows (`rows`, by table) are given
-    their reconciled values; `events`, the event rows, give each batch's events' parts.
-    Only the claims about reconciled fields are read (a third of them, `exists`, are
-    not), as Claim objects, each with the handle its verdict is written back by."""
-    conflicts, changes = [], []
+                roots: dict[str, str], keep_conflicts) -> None:
+    """Weigh every reconciled fact's claims, a few facts at a time, never all held: each
+    batch's conflicts are given to `keep_conflicts` and its claims' verdicts written back;
+    the fact rows (`rows`, by table) are given their reconciled values; `events`, the
+    event rows, give each batch's events' parts. Only the claims about reconciled fields
+    are read (a third of them, `exists`, are not), as Claim objects, each with the handle
+    its verdict is written back by."""
     index_on(claims_rows, ABOUT)  # parts_dates() looks claims up by their fact, each batch
     facts = claims_by_fact(claims_rows, ("about_table", "field"), WEIGHED, published, roots)
     while batch := list(islice(facts, FACTS_AT_ONCE)):
@@ -473,13 +476,15 @@ def weigh_facts(claims_rows, events, rows: dict[str, RowsById],
         known = parts_dates(claims_rows, batch, children, published, roots)
         fetched = fetch_facts(rows, {(claims[0].about_table, claims[0].about_id)
                                      for claims in batch})
+        conflicts, changes = [], []
         for claims in batch:
             check_containment(claims, children, known)
             found = weigh(claims, fetched, places)
             conflicts += found
             changes += verdicts(claims, {row["claim_id"] for row in found})
         save_facts(rows, fetched)
-    return conflicts, changes
+        keep_conflicts(conflicts)
+        write_back(claims_rows, changes)
 
 
 def parts_of(events, event_ids: set[str]) -> dict[str, list[str]]:

@@ -18,7 +18,7 @@ from newsdb.facts.origins import Origins
 from newsdb.curated.progress import progress
 from newsdb.facts.references import (DeclaredIds, Unsettled, _is_unknown, _json_list, _label,
                                      _reference)
-from newsdb.facts.table_rows import id_lookup, row_ids, rows_where, values_where
+from newsdb.facts.table_rows import id_lookup, picked, row_ids, rows_where, values_where
 from newsdb.curated.reader import Article, Citation, Curated, Sources
 from newsdb.curated.yaml_source import line_of
 
@@ -47,17 +47,24 @@ def build_rows(sources: Sources, problems: Problems,
     origins = origins if origins is not None else Origins()
     # The look-ups that made the rows (every id, by table) are gone by reconciliation,
     # the peak of the build's memory: they are _report_rows' own.
-    tables, book = _report_rows(sources, problems, origins, make_table or (lambda name: []),
+    make_table = make_table or (lambda name: [])
+    tables, book = _report_rows(sources, problems, origins, make_table,
                                 make_ids or (lambda name: DeclaredIds()))
+    conflicts = tables["conflicts"] = make_table("conflicts")
     if not problems:
         # Reconciliation needs every claim read and every reference known.
         declared_at = {(table, curated.record.id): curated for citation in sources.citations
                        for table in ("events", "mous")
                        for curated in citation.sections[table]}
-        claims_.reconcile_facts(tables, book, problems, declared_at)
-    else:
-        tables["conflicts"] = []
-    _note_conflict_origins(tables["conflicts"], book.rows, origins)
+
+        def keep(found: list[dict]) -> None:
+            """A batch of conflicts, with the origins of their claims, into their table."""
+            mark = origins.mark()
+            _note_conflict_origins(found, book.rows, origins)
+            conflicts.extend(found)
+            _flush([conflicts], origins, mark)
+
+        claims_.reconcile_facts(tables, book, problems, declared_at, keep)
     for rows in tables.values():
         rows.sort(key=lambda row: row["id"] if "id" in row else tuple(row.values()))
     return tables
@@ -167,9 +174,14 @@ def _flush(tables: list, origins: Origins, mark: int) -> None:
 
 def _note_conflict_origins(conflicts: list[dict], claims: list[dict],
                            origins: Origins) -> None:
-    """A conflict comes from where its claim was written."""
-    wanted = {(row["claim_id"],) for row in conflicts}
-    claim_rows = {row["id"]: row for row in rows_where(claims, ("id",), wanted)}
+    """A conflict comes from where its claim was written. Its claim is looked up by the
+    fact and field both are about (claims are indexed so in the staging file), by its
+    id only if not found so."""
+    about = {picked(row, claims_.ABOUT) for row in conflicts}
+    claim_rows = {row["id"]: row for row in rows_where(claims, claims_.ABOUT, about)}
+    missing = {(row["claim_id"],) for row in conflicts if row["claim_id"] not in claim_rows}
+    if missing:
+        claim_rows.update((row["id"], row) for row in rows_where(claims, ("id",), missing))
     for row in conflicts:
         where = origins.of(claim_rows.get(row["claim_id"], {}))
         if where:

@@ -46,8 +46,9 @@ def check_constraints(tables: dict[str, list[dict]], registry: Registry, origins
 
 def _referenced_keys(table: Table, tables: dict, referencing: list[tuple[str, str]]):
     """The key values of `table` another row may name. A staged table named only by
-    rows held in memory (the claims, by the conflicts) gives those of the values they
-    name that it holds, looked up in the staging file: not a set of a million ids. One
+    rows held in memory (none of the build's own: every table naming a staged one is
+    staged too) gives those of the values they name that it holds, looked up in the
+    staging file: not a set of a million ids. One
     named by staged rows too (a fact's sentence, an event's parent) is searched
     (IdLookup): a staged table's references to it are checked in the staging file."""
     rows = tables.get(table.name, [])

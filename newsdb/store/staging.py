@@ -31,9 +31,11 @@ from newsdb.store.registry import Table
 # a participant's id or a figure's unit by a citation's claim about it; each source's date
 # and based_on by reconciliation; of the claims,
 # those reconciliation weighs, read, changed and written back, and a few columns of the
-# others; of the facts, those it weighs, a few at a time, changed and written back.
+# others; of the facts, those it weighs, a few at a time, changed and written back. And
+# the conflicts reconciliation finds, a few at a time.
 STAGED = ("articles", "sources", "sentences", "mentions", "notes", "mou_parties",
-          "event_participants", "claims", "events", "statistics", "policies", "mous")
+          "event_participants", "claims", "events", "statistics", "policies", "mous",
+          "conflicts")
 # The values SQLite stores as they are (bool is an int).
 STORABLE = (str, int, float, type(None))
 # Hidden columns of a staged row: its place in the order rows came, and its origin.
