@@ -92,7 +92,7 @@ def test_an_event_widened_to_contain_its_part_rejects_its_narrower_dates():
             for n, (field, value) in enumerate((("start_date", "2014-12-17"),
                                                 ("end_date", "2014-12-19"),
                                                 ("status", "planned")))]
-    widened = contain_children(events)
+    [widened] = contain_children(events)
     assert widened == [("trip", "end_date", "2014-12-20", "leg")]
     widen(RowsById(events), widened)
     assert [(row["start_date"], row["end_date"], row["date_precision"]) for row in events] \
@@ -163,10 +163,12 @@ def test_events_are_widened_a_batch_of_trees_at_a_time(monkeypatch, tmp_path, at
     events = made if stage is None else stage.table(REGISTRY.by_name["events"], Origins())
     if stage is not None:
         events.extend(made)
-    widened = contain_children(events)
+    widened = []
+    for batch in contain_children(events):  # each batch given to the rows as it comes
+        widen(RowsById(events), batch)
+        widened += batch
     assert widened == [("a1", "end_date", "2014-12-21", "a1x"),
                        ("a", "end_date", "2014-12-21", "a1")]
-    widen(RowsById(events), widened)
     assert {row["id"]: (row["start_date"], row["end_date"], row["date_precision"])
             for row in events} == {
         "a": ("2014-12-17", "2014-12-21", "span"), "a1": ("2014-12-18", "2014-12-21", "span"),

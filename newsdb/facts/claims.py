@@ -438,15 +438,16 @@ def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, problems: Pr
         values_where(book.rows, ("wording_ko", "source_id")), published, roots))
     check_claimed(tables, problems, declared_at)
     if not problems:
-        # The claims of a widened event's dates are read again, those alone.
-        widened = contain_children(tables["events"])
-        widen(rows["events"], widened)
-        dated = date_claims(claim for fact in claims_by_fact(
-            book.rows, ABOUT, {(DATED[0], event, field) for event, field, *_ in widened},
-            published, roots) for claim in fact)
-        found = containment_conflicts(widened, dated)
-        keep_conflicts(found)
-        write_back(book.rows, rejections(dated, {row["claim_id"] for row in found}))
+        # A batch of event trees at a time; the claims of a widened event's dates are
+        # read again, those alone.
+        for widened in contain_children(tables["events"]):
+            widen(rows["events"], widened)
+            dated = date_claims(claim for fact in claims_by_fact(
+                book.rows, ABOUT, {(DATED[0], event, field) for event, field, *_ in widened},
+                published, roots) for claim in fact)
+            found = containment_conflicts(widened, dated)
+            keep_conflicts(found)
+            write_back(book.rows, rejections(dated, {row["claim_id"] for row in found}))
 
 
 def source_dates_and_roots(sources) -> tuple[dict[str, str], dict[str, str]]:
@@ -698,19 +699,21 @@ def date_claims(claims: Iterable[Claim]) -> dict[tuple[str, str], list[Claim]]:
     return dated
 
 
-def contain_children(events) -> list[tuple[str, str, str, str]]:
+def contain_children(events) -> Iterator[list[tuple[str, str, str, str]]]:
     """A parent event contains its children: where the reconciled dates of a part of an
     event lie outside those of the event, the event's dates are widened to contain them.
     `events`: the event rows, read a batch of whole trees at a time (EVENTS_AT_ONCE top
-    events, whose parent is no event, and their parts, level by level). Returns each
-    widening, (event, field, the date it now holds, the part that holds it), in the
-    order made (a part's before its parent's): widen() gives them to the rows, and the
-    claims that gave the narrower date lose (containment_conflicts())."""
+    events, whose parent is no event, and their parts, level by level). Gives each
+    batch's widenings (those with any), (event, field, the date it now holds, the part
+    that holds it), in the order made (a part's before its parent's): widen() gives them
+    to the rows, and the claims that gave the narrower date lose
+    (containment_conflicts()). A batch's trees are no other batch's: its widenings may
+    be given to the rows before the next batch is read."""
     known = id_lookup(events)
     tops = (event for event, parent in values_where(events, ("id", "parent_event_id"))
             if parent is None or parent not in known)
-    widened: list[tuple[str, str, str, str]] = []
     while batch := list(islice(tops, EVENTS_AT_ONCE)):
+        widened: list[tuple[str, str, str, str]] = []
         rows = {row["id"]: row for row in _contained(events, ("id",), batch)}
         children: dict[str, list[dict]] = {}
         level = list(rows)
@@ -723,7 +726,8 @@ def contain_children(events) -> list[tuple[str, str, str, str]]:
             level = [row["id"] for row in parts]
         for event in batch:
             _widen(rows[event], (), children, widened)
-    return widened
+        if widened:
+            yield widened
 
 
 def _contained(events, columns: tuple[str, ...], keys: list[str]) -> list[dict]:
