@@ -412,14 +412,11 @@ def _figure(text: str, unit: str | None) -> tuple[str, str, dict]:
 # Reconciliation -----------------------------------------------------------------------
 
 def reconcile_facts(tables: dict[str, list[dict]], book: ClaimBook, problems: Problems,
-                    declared_at: dict[tuple[str, str], Curated], keep_conflicts=None) -> None:
+                    declared_at: dict[tuple[str, str], Curated], keep_conflicts) -> None:
     """Fill every fact row's reconciled fields, source_count, independent_count, disputed
     and status_as_of from the claims; give each claim its relation to the held value and
-    write the contradicting ones to conflicts: given to `keep_conflicts` a few at a time
-    as they are found (the build stages them), else to the list tables["conflicts"]."""
-    if keep_conflicts is None:
-        tables["conflicts"] = []
-        keep_conflicts = tables["conflicts"].extend
+    give the contradicting ones, as conflicts rows, to `keep_conflicts`, a few at a time
+    as they are found (the build stages them)."""
     published, roots = source_dates_and_roots(tables["sources"])
     # An event's parts are looked up by their parent, a batch of facts at a time.
     index_on(tables["events"], ("parent_event_id",))

@@ -103,6 +103,7 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
     book = claims_.ClaimBook(problems, origins,
                              {row["id"]: row["kind"] for row in tables["places"]},
                              make_table("claims"))
+    filled = {**tables, "claims": book.rows}  # the tables a report's rows go to
     for article in progress(sources.articles, "reading and checking articles",
                             total=len(sources.articles), unit="article"):
         noted = _check_report(article, fact_ids, source_ids, based_on, problems)
@@ -110,17 +111,15 @@ def _report_rows(sources: Sources, problems: Problems, origins: Origins,
             known.seen.see(article.declared.get(name, ()))
         # A note about a fact or a registry's row known by now is known at the end.
         noted = [note for note in noted if not _known_now(note, all_ids)]
-        before = {name: len(rows) for name, rows in tables.items()}
-        claims_before = len(book.rows)
+        before = {name: len(rows) for name, rows in filled.items()}
         mark = origins.mark()
         _add_article(article, tables, all_ids, problems, book)
         tables["mentions"].extend(finder.rows(article))
         tables["sources"].append(claims_.article_source_row(article))
         # So is one about a row of this report's own (its sentence, a claim of it).
-        notes.extend(_not_among(noted, {**tables, "claims": book.rows},
-                                {**before, "claims": claims_before}))
+        notes.extend(_not_among(noted, filled, before))
         _note_origins(tables, before, article, origins)
-        _flush([*tables.values(), book.rows], origins, mark)
+        _flush(list(filled.values()), origins, mark)
         _check_inferences_noted(article, problems)
     for citation in sources.citations:
         notes.extend(_check_report(citation, fact_ids, source_ids, based_on, problems))
@@ -175,13 +174,10 @@ def _flush(tables: list, origins: Origins, mark: int) -> None:
 def _note_conflict_origins(conflicts: list[dict], claims: list[dict],
                            origins: Origins) -> None:
     """A conflict comes from where its claim was written. Its claim is looked up by the
-    fact and field both are about (claims are indexed so in the staging file), by its
-    id only if not found so."""
+    fact and field both are about (every conflict is about its claim's; claims are
+    indexed so in the staging file)."""
     about = {picked(row, claims_.ABOUT) for row in conflicts}
     claim_rows = {row["id"]: row for row in rows_where(claims, claims_.ABOUT, about)}
-    missing = {(row["claim_id"],) for row in conflicts if row["claim_id"] not in claim_rows}
-    if missing:
-        claim_rows.update((row["id"], row) for row in rows_where(claims, ("id",), missing))
     for row in conflicts:
         where = origins.of(claim_rows.get(row["claim_id"], {}))
         if where:
