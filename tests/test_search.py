@@ -417,8 +417,10 @@ def test_build_is_offline_and_reproducible(built_db, tmp_path, monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
-    # An empty analysis cache, so that the model is loaded and used, offline.
+    # An empty analysis cache, so that the model is loaded and used, offline, in this
+    # process (not ahead, in a worker the patches above do not reach).
     monkeypatch.setenv("NEWSDB_ANALYSIS_CACHE", str(tmp_path / "cache.sqlite"))
+    monkeypatch.setenv("NEWSDB_ANALYSIS_AHEAD", "off")
     analyser_for.cache_clear()
     output = tmp_path / "news.db"
     assert build_db.main(["--output", str(output)]) == 0

@@ -183,16 +183,23 @@ def analyser_for(names: tuple[str, ...], workers: int = -1) -> Analyser:
 
 
 def registry_names(conn: sqlite3.Connection) -> tuple[str, ...]:
-    """Korean names and aliases of organizations, people and places, in a stable order.
+    """Korean names and aliases of organizations, people and places, in a stable order,
+    as a built database holds them."""
+    existing = {row[0] for row in conn.execute("select name from sqlite_master")}
+    return names_kept_whole(
+        (name, json.loads(aliases) if aliases else ())
+        for table, (name_column, aliases_column) in NAME_COLUMNS.items() if table in existing
+        for name, aliases in conn.execute(f"select {name_column}, {aliases_column} from {table}"))
+
+
+def names_kept_whole(names_and_aliases: Iterable[tuple[str | None, Iterable[str]]],
+                     ) -> tuple[str, ...]:
+    """The names the analyser keeps whole, from (name, aliases) pairs, in a stable order.
     Names with spaces are left to the analyser: a user word is a single word."""
     names: set[str] = set()
-    existing = {row[0] for row in conn.execute("select name from sqlite_master")}
-    for table, (name_column, aliases_column) in NAME_COLUMNS.items():
-        if table not in existing:
-            continue
-        for name, aliases in conn.execute(f"select {name_column}, {aliases_column} from {table}"):
-            names.add(name)
-            names.update(json.loads(aliases) if aliases else [])
+    for name, aliases in names_and_aliases:
+        names.add(name)
+        names.update(aliases)
     return tuple(sorted(name for name in names if name and not re.search(r"\s", name)))
 
 

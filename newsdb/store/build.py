@@ -20,21 +20,23 @@ from newsdb.store.staging import STAGED, Stage, staging_path
 
 def collect(sources_dir: Path, origins: Origins | None = None,
             registry: Registry | None = None, stage: Stage | None = None,
-            ) -> tuple[dict[str, list[dict]] | None, Problems]:
+            ahead: bool = False) -> tuple[dict[str, list[dict]] | None, Problems]:
     """Read and check everything, down to every constraint the database enforces; rows
     are returned only when there is no problem, and `origins` (when given) learns where
     each came from. Sources are read without line numbers first (a clean build never
     needs them); when that finds problems, they are read again with lines and the
     problems of that second reading, the same ones, are the ones reported. With a
     `stage`, the tables of store/staging.py's STAGED are kept in its file, not in memory
-    (each reading makes them anew)."""
+    (each reading makes them anew); with `ahead` too, the Korean analysis of their
+    searched texts is made as they are staged, for the write (store/analysis_ahead.py;
+    a check that writes nothing does not ask for it)."""
     problems = Problems()
     if not sources_dir.is_dir():
         problems.add(str(sources_dir), None, None, None, "sources folder is missing")
         return None, problems
     registry = registry or default_registry()
     first = origins if origins is not None else Origins()
-    tables = _read_and_check(sources_dir, problems, False, first, registry, stage)
+    tables = _read_and_check(sources_dir, problems, False, first, registry, stage, ahead)
     if not problems:
         return tables, problems
     problems = Problems()
@@ -46,7 +48,8 @@ def collect(sources_dir: Path, origins: Origins | None = None,
 
 
 def _read_and_check(sources_dir: Path, problems: Problems, with_lines: bool,
-                    origins: Origins, registry: Registry, stage: Stage | None = None):
+                    origins: Origins, registry: Registry, stage: Stage | None = None,
+                    ahead: bool = False):
     def make_table(name: str):
         if stage is None or name not in STAGED:
             return []
@@ -55,6 +58,8 @@ def _read_and_check(sources_dir: Path, problems: Problems, with_lines: bool,
     with garbage_collector_paused():
         try:
             sources = read_sources(sources_dir, problems, with_lines)
+            if ahead and stage is not None and not problems:
+                analyse_ahead(stage, sources)
             # The articles are read as the rows are made.
             tables = build_rows(sources, problems, origins, make_table,
                                 stage.declared_ids if stage is not None else None)
@@ -62,10 +67,35 @@ def _read_and_check(sources_dir: Path, problems: Problems, with_lines: bool,
             # A disk or permission error, not a curator's mistake: one line, no traceback.
             problems.add(error.filename or str(sources_dir), None, None, None,
                          f"cannot read the sources: {error.strerror or error}")
+            _stop_analysis(stage)
             return None
         if not problems:
             check_constraints(tables, registry, origins, problems, str(sources_dir))
+        if problems:
+            _stop_analysis(stage)  # nothing will be written
+        elif stage is not None and stage.ahead is not None:
+            # The tables held in memory (the registries) were never staged.
+            for table in registry.searched_tables:
+                if isinstance(tables.get(table.name), list):
+                    stage.ahead.add(table, tables[table.name])
         return tables
+
+
+def analyse_ahead(stage: Stage, sources) -> None:
+    """Have the texts of the searched rows analysed as they are staged, into the
+    analysis cache, on another core (store/analysis_ahead.py); not without a cache."""
+    from newsdb.store.analysis_ahead import AnalysisAhead, curated_names, wanted
+    from newsdb.store.search_index import cache_path
+
+    path = cache_path()
+    if path is not None and wanted():
+        stage.ahead = AnalysisAhead(path, curated_names(sources.registries))
+
+
+def _stop_analysis(stage: Stage | None) -> None:
+    if stage is not None and stage.ahead is not None:
+        stage.ahead.stop()
+        stage.ahead = None
 
 
 @contextmanager
@@ -116,7 +146,7 @@ def _build(sources_dir: Path, output: Path, finishers, site_prose: Path | None,
            registry: Registry | None, stage: Stage | None,
            ) -> tuple[dict[str, int] | None, Problems]:
     origins = Origins()
-    tables, problems = collect(sources_dir, origins, registry, stage)
+    tables, problems = collect(sources_dir, origins, registry, stage, ahead=True)
     if tables is None:
         return None, problems
     prose = {}
@@ -136,7 +166,7 @@ def _build(sources_dir: Path, output: Path, finishers, site_prose: Path | None,
 
     try:
         return write_database(output, tables, finishers, registry, origins,
-                              stage.close if stage is not None else None), problems
+                              stage.release if stage is not None else None), problems
     except RowError as error:
         # The checks above should make this impossible; if it happens, the row's table,
         # key and file, not SQLite's text alone.

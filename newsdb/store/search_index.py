@@ -20,13 +20,16 @@ import os
 import sqlite3
 from importlib.metadata import version
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from newsdb.curated.progress import progress
 from newsdb.korean import analyser as analysis
-from newsdb.korean.analyser import SEARCH_INDEX, analyser_for, registry_names, search_text
+from newsdb.korean.analyser import (SEARCH_INDEX, Analyser, analyser_for, registry_names,
+                                     search_text)
 from newsdb.store.registry import SEARCHED_TABLES
+
+if TYPE_CHECKING:  # sqlite_utils takes half a second to import; a failing build needs none
+    import sqlite_utils
 
 # unicode61 folds case and (remove_diacritics 2) accents; porter stems English words
 # (patents -> patent) and leaves Korean tokens as they are.
@@ -73,9 +76,14 @@ class AnalysisCache:
     cached answer is the answer the analyser would give, and the output is the same bytes.
     Without any miss the analyser's model is never loaded (it takes seconds)."""
 
-    def __init__(self, path: Path | None, names: tuple[str, ...], workers: int = -1):
+    def __init__(self, path: Path | None, names: tuple[str, ...], workers: int = -1,
+                 make_analyser=None):
         self.names = names
         self.workers = workers
+        # make_analyser(): an analyser of this cache's own, made at the first miss,
+        # instead of the one shared by every cache of these names.
+        self.make_analyser = make_analyser
+        self.own: Analyser | None = None
         salt = hashlib.sha256(Path(analysis.__file__).read_bytes())
         for part in (version("kiwipiepy"), version("kiwipiepy_model"), *names):
             salt.update(b"\0" + part.encode())
@@ -127,7 +135,10 @@ class AnalysisCache:
         terms = self.missed[text] = self.analyser().index_terms(text)
         return terms
 
-    def analyser(self):
+    def analyser(self) -> Analyser:
+        if self.make_analyser is not None:
+            self.own = self.own or self.make_analyser()
+            return self.own
         # The default as the site asks for it (one cache entry, one model loaded).
         if self.workers == -1:
             return analyser_for(self.names)
@@ -173,7 +184,7 @@ def add_search_texts(db: sqlite_utils.Database) -> None:
                            f"Korean analysis of {table.name}", unit="batch",
                            total=-(-count // ROWS_AT_ONCE))
         for batch in batches:
-            texts = [str(value) for _, *values in batch for value in values if value]
+            texts = texts_of(values for _, *values in batch)
             cache.prefetch(texts)
             cache.analyse_missing(texts)
             db.conn.executemany(
@@ -182,6 +193,12 @@ def add_search_texts(db: sqlite_utils.Database) -> None:
                  for rowid, *values in batch])
             cache.keep()
     cache.save()
+
+
+def texts_of(searched_values) -> list[str]:
+    """The texts a searched row's values give the analysis: each value there is, as text
+    (what search_text asks the analysis of)."""
+    return [str(value) for values in searched_values for value in values if value]
 
 
 def build_search_index(db: sqlite_utils.Database) -> None:

@@ -66,15 +66,32 @@ class Stage:
         # One transaction, never committed: the connection reads what it wrote, and
         # closing it throws the file's contents away.
         self.conn.execute("BEGIN")
+        # The Korean analysis made of the searched rows as they are staged, if any
+        # (store/analysis_ahead.py): told of each batch of them, ended with the file.
+        self.ahead = None
 
     def table(self, table: Table, origins: Origins) -> "RowStore":
-        return RowStore(self.conn, table, origins)
+        watch = self.ahead.add if self.ahead is not None and table.search else None
+        return RowStore(self.conn, table, origins, watch)
 
     def declared_ids(self, table: str) -> "StagedIds":
         return StagedIds(self.conn, table)
 
+    def release(self) -> None:
+        """The staged rows are written: wait for the analysis ahead, then throw them
+        away."""
+        ahead, self.ahead = self.ahead, None
+        try:
+            if ahead is not None:
+                ahead.finish()
+        finally:
+            self.close()
+
     def close(self) -> None:
-        """Throw the staged rows away (again: no harm)."""
+        """Throw the staged rows away (again: no harm), and the texts not analysed yet."""
+        if self.ahead is not None:
+            self.ahead.stop()
+            self.ahead = None
         self.conn.close()
         self.remove()
 
@@ -87,8 +104,11 @@ class RowStore:
     """One table's rows: appended in memory, moved to the staging file by flush() once
     their origins are noted, read back in the build's order."""
 
-    def __init__(self, conn: sqlite3.Connection, table: Table, origins: Origins):
+    def __init__(self, conn: sqlite3.Connection, table: Table, origins: Origins,
+                 watch=None):
         self.conn, self.name, self.origins = conn, f"stage_{table.name}", origins
+        self.table = table
+        self.watch = watch  # watch(table, rows): told of the rows as they are stored
         self.columns = list(table.columns)
         # A row's values in the registry's order (itemgetter of one name gives the value).
         self.values = (itemgetter(*self.columns) if len(self.columns) > 1
@@ -154,6 +174,8 @@ class RowStore:
             ids = {id(row) for row in storable}
             self.held.extend(row for row in rows if id(row) not in ids)
             self._store(storable, lambda row: picked(row, self.columns))
+        if self.watch is not None:
+            self.watch(self.table, rows)
 
     def _store(self, rows: list[dict], values) -> None:
         """Insert `rows` after those stored, each with its origin (forgotten here: the

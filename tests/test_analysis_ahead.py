@@ -1,0 +1,130 @@
+"""The Korean analysis made ahead, in a worker process, while the build reads
+(newsdb/store/analysis_ahead.py)."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import build_db
+from newsdb.curated.problems import Problems
+from newsdb.curated.reader import read_sources
+from newsdb.korean.analyser import Analyser, registry_names
+from newsdb.store import analysis_ahead, search_index
+from newsdb.store.analysis_ahead import AHEAD_ENV, AnalysisAhead, curated_names
+from newsdb.store.registry import TABLES_BY_NAME
+from newsdb.store.search_index import CACHE_ENV, AnalysisCache
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_SOURCES = Path(__file__).parent / "fixtures" / "sources"
+NAMES = ("샤오미", "레이쥔")
+SENTENCES = TABLES_BY_NAME["sentences"]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_names_from_the_sources_are_those_of_the_built_database(built_db):
+    """The worker starts before any row is made, with the names read from the curated
+    registries: the names the finisher reads from the database, or every analysis made
+    ahead would be keyed by other names and missed."""
+    sources = read_sources(ROOT / "sources", Problems(), False)
+    with sqlite3.connect(built_db) as conn:
+        assert curated_names(sources.registries) == registry_names(conn)
+    assert "샤오미" in curated_names(sources.registries)
+
+
+@pytest.mark.slow
+def test_the_texts_given_are_in_the_cache_analysed_as_the_analyser_does(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    ahead = AnalysisAhead(path, NAMES, batch=2)
+    rows = [{"text_ko": "샤오미의 레이쥔 회장을 만났다"}, {"text_ko": "과학기술 협력을 강화했다"},
+            {"text_ko": None}, {"text_ko": "샤오미의 레이쥔 회장을 만났다"},
+            {"text_ko": "창업카페를 둘러봤다"}]
+    ahead.add(SENTENCES, rows[:2])
+    ahead.add(SENTENCES, rows[2:])
+    ahead.finish()
+    texts = [row["text_ko"] for row in rows if row["text_ko"]]
+    cache = AnalysisCache(path, NAMES)
+    cache.prefetch(texts)
+    assert cache.found == {text: Analyser(NAMES).index_terms(text) for text in texts}
+
+
+def test_a_failing_worker_is_a_clear_error_at_finish(tmp_path):
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    ahead = AnalysisAhead(blocked / "cache.sqlite", NAMES)
+    ahead.add(SENTENCES, [{"text_ko": "샤오미"}])
+    with pytest.raises(RuntimeError, match="the Korean analysis ahead failed: .*Error"):
+        ahead.finish()
+
+
+def test_stop_ends_the_worker_without_waiting_for_its_texts(tmp_path):
+    ahead = AnalysisAhead(tmp_path / "cache.sqlite", NAMES)
+    ahead.add(SENTENCES, [{"text_ko": f"샤오미 {n}번째 문장"} for n in range(5_000)])
+    ahead.stop()
+    assert ahead.worker.returncode is not None
+
+
+@pytest.mark.slow
+def test_a_build_analysed_ahead_is_the_same_file_and_leaves_the_finisher_nothing(
+        built_db, tmp_path, monkeypatch):
+    """An empty cache: every text of the database, the registries' included, is analysed
+    ahead; the finisher analyses none, and the file is the same bytes as one built with
+    the analysis in the build's own process."""
+    analysed: list[str] = []
+    missing = AnalysisCache.analyse_missing
+
+    def counted(cache, texts):
+        before = set(cache.missed)
+        missing(cache, texts)
+        analysed.extend(set(cache.missed) - before)
+
+    monkeypatch.setattr(search_index.AnalysisCache, "analyse_missing", counted)
+    monkeypatch.setattr(analysis_ahead, "wanted", lambda: True)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache.sqlite"))
+    ahead = tmp_path / "ahead.db"
+    assert build_db.main(["--output", str(ahead)]) == 0
+    assert analysed == []
+    monkeypatch.setattr(analysis_ahead, "wanted", lambda: False)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "another-cache.sqlite"))
+    here = tmp_path / "here.db"
+    assert build_db.main(["--output", str(here)]) == 0
+    assert analysed
+    assert sha256(ahead) == sha256(here) == sha256(built_db)
+
+
+def test_a_build_that_fails_its_checks_stops_the_worker(tmp_path, monkeypatch):
+    stopped: list[AnalysisAhead] = []
+    stop = AnalysisAhead.stop
+
+    def recorded(ahead):
+        stopped.append(ahead)
+        stop(ahead)
+
+    monkeypatch.setattr(AnalysisAhead, "stop", recorded)
+    monkeypatch.setattr(analysis_ahead, "wanted", lambda: True)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache.sqlite"))
+    sources = tmp_path / "sources"
+    shutil.copytree(FIXTURE_SOURCES, sources)
+    citation = sources / "citations" / "etnews-2014-12-17-minister-china-trip.yml"
+    citation.write_text(citation.read_text(encoding="utf-8").replace(
+        "about: events/", "about: events/no-such-", 1), encoding="utf-8")
+    output = tmp_path / "news.db"
+    assert build_db.main(["--sources", str(sources), "--output", str(output)]) == 1
+    assert not output.exists()
+    assert len(stopped) == 1 and stopped[0].worker.returncode is not None
+
+
+def test_turned_off_and_on_one_core_there_is_no_worker(monkeypatch):
+    monkeypatch.setenv(AHEAD_ENV, "off")
+    assert not analysis_ahead.wanted()
+    monkeypatch.delenv(AHEAD_ENV)
+    monkeypatch.setattr(analysis_ahead.os, "sched_getaffinity", lambda pid: {0})
+    assert not analysis_ahead.wanted()
+    monkeypatch.setattr(analysis_ahead.os, "sched_getaffinity", lambda pid: {0, 1})
+    assert analysis_ahead.wanted()
