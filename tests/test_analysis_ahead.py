@@ -128,3 +128,15 @@ def test_turned_off_and_on_one_core_there_is_no_worker(monkeypatch):
     assert not analysis_ahead.wanted()
     monkeypatch.setattr(analysis_ahead.os, "sched_getaffinity", lambda pid: {0, 1})
     assert analysis_ahead.wanted()
+
+
+def test_a_build_without_the_analysis_finisher_analyses_nothing_ahead(tmp_path, monkeypatch):
+    from newsdb.store.build import build
+    from newsdb.store.derived import fill_derived_tables
+
+    started = []
+    monkeypatch.setattr(analysis_ahead, "wanted", lambda: started.append(True) or True)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache.sqlite"))
+    counts, problems = build(FIXTURE_SOURCES, tmp_path / "news.db", [fill_derived_tables])
+    assert counts and not problems
+    assert started == []

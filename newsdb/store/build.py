@@ -13,8 +13,11 @@ from newsdb.curated.problems import Problems
 from newsdb.curated.reader import read_sources
 from newsdb.curated.site_prose import read_site_prose
 from newsdb.facts.origins import Origins
+from newsdb.store import analysis_ahead
+from newsdb.store.analysis_ahead import AnalysisAhead, curated_names
 from newsdb.store.constraints import check_constraints
 from newsdb.store.registry import Registry, default_registry
+from newsdb.store.search_index import add_search_texts, cache_path
 from newsdb.store.staging import STAGED, Stage, staging_path
 
 
@@ -84,11 +87,8 @@ def _read_and_check(sources_dir: Path, problems: Problems, with_lines: bool,
 def analyse_ahead(stage: Stage, sources) -> None:
     """Have the texts of the searched rows analysed as they are staged, into the
     analysis cache, on another core (store/analysis_ahead.py); not without a cache."""
-    from newsdb.store.analysis_ahead import AnalysisAhead, curated_names, wanted
-    from newsdb.store.search_index import cache_path
-
     path = cache_path()
-    if path is not None and wanted():
+    if path is not None and analysis_ahead.wanted():
         stage.ahead = AnalysisAhead(path, curated_names(sources.registries))
 
 
@@ -146,7 +146,9 @@ def _build(sources_dir: Path, output: Path, finishers, site_prose: Path | None,
            registry: Registry | None, stage: Stage | None,
            ) -> tuple[dict[str, int] | None, Problems]:
     origins = Origins()
-    tables, problems = collect(sources_dir, origins, registry, stage, ahead=True)
+    # The analysis is made ahead only for a build whose finishers would make it.
+    tables, problems = collect(sources_dir, origins, registry, stage,
+                               ahead=add_search_texts in finishers)
     if tables is None:
         return None, problems
     prose = {}
