@@ -22,6 +22,7 @@ case the finisher analyses what it does not find, as before.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import queue
 import subprocess
@@ -36,6 +37,7 @@ from newsdb.store.registry import Table
 from newsdb.store.search_index import AnalysisCache, texts_of
 
 AHEAD_ENV = "NEWSDB_ANALYSIS_AHEAD"
+log = logging.getLogger(__name__)
 # Texts sent at once: a few seconds of analysis.
 TEXTS_AT_ONCE = 2_000
 # Batches read and waiting in the worker: beyond them the build waits to send more.
@@ -69,6 +71,7 @@ class AnalysisAhead:
     `path`, in a worker process with a model of its own (one kiwipiepy thread). add() is
     called by the build as rows are staged; finish() waits for every text given; stop()
     lets the texts not analysed yet go."""
+    command = [sys.executable, "-m", __name__]
 
     def __init__(self, path: Path, names: tuple[str, ...], batch: int = TEXTS_AT_ONCE):
         self.batch = batch
@@ -79,7 +82,7 @@ class AnalysisAhead:
         # A fresh interpreter running this module: not a copy of the build's memory,
         # and not the build's main script run again (as multiprocessing would).
         self.worker = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(path)], stdin=subprocess.PIPE,
+            [*self.command, str(path)], stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL, stderr=self.said, text=True, encoding="utf-8")
         self._send_line(names)
 
@@ -95,8 +98,9 @@ class AnalysisAhead:
             self._send()
 
     def finish(self) -> None:
-        """Wait until every text given is analysed and in the cache; raise what stopped
-        the worker, if anything did."""
+        """Wait until every text given is analysed and in the cache. A worker that
+        failed is said on stderr, not raised: the finisher analyses what it left, and
+        an unwritable cache is then reported as the build's own problem."""
         self._send()
         self._close_input()
         status = self.worker.wait()
@@ -104,8 +108,8 @@ class AnalysisAhead:
         said = self.said.read().decode("utf-8", "replace").strip().splitlines()
         self.said.close()
         if status != 0:
-            raise RuntimeError("the Korean analysis ahead failed: "
-                               + (said[-1] if said else f"exit status {status}"))
+            log.warning("the Korean analysis ahead stopped (%s); the build analyses the "
+                        "rest itself", said[-1] if said else f"exit status {status}")
 
     def stop(self) -> None:
         """Let the texts not analysed yet go: the worker is stopped where it is (the
