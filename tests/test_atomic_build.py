@@ -40,8 +40,8 @@ PAUSING_BUILD = textwrap.dedent('''
             time.sleep(120)
 
     collect = newsdb.store.build.collect
-    def pausing_collect(*args):
-        result = collect(*args)
+    def pausing_collect(*args, **kwargs):
+        result = collect(*args, **kwargs)
         pause("validated")
         return result
     newsdb.store.build.collect = pausing_collect
