@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -155,3 +157,26 @@ def test_a_build_without_the_analysis_finisher_analyses_nothing_ahead(tmp_path, 
     counts, problems = build(FIXTURE_SOURCES, tmp_path / "news.db", [fill_derived_tables])
     assert counts and not problems
     assert started == []
+
+
+@pytest.mark.slow
+def test_the_worker_ends_on_a_line_cut_short(tmp_path):
+    """A build killed as it wrote a batch leaves half a line: the worker analyses the
+    lines that came whole and ends, rather than waiting for ever."""
+    path = tmp_path / "cache.sqlite"
+    lines = [json.dumps(NAMES) + "\n", '["샤오미의 CEO"]\n', '["과학기술 협']
+    worker = threading.Thread(target=analysis_ahead.analyse_lines, args=(path, iter(lines)))
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive()
+    cache = AnalysisCache(path, NAMES)
+    cache.prefetch(["샤오미의 CEO", "과학기술 협"])
+    assert list(cache.found) == ["샤오미의 CEO"]
+
+
+def test_the_worker_ends_when_the_build_sent_nothing(tmp_path):
+    worker = threading.Thread(target=analysis_ahead.analyse_lines,
+                              args=(tmp_path / "cache.sqlite", iter([])))
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive()

@@ -147,12 +147,21 @@ def analyse_lines(path: Path, lines: Iterable[str]) -> None:
     waiting: queue.Queue = queue.Queue(maxsize=BATCHES_WAITING)
 
     def read() -> None:
-        for line in lines:
-            waiting.put(json.loads(line))
-        waiting.put(None)
+        try:
+            for line in lines:
+                try:
+                    batch = json.loads(line)
+                except json.JSONDecodeError:
+                    break  # a line cut short: the build was killed as it wrote it
+                waiting.put(batch)
+        finally:
+            waiting.put(None)  # the end, however the lines ended
 
     threading.Thread(target=read, daemon=True).start()
-    names = tuple(waiting.get() or ())
+    names = waiting.get()
+    if names is None:
+        return
+    names = tuple(names)
     cache = AnalysisCache(path, names, make_analyser=lambda: Analyser(names, workers=1))
     while (texts := waiting.get()) is not None:
         cache.prefetch(texts)
