@@ -70,13 +70,16 @@ def _read_and_check(sources_dir: Path, problems: Problems, with_lines: bool,
             # A disk or permission error, not a curator's mistake: one line, no traceback.
             problems.add(error.filename or str(sources_dir), None, None, None,
                          f"cannot read the sources: {error.strerror or error}")
-            _stop_analysis(stage)
+            if stage is not None:
+                stage.stop_analysis()
             return None
         if not problems:
             check_constraints(tables, registry, origins, problems, str(sources_dir))
+        if stage is None:
+            return tables
         if problems:
-            _stop_analysis(stage)  # nothing will be written
-        elif stage is not None and stage.ahead is not None:
+            stage.stop_analysis()  # nothing will be written
+        elif stage.ahead is not None:
             # The tables held in memory (the registries) were never staged.
             for table in registry.searched_tables:
                 if isinstance(tables.get(table.name), list):
@@ -91,11 +94,6 @@ def analyse_ahead(stage: Stage, sources) -> None:
     if path is not None and analysis_ahead.wanted():
         stage.ahead = AnalysisAhead(path, curated_names(sources.registries))
 
-
-def _stop_analysis(stage: Stage | None) -> None:
-    if stage is not None and stage.ahead is not None:
-        stage.ahead.stop()
-        stage.ahead = None
 
 
 @contextmanager

@@ -87,11 +87,15 @@ class Stage:
         finally:
             self.close()
 
-    def close(self) -> None:
-        """Throw the staged rows away (again: no harm), and the texts not analysed yet."""
+    def stop_analysis(self) -> None:
+        """Let the texts not analysed yet go (nothing will be written)."""
         if self.ahead is not None:
             self.ahead.stop()
             self.ahead = None
+
+    def close(self) -> None:
+        """Throw the staged rows away (again: no harm), and the texts not analysed yet."""
+        self.stop_analysis()
         self.conn.close()
         self.remove()
 
